@@ -1,0 +1,83 @@
+import CrewCore
+import CrewPlanner
+import CrewSpec
+import Foundation
+
+/// A build artifact in memory: file names (relative to the artifact folder) and their bytes. `manifest.json` is
+/// derived from the rest, so identical input gives identical bytes (see `specs/artifact.md`).
+public struct Artifact: Sendable {
+    public static let formatVersion = 1
+    public static let manifestName = "manifest.json"
+
+    /// Every file but the manifest, keyed by relative path.
+    public private(set) var files: [String: Data]
+    public let manifest: JSONValue
+
+    public init(validated: ValidatedCrew, plan: Plan, inputFiles: [SourceFile]) {
+        let planData = Data((PlanEncoder.encode(validated, plan).serialized(pretty: true) + "\n").utf8)
+        files = ["plan.json": planData]
+        manifest = Self.manifest(crew: validated.crew.name.value, files: files, inputs: inputFiles)
+    }
+
+    public var manifestData: Data { Data((manifest.serialized(pretty: true) + "\n").utf8) }
+
+    /// The hash of the whole artifact: SHA-256 over `path\tsha256\n` lines of every file but the manifest, sorted.
+    public static func artifactHash(_ files: [String: Data]) -> String {
+        let lines = files.keys.sorted().map { "\($0)\t\(Hashing.sha256(files[$0]!))\n" }.joined()
+        return Hashing.sha256(lines)
+    }
+
+    static func manifest(crew: String, files: [String: Data], inputs: [SourceFile]) -> JSONValue {
+        let fileEntries = files.mapValues { data in
+            JSONValue.object(["sha256": .string(Hashing.sha256(data)), "bytes": .int(data.count)])
+        }
+        let inputEntries = inputs.sorted { $0.path < $1.path }.map { file in
+            JSONValue.object([
+                "path": .string(file.path), "sha256": .string(file.sha256), "role": .string(file.role.rawValue),
+            ])
+        }
+        return .object([
+            "format": .string("crew-artifact"),
+            "format_version": .int(formatVersion),
+            "crew": .string(crew),
+            "tool": .object(["name": .string("crew"), "version": .string(CrewVersion.current)]),
+            "inputs": .array(inputEntries),
+            "files": .object(fileEntries),
+            "artifact_sha256": .string(artifactHash(files)),
+        ])
+    }
+
+    /// Writes every file atomically, the manifest last (it is the commit point), and removes files a previous
+    /// build listed that this one does not make.
+    public func write(to folder: String) throws {
+        let previous = Self.listedFiles(in: folder)
+        for path in files.keys.sorted() {
+            try FileSystem.writeAtomically(files[path]!, to: FileSystem.join(folder, path))
+        }
+        try FileSystem.writeAtomically(manifestData, to: FileSystem.join(folder, Self.manifestName))
+        for stale in previous.subtracting(files.keys) where !stale.contains("..") && !stale.hasPrefix("/") {
+            try? FileManager.default.removeItem(atPath: FileSystem.join(folder, stale))
+        }
+    }
+
+    static func listedFiles(in folder: String) -> Set<String> {
+        guard let data = FileManager.default.contents(atPath: FileSystem.join(folder, manifestName)),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let files = object["files"] as? [String: Any]
+        else { return [] }
+        return Set(files.keys)
+    }
+}
+
+extension Artifact {
+    /// Hashes the knowledge source files a build depends on, so the manifest names every input.
+    public static func inputFiles(for validated: ValidatedCrew) -> [SourceFile] {
+        var files = validated.crew.files + validated.schemaFiles
+        var seen = Set(files.map(\.path))
+        for path in validated.knowledgeFiles.flatMap({ $0 }) where seen.insert(path).inserted {
+            let data = FileManager.default.contents(atPath: FileSystem.join(validated.crew.root, path)) ?? Data()
+            files.append(SourceFile(path: path, sha256: Hashing.sha256(data), role: .knowledge))
+        }
+        return files
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import CrewCore
+import Foundation
+
+/// `crew`: the root command. Usage errors exit 2, invalid crews exit 1.
+public struct CrewCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "crew",
+        abstract: "Compile and run teams of LLM agents declared in YAML.",
+        version: CrewVersion.current,
+        subcommands: [
+            ValidateCommand.self, BuildCommand.self, GraphCommand.self, InitCommand.self, CompletionsCommand.self,
+        ]
+    )
+
+    public init() {}
+
+    /// Parses the process arguments, runs the command and exits with the documented code.
+    public static func runAndExit(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            Foundation.exit(0)
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            // Every parse or argument error is a usage error; the documented code for those is 2.
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
+
+/// Options shared by the commands that read a crew.
+struct CrewPathOptions: ParsableArguments {
+    @Argument(help: "A crew file, a folder with crew.yaml, or a crewAI project folder.", completion: .file())
+    var path: String = "."
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import CrewCore
+import Foundation
+
+/// `crew init`: write a starter crew that validates, builds and shows the format's main features.
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Create a starter crew in a folder (default: the current folder).")
+
+    @Argument(help: "The folder to create the crew in.", completion: .directory)
+    var directory: String = "."
+
+    @Option(help: "The crew's name (lowercase letters, digits, -). Default: the folder's name.")
+    var name: String?
+
+    func run() throws {
+        let folderName = URL(fileURLWithPath: Glob.realPath(directory)).lastPathComponent
+        let crewName = name ?? slug(folderName)
+        guard !crewName.isEmpty,
+            crewName.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D })
+        else {
+            Terminal.err(
+                "error: `\(crewName)` is not a valid crew name; pass --name with lowercase letters, digits and -\n")
+            throw ExitCode(2)
+        }
+        let crewFile = FileSystem.join(directory, "crew.yaml")
+        if FileManager.default.fileExists(atPath: crewFile) {
+            Terminal.err("error: \(crewFile) already exists; `crew init` never overwrites a crew\n")
+            throw ExitCode(1)
+        }
+        do {
+            try FileSystem.writeAtomically(StarterCrew.crewFile(name: crewName), to: crewFile)
+            try FileSystem.writeAtomically(StarterCrew.notes, to: FileSystem.join(directory, "notes/overview.md"))
+        } catch {
+            Terminal.err("error: \(error)\n")
+            throw ExitCode(1)
+        }
+        Terminal.out(
+            "created \(crewFile) and notes/overview.md\nnext: crew validate \(directory) && crew graph \(directory)\n")
+    }
+
+    private func slug(_ text: String) -> String {
+        let mapped = text.lowercased().map { ch -> Character in ch.isASCII && (ch.isLetter || ch.isNumber) ? ch : "-" }
+        return String(mapped).split(separator: "-").joined(separator: "-")
+    }
+}
+
+/// The files `crew init` writes.
+enum StarterCrew {
+    static func crewFile(name: String) -> String {
+        """
+        version: 1
+        name: \(name)
+        description: Research a topic from three angles, then write one brief.
+
+        inputs:
+          topic: { type: string, default: heat pumps }
+          max_words: { type: integer, default: 300 }
+
+        models:
+          main:
+            provider: openai            # any OpenAI-compatible server; set OPENAI_BASE_URL for a local one
+            model: gpt-4o-mini
+            base_url: ${env:OPENAI_BASE_URL}
+            api_key: ${env:OPENAI_API_KEY}
+            temperature: 0.2
+            timeout: 60s
+
+        knowledge:
+          notes: { sources: ["notes/*.md"], chunk: { size: 400, overlap: 40 } }
+
+        tools:
+          search_notes: { type: knowledge, knowledge: notes, top_k: 4 }
+
+        agents:
+          researcher:
+            role: Researcher
+            goal: Find what matters about {topic}
+            backstory: You read widely and cite what you read.
+            tools: [search_notes]
+          writer:
+            role: Writer
+            goal: Turn research into a clear brief
+            backstory: You write short, plain sentences.
+
+        tasks:
+          costs:
+            agent: researcher
+            description: What does {topic} cost to buy and to run?
+            expected_output: Five bullet points with figures.
+          adoption:
+            agent: researcher
+            description: Who is adopting {topic}, and why?
+            expected_output: Five bullet points.
+          risks:
+            agent: researcher
+            description: What are the risks and open problems of {topic}?
+            expected_output: Five bullet points.
+          brief:
+            agent: writer
+            context: [costs, adoption, risks]
+            description: Write a brief on {topic} of at most {max_words} words.
+            expected_output: A markdown brief with a title and three sections.
+            output: { file: out/brief.md }
+
+        defaults: { model: main, max_parallel: 4 }
+
+        """
+    }
+
+    static let notes = """
+        # Notes
+
+        Put the documents your agents should search in this folder. `crew build` compiles them into an index.
+
+        """
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import CrewBuild
+import CrewCore
+
+/// `crew validate`: report every problem in a crew; exit 0 when valid (warnings allowed), 1 on errors.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate", abstract: "Check a crew and report every problem with its file:line:column.")
+
+    @OptionGroup var crew: CrewPathOptions
+
+    @Option(help: "Output format: text, json, or github (GitHub Actions annotations).")
+    var format: DiagnosticRenderer.Format = .text
+
+    func run() throws {
+        let result = Compilation.compile(path: crew.path, format: format, toStdout: true)
+        guard result.succeeded, let validated = result.validated, let plan = result.plan else {
+            throw ExitCode(1)
+        }
+        if format == .text {
+            let c = validated.crew
+            let path = plan.criticalPath.map { c.tasks[$0].name.value }.joined(separator: " -> ")
+            Terminal.out(
+                "crew `\(c.name.value)` is valid: \(c.tasks.count) tasks, \(c.agents.count) agents, "
+                    + "\(c.models.count) model\(c.models.count == 1 ? "" : "s"); \(plan.waves.count) waves, widest \(plan.widestWave); "
+                    + "critical path \(path)\n")
+        }
+    }
+}

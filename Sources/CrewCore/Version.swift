@@ -1,0 +1,4 @@
+/// The version of the `crew` tool, written into every build artifact.
+public enum CrewVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,118 @@
+import CrewCore
+
+/// Decodes crew files into a `Crew`. The root file gives `version`, `name` and `defaults`; it and every included
+/// file may add entries to the named collections.
+final class CrewDecoder {
+    let decoder = NodeDecoder()
+
+    static let rootKeys = [
+        "version", "name", "description", "include", "inputs", "models", "embedders", "knowledge", "tools",
+        "agents", "tasks", "defaults",
+    ]
+    static let fragmentKeys = ["inputs", "models", "embedders", "knowledge", "tools", "agents", "tasks"]
+    static let namePattern = "letters, digits, `_` and `-`, starting with a letter or `_`"
+
+    var diagnostics: Diagnostics { decoder.diagnostics }
+
+    /// Reads the root file's header; nil when it is too broken to name a crew.
+    func decodeRoot(_ node: YAMLNode, root: String) -> (Crew, [Located<String>])? {
+        guard let fields = decoder.fields(node, "the crew file", known: Self.rootKeys, required: ["version", "name"])
+        else { return nil }
+        let version = decoder.int(fields["version"], "`version`") ?? Located(1, at: node.location)
+        if version.value != 1 {
+            decoder.error(
+                "E116", "unsupported crew file version \(version.value)", at: version.location,
+                hint: "this crew tool reads `version: 1`")
+        }
+        let name = crewName(fields["name"]) ?? Located("crew", at: node.location)
+        var crew = Crew(version: version.value, name: name, origin: .native, root: root)
+        crew.description = decoder.string(fields["description"], "`description`")?.value
+        crew.defaults = decodeDefaults(fields["defaults"])
+        decodeCollections(fields, into: &crew)
+        return (crew, decoder.stringList(fields["include"], "`include`"))
+    }
+
+    /// Reads an included file's collections into `crew`.
+    func decodeFragment(_ node: YAMLNode, into crew: inout Crew) {
+        guard let pairs = node.pairs else {
+            decoder.typeError(node, expected: "a mapping", "an included file")
+            return
+        }
+        for pair in pairs where !Self.fragmentKeys.contains(pair.keyText) && Self.rootKeys.contains(pair.keyText) {
+            decoder.error(
+                "E110", "`\(pair.keyText)` may only appear in the root crew file", at: pair.key.location,
+                hint: "included files add inputs, models, embedders, knowledge, tools, agents and tasks")
+        }
+        let filtered = YAMLNode(
+            .mapping(pairs.filter { !Self.rootKeys.contains($0.keyText) || Self.fragmentKeys.contains($0.keyText) }),
+            at: node.location)
+        guard let fields = decoder.fields(filtered, "an included file", known: Self.fragmentKeys) else { return }
+        decodeCollections(fields, into: &crew)
+    }
+
+    private func decodeCollections(_ fields: NodeDecoder.Fields, into crew: inout Crew) {
+        crew.inputs += entries(fields["inputs"], "inputs", decodeInput)
+        crew.models += entries(fields["models"], "models", decodeModel)
+        crew.embedders += entries(fields["embedders"], "embedders", decodeEmbedder)
+        crew.knowledge += entries(fields["knowledge"], "knowledge", decodeKnowledge)
+        crew.tools += entries(fields["tools"], "tools", decodeTool)
+        crew.agents += entries(fields["agents"], "agents", decodeAgent)
+        crew.tasks += entries(fields["tasks"], "tasks", decodeTask)
+    }
+
+    /// Decodes each `name: {...}` entry of a collection, checking the name.
+    func entries<T>(_ node: YAMLNode?, _ section: String, _ decode: (Located<String>, YAMLNode) -> T?) -> [T] {
+        guard let node, let pairs = decoder.mapping(node, "`\(section)`") else { return [] }
+        return pairs.compactMap { pair in
+            guard let name = entryName(pair.key, section) else { return nil }
+            return decode(name, pair.value)
+        }
+    }
+
+    private func entryName(_ key: YAMLNode, _ section: String) -> Located<String>? {
+        guard let name = decoder.string(key, "a name in `\(section)`") else { return nil }
+        guard Self.isName(name.value) else {
+            decoder.error(
+                "E115", "`\(name.value)` is not a valid name in `\(section)`", at: name.location,
+                hint: "names use \(Self.namePattern)")
+            return nil
+        }
+        return name
+    }
+
+    static func isName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, TemplateParser.isIdentifierStart(first) else { return false }
+        return text.unicodeScalars.allSatisfy(TemplateParser.isIdentifierPart)
+    }
+
+    private func crewName(_ node: YAMLNode?) -> Located<String>? {
+        guard let name = decoder.string(node, "`name`") else { return nil }
+        let valid =
+            !name.value.isEmpty
+            && name.value.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
+        if !valid {
+            let suggestion = Self.slug(name.value)
+            decoder.error(
+                "E115", "the crew name `\(name.value)` must use lowercase letters, digits and `-`", at: name.location,
+                hint: suggestion.isEmpty ? nil : "for example `\(suggestion)`")
+        }
+        return name
+    }
+
+    static func slug(_ text: String) -> String {
+        let mapped = text.lowercased().map { ch -> Character in
+            ch.isASCII && (ch.isLetter || ch.isNumber) ? ch : "-"
+        }
+        return String(mapped).split(separator: "-").joined(separator: "-")
+    }
+
+    private func decodeDefaults(_ node: YAMLNode?) -> DefaultsSpec {
+        var defaults = DefaultsSpec()
+        guard let node, let fields = decoder.fields(node, "`defaults`", known: ["model", "max_parallel", "timeout"])
+        else { return defaults }
+        defaults.model = decoder.string(fields["model"], "`defaults.model`")
+        defaults.maxParallel = decoder.int(fields["max_parallel"], "`defaults.max_parallel`", min: 1, max: 10_000)
+        defaults.timeout = decoder.duration(fields["timeout"], "`defaults.timeout`")
+        return defaults
+    }
+}

@@ -1,0 +1,97 @@
+import CrewCore
+
+/// A cheap pass over the raw text that bounds nesting depth before Yams's recursive composer sees it, and refuses
+/// aliases used as mapping keys (whose hashing would expand an alias bomb). It over-estimates depth slightly
+/// (braces inside block scalars count), which only matters far past any real crew's depth.
+struct NestingScanner {
+    var limit: Int
+
+    func scan(_ text: String, file: String) -> Diagnostic? {
+        var indents: [Int] = []
+        var flowDepth = 0
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = Array(rawLine.utf8)
+            let indent = line.prefix { $0 == 0x20 }.count
+            guard indent < line.count, line[indent] != 0x23 else { continue }  // blank or comment
+            while let last = indents.last, last > indent { indents.removeLast() }
+            if indents.last != indent { indents.append(indent) }
+            var dashes = 0
+            var i = indent
+            while i + 1 < line.count, line[i] == 0x2D, line[i + 1] == 0x20 {  // "- "
+                dashes += 1
+                i += 2
+                while i < line.count, line[i] == 0x20 { i += 1 }
+            }
+            if i < line.count, line[i] == 0x3F, i + 1 == line.count || line[i + 1] == 0x20 {  // "? "
+                return complexKey(file, lineNumber, i)
+            }
+            let flow = scanFlow(line, from: i, depth: &flowDepth)
+            if flow.aliasKeyColumn >= 0 {
+                return .error(
+                    "E105", "an alias may not be used as a mapping key",
+                    at: SourceLocation(file: file, line: lineNumber, column: flow.aliasKeyColumn + 1),
+                    hint: "write the key out; aliases are allowed as values")
+            }
+            let depth = indents.count + dashes + flow.maxDepth
+            if depth > limit {
+                return .error(
+                    "E105", "nesting is deeper than \(limit) levels",
+                    at: SourceLocation(file: file, line: lineNumber, column: indent + 1),
+                    hint: "a crew file never needs this depth; is this the right file?")
+            }
+        }
+        return nil
+    }
+
+    private func complexKey(_ file: String, _ line: Int, _ column: Int) -> Diagnostic {
+        .error(
+            "E105", "complex mapping keys (`? `) are not supported in crew files",
+            at: SourceLocation(file: file, line: line, column: column + 1), hint: "use a plain `key: value`")
+    }
+
+    /// Tracks `[`/`{` depth outside quotes and comments, and spots `*alias :` in key position.
+    private func scanFlow(_ line: [UInt8], from start: Int, depth: inout Int) -> (maxDepth: Int, aliasKeyColumn: Int) {
+        var maxDepth = depth
+        var i = start
+        var quote: UInt8 = 0
+        while i < line.count {
+            let c = line[i]
+            let before: UInt8 = i == start ? 0x20 : line[i - 1]
+            if quote != 0 {
+                if c == quote { quote = 0 }
+            } else if c == 0x22 || c == 0x27 {
+                if Self.opensToken(before) { quote = c }
+            } else if c == 0x23, before == 0x20, i > start {
+                break
+            } else if c == 0x5B || c == 0x7B {
+                depth += 1
+                maxDepth = max(maxDepth, depth)
+            } else if c == 0x5D || c == 0x7D {
+                depth = max(0, depth - 1)
+            } else if c == 0x2A, Self.opensToken(before), aliasIsKey(line, at: i) {
+                return (maxDepth, i)
+            }
+            i += 1
+        }
+        return (maxDepth, -1)
+    }
+
+    private static func opensToken(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x5B || byte == 0x7B || byte == 0x2C || byte == 0x3A
+    }
+
+    private func aliasIsKey(_ line: [UInt8], at start: Int) -> Bool {
+        var j = start + 1
+        while j < line.count, isAnchorByte(line[j]) { j += 1 }
+        let nameEnd = j
+        while j < line.count, line[j] == 0x20 { j += 1 }
+        return nameEnd > start + 1 && j < line.count && line[j] == 0x3A
+    }
+
+    private func isAnchorByte(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2D || c == 0x5F
+            || c >= 0x80
+    }
+}

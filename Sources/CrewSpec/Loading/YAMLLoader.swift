@@ -1,0 +1,120 @@
+import CrewCore
+import Foundation
+import Yams
+
+/// Reads one YAML file into a `YAMLNode`, refusing hostile input with a diagnostic instead of crashing or hanging:
+/// oversized files, binary data, invalid UTF-8, nesting too deep for a recursive parser, alias bombs.
+public struct YAMLLoader: Sendable {
+    public struct Limits: Sendable {
+        public var maxFileBytes = 16 << 20
+        public var maxDepth = 100
+        /// Nodes produced after alias and merge-key expansion; bounds an alias bomb's memory and time.
+        public var maxNodes = 2_000_000
+        public init() {}
+    }
+
+    public var limits = Limits()
+    public init() {}
+
+    /// What loading one file gave: the tree (nil when unusable), problems, and the hash of the file's bytes.
+    public struct Loaded: Sendable {
+        public var node: YAMLNode?
+        public var diagnostics: [Diagnostic]
+        public var sha256: String?
+    }
+
+    /// Loads `path` (absolute or relative to the current folder); `display` names it in diagnostics.
+    public func load(path: String, display: String, sources: SourceText) -> Loaded {
+        switch read(path: path, display: display) {
+        case .failure(let diagnostic):
+            return Loaded(node: nil, diagnostics: [diagnostic], sha256: nil)
+        case .success(let (text, hash)):
+            sources.add(file: display, text: text)
+            let (node, diagnostics) = parse(text, display: display)
+            return Loaded(node: node, diagnostics: diagnostics, sha256: hash)
+        }
+    }
+
+    /// Parses text already in memory; used by `load` and by tests.
+    public func parse(_ text: String, display: String) -> (YAMLNode?, [Diagnostic]) {
+        if let problem = NestingScanner(limit: limits.maxDepth).scan(text, file: display) {
+            return (nil, [problem])
+        }
+        do {
+            let parser = try Parser(yaml: text)
+            guard let root = try parser.singleRoot() else {
+                return (nil, [.error("E106", "the file is empty", at: .file(display), hint: emptyHint)])
+            }
+            var converter = NodeConverter(file: display, budget: limits.maxNodes)
+            let node = try converter.convert(root, depth: 0)
+            return (node, converter.diagnostics)
+        } catch let error as YamlError {
+            return (nil, [YAMLErrorMapping.diagnostic(for: error, file: display)])
+        } catch let diagnostic as Diagnostic {
+            return (nil, [diagnostic])
+        } catch {
+            return (nil, [.error("E101", "cannot parse YAML: \(error)", at: .file(display))])
+        }
+    }
+
+    private var emptyHint: String { "a crew file starts with `version: 1` and `name: ...`" }
+
+    private func read(path: String, display: String) -> Result<(String, String), Diagnostic> {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return .failure(.error("E102", "file not found", at: .file(display)))
+        }
+        if isDirectory.boolValue {
+            return .failure(.error("E102", "expected a file, found a folder", at: .file(display)))
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if size > limits.maxFileBytes {
+            let message =
+                "the file is \(size / 1_048_576) MiB; crew files may be at most \(limits.maxFileBytes >> 20) MiB"
+            return .failure(.error("E103", message, at: .file(display), hint: "split the crew with `include:`"))
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(.error("E102", "file cannot be read (permissions?)", at: .file(display)))
+        }
+        return TextDecoding.decode(data, file: display).map { ($0, Hashing.sha256(data)) }
+    }
+}
+
+/// Turns bytes into text, locating the first byte that is not UTF-8 or that marks a binary file.
+enum TextDecoding {
+    static func decode(_ data: Data, file: String) -> Result<String, Diagnostic> {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if let nul = bytes.firstIndex(of: 0) {
+            let at = location(ofByte: nul, in: bytes, file: file)
+            return .failure(.error("E104", "the file contains a NUL byte: it looks binary, not YAML", at: at))
+        }
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var offset = 0
+        var valid = true
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput: break loop
+            case .error:
+                valid = false
+                break loop
+            }
+        }
+        guard valid else {
+            let at = location(ofByte: offset, in: bytes, file: file)
+            return .failure(
+                .error("E104", "invalid UTF-8 at byte \(offset)", at: at, hint: "save the file as UTF-8"))
+        }
+        return .success(String(decoding: bytes, as: UTF8.self))
+    }
+
+    static func location(ofByte offset: Int, in bytes: [UInt8], file: String) -> SourceLocation {
+        let prefix = bytes[..<offset]
+        let line = prefix.count { $0 == 0x0A } + 1
+        let lineStart = prefix.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        let column = String(decoding: bytes[lineStart..<offset], as: UTF8.self).unicodeScalars.count + 1
+        return SourceLocation(file: file, line: line, column: column)
+    }
+}

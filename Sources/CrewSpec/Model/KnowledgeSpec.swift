@@ -1,0 +1,28 @@
+import CrewCore
+
+/// A knowledge base: sources compiled into indexes at build time.
+public struct KnowledgeSpec: Sendable {
+    public enum Source: Sendable {
+        /// A file path or glob relative to the crew's folder.
+        case path(Located<String>)
+        /// Text written in the crew file itself.
+        case text(Located<String>)
+    }
+
+    public var name: Located<String>
+    public var description: String?
+    public var sources: [Source] = []
+    /// Chunk size and overlap, in tokens.
+    public var chunkSize: Located<Int>?
+    public var chunkOverlap: Located<Int>?
+    public var embedder: Located<String>?
+    public var location: SourceLocation
+
+    public init(name: Located<String>, location: SourceLocation) {
+        self.name = name
+        self.location = location
+    }
+
+    public static let defaultChunkSize = 512
+    public static let defaultChunkOverlap = 64
+}

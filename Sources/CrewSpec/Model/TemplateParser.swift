@@ -1,0 +1,120 @@
+import CrewCore
+
+/// Splits text into template segments. Problems (a malformed `${...}`) come back as messages for the caller to
+/// place, since only the caller knows the field's location.
+public enum TemplateParser {
+    public struct Problem: Sendable, Hashable {
+        public var message: String
+        public var hint: String
+        /// The offending text, to locate it in the source line.
+        public var fragment: String
+    }
+
+    /// `inputs`: whether `{name}` placeholders are recognised in this field (prompt text) or left literal.
+    public static func parse(
+        _ source: String, at location: SourceLocation, inputs: Bool
+    ) -> (Template, [Problem]) {
+        var segments: [Template.Segment] = []
+        var problems: [Problem] = []
+        var text = ""
+        let chars = Array(source.unicodeScalars)
+        var i = 0
+        func flush() {
+            if !text.isEmpty { segments.append(.text(text)) }
+            text = ""
+        }
+        while i < chars.count {
+            if chars[i] == "$", i + 1 < chars.count, chars[i + 1] == "{" {
+                let (segment, end, problem) = reference(chars, from: i)
+                if let problem { problems.append(problem) }
+                if let segment {
+                    flush()
+                    segments.append(segment)
+                } else {
+                    text += String(String.UnicodeScalarView(chars[i..<end]))
+                }
+                i = end
+                continue
+            }
+            if inputs, chars[i] == "{" {
+                if let (name, end) = escapedPlaceholder(chars, from: i) {
+                    text += "{\(name)}"
+                    i = end
+                    continue
+                }
+                if let (name, end) = placeholder(chars, from: i) {
+                    flush()
+                    segments.append(.input(name))
+                    i = end
+                    continue
+                }
+            }
+            text.unicodeScalars.append(chars[i])
+            i += 1
+        }
+        flush()
+        return (Template(source: source, segments: segments, location: location), problems)
+    }
+
+    /// `{name}` where name is an identifier: returns the name and the index after `}`.
+    static func placeholder(_ chars: [Unicode.Scalar], from start: Int) -> (String, Int)? {
+        var j = start + 1
+        guard j < chars.count, isIdentifierStart(chars[j]) else { return nil }
+        while j < chars.count, isIdentifierPart(chars[j]) { j += 1 }
+        guard j < chars.count, chars[j] == "}" else { return nil }
+        return (String(String.UnicodeScalarView(chars[(start + 1)..<j])), j + 1)
+    }
+
+    /// `{{name}}`, the escape that renders as a literal `{name}`.
+    static func escapedPlaceholder(_ chars: [Unicode.Scalar], from start: Int) -> (String, Int)? {
+        guard start + 1 < chars.count, chars[start + 1] == "{",
+            let (name, end) = placeholder(chars, from: start + 1), end < chars.count, chars[end] == "}"
+        else { return nil }
+        return (name, end + 1)
+    }
+
+    /// `${env:NAME}` or `${file:PATH}` starting at `start` (which holds `$`).
+    static func reference(_ chars: [Unicode.Scalar], from start: Int) -> (Template.Segment?, Int, Problem?) {
+        guard let close = chars[start...].firstIndex(of: "}") else {
+            let fragment = String(String.UnicodeScalarView(chars[start...]))
+            return (
+                nil, chars.count,
+                Problem(message: "`${` is not closed", hint: "write `${env:NAME}`", fragment: fragment)
+            )
+        }
+        let body = String(String.UnicodeScalarView(chars[(start + 2)..<close]))
+        let fragment = "${\(body)}"
+        if body.hasPrefix("env:") {
+            let name = String(body.dropFirst(4))
+            if isEnvName(name) { return (.env(name), close + 1, nil) }
+            let problem = Problem(
+                message: "`\(fragment)` does not name an environment variable",
+                hint: "a variable name is letters, digits and `_`, not starting with a digit", fragment: fragment)
+            return (nil, close + 1, problem)
+        }
+        if body.hasPrefix("file:"), body.count > 5 {
+            return (.file(String(body.dropFirst(5))), close + 1, nil)
+        }
+        let problem = Problem(
+            message: "unknown reference `\(fragment)`",
+            hint: "references are `${env:NAME}` (an environment variable) or `${file:PATH}` (a secret file)",
+            fragment: fragment)
+        return (nil, close + 1, problem)
+    }
+
+    public static func isEnvName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
+        else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || isDigit($0) }
+    }
+
+    static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
+        c == "_" || (c.isASCII && c.properties.isAlphabetic)
+    }
+
+    static func isIdentifierPart(_ c: Unicode.Scalar) -> Bool {
+        isIdentifierStart(c) || isDigit(c) || c == "-"
+    }
+
+    static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
+}

@@ -1,0 +1,3 @@
+import CrewCLI
+
+CrewCommand.runAndExit()
