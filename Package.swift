@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(name: "crew-bench", dependencies: ["CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild"]),
         .target(name: "CrewTestSupport", dependencies: ["CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild"]),
         .testTarget(name: "CrewCoreTests", dependencies: ["CrewCore", "CrewTestSupport"]),
-        .testTarget(name: "CrewSpecTests", dependencies: ["CrewSpec", "CrewTestSupport"]),
+        .testTarget(name: "CrewSpecTests", dependencies: ["CrewSpec", "CrewBuild", "CrewTestSupport"]),
         .testTarget(name: "CrewPlannerTests", dependencies: ["CrewPlanner", "CrewSpec", "CrewTestSupport"]),
         .testTarget(name: "CrewBuildTests", dependencies: ["CrewBuild", "CrewTestSupport"]),
         .testTarget(name: "CrewCLITests", dependencies: ["CrewCLI", "CrewTestSupport"]),

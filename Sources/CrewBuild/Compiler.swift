@@ -22,7 +22,8 @@ public enum Compiler {
         guard let crew = loaded.crew else {
             return Result(crew: nil, validated: nil, plan: nil, diagnostics: diagnostics, sources: loaded.sources)
         }
-        let (validated, found) = Validator.validate(crew, sources: loaded.sources)
+        let (validated, found) = Validator.validate(
+            crew, sources: loaded.sources, priorErrors: loaded.diagnostics.hasErrors)
         diagnostics.append(contentsOf: found.items)
         guard let validated, !diagnostics.hasErrors else {
             return Result(crew: crew, validated: nil, plan: nil, diagnostics: diagnostics, sources: loaded.sources)

@@ -8,6 +8,7 @@ public struct DiagnosticRenderer: Sendable {
     public typealias LineProvider = @Sendable (_ file: String, _ line: Int) -> String?
 
     public var color: Bool
+    static let maxExcerpt = 100
     public var lines: LineProvider
 
     public init(color: Bool = false, lines: @escaping LineProvider = { _, _ in nil }) {
@@ -37,8 +38,17 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     func excerpt(_ rawLine: String, at location: SourceLocation, redacted: Bool) -> String {
-        let scalars = Array(rawLine.unicodeScalars.map { $0 == "\t" ? " " : $0 })
-        let start = min(max(location.column - 1, 0), scalars.count)
+        var scalars = Array(rawLine.unicodeScalars.map { $0 == "\t" ? " " : $0 })
+        var start = min(max(location.column - 1, 0), scalars.count)
+        // Very long lines (minified JSON, hostile input) are shown as a window around the column.
+        if scalars.count > Self.maxExcerpt {
+            let from = max(0, start - Self.maxExcerpt / 3)
+            let to = min(scalars.count, from + Self.maxExcerpt)
+            let head: [Unicode.Scalar] = from > 0 ? Array("...".unicodeScalars) : []
+            let tail: [Unicode.Scalar] = to < scalars.count ? Array("...".unicodeScalars) : []
+            scalars = head + Array(scalars[from..<to]) + tail
+            start = start - from + head.count
+        }
         var shown = scalars
         if redacted {
             shown = Array(scalars[..<start]) + Array("***".unicodeScalars)

@@ -27,7 +27,8 @@ struct CrewAIMapper {
     private mutating func agent(_ name: Located<String>, _ node: YAMLNode, crew: inout Crew) -> AgentSpec? {
         let what = "crewAI agent `\(name.value)`"
         let known = CrewAIReader.agentKeys + CrewAIReader.ignoredAgentKeys
-        guard let fields = decoder.fields(node, what, known: known, required: ["role", "goal"]) else { return nil }
+        guard let fields = decoder.fields(node, what, known: known, required: ["role", "goal"], owner: name.location)
+        else { return nil }
         warnIgnored(fields, CrewAIReader.ignoredAgentKeys, what)
         let empty = Template(source: "", segments: [], location: node.location)
         let role = decoder.template(fields["role"], "the `role` of \(what)", inputs: true)?.trimmed ?? empty
@@ -64,7 +65,9 @@ struct CrewAIMapper {
     private func task(_ name: Located<String>, _ node: YAMLNode, agents: [AgentSpec]) -> (TaskSpec, Bool)? {
         let what = "crewAI task `\(name.value)`"
         let known = CrewAIReader.taskKeys + CrewAIReader.ignoredTaskKeys
-        guard let fields = decoder.fields(node, what, known: known, required: ["description", "expected_output"]),
+        guard
+            let fields = decoder.fields(
+                node, what, known: known, required: ["description", "expected_output"], owner: name.location),
             let description = decoder.template(fields["description"], "the `description` of \(what)", inputs: true)
         else { return nil }
         warnIgnored(fields, CrewAIReader.ignoredTaskKeys, what)

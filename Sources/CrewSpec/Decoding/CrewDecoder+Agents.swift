@@ -11,7 +11,10 @@ extension CrewDecoder {
 
     func decodeAgent(_ name: Located<String>, _ node: YAMLNode) -> AgentSpec? {
         let what = "agent `\(name.value)`"
-        guard let fields = decoder.fields(node, what, known: Self.agentKeys, required: ["role", "goal"]) else {
+        guard
+            let fields = decoder.fields(
+                node, what, known: Self.agentKeys, required: ["role", "goal"], owner: name.location)
+        else {
             return nil
         }
         let role = decoder.template(fields["role"], "the `role` of \(what)", inputs: true)
@@ -39,9 +42,15 @@ extension CrewDecoder {
 
     func decodeTask(_ name: Located<String>, _ node: YAMLNode) -> TaskSpec? {
         let what = "task `\(name.value)`"
-        guard let fields = decoder.fields(node, what, known: Self.taskKeys, required: ["agent", "description"]),
-            let description = decoder.template(fields["description"], "the `description` of \(what)", inputs: true)
-        else { return nil }
+        guard
+            let fields = decoder.fields(
+                node, what, known: Self.taskKeys, required: ["agent", "description"], owner: name.location)
+        else {
+            return nil
+        }
+        let description =
+            decoder.template(fields["description"], "the `description` of \(what)", inputs: true)
+            ?? Template(source: "", segments: [], location: node.location)
         var task = TaskSpec(name: name, description: description, location: node.location)
         task.agent = decoder.string(fields["agent"], "the `agent` of \(what)")
         task.expectedOutput = decoder.template(

@@ -4,7 +4,9 @@ extension CrewDecoder {
     func decodeKnowledge(_ name: Located<String>, _ node: YAMLNode) -> KnowledgeSpec? {
         let what = "knowledge base `\(name.value)`"
         let known = ["sources", "chunk", "embedder", "description"]
-        guard let fields = decoder.fields(node, what, known: known, required: ["sources"]) else { return nil }
+        guard let fields = decoder.fields(node, what, known: known, required: ["sources"], owner: name.location) else {
+            return nil
+        }
         var kb = KnowledgeSpec(name: name, location: node.location)
         kb.description = decoder.string(fields["description"], "the description of \(what)")?.value
         kb.embedder = decoder.string(fields["embedder"], "the `embedder` of \(what)")

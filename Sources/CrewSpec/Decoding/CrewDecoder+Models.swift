@@ -8,10 +8,12 @@ extension CrewDecoder {
 
     func decodeModel(_ name: Located<String>, _ node: YAMLNode) -> ModelSpec? {
         let what = "model `\(name.value)`"
-        guard let fields = decoder.fields(node, what, known: Self.modelKeys, required: ["provider"]) else { return nil }
         guard
-            let provider: Located<ModelSpec.Provider> = decoder.enumValue(fields["provider"], "the provider of \(what)")
+            let fields = decoder.fields(node, what, known: Self.modelKeys, required: ["provider"], owner: name.location)
         else { return nil }
+        // A bad provider is reported, and the rest is still read so that every problem shows at once.
+        let provider: Located<ModelSpec.Provider> =
+            decoder.enumValue(fields["provider"], "the provider of \(what)") ?? Located(.openai, at: node.location)
         let modelName = decoder.string(fields["model"], "the `model` of \(what)")
         if modelName == nil, provider.value != .mock {
             decoder.error(
@@ -36,11 +38,13 @@ extension CrewDecoder {
     func decodeEmbedder(_ name: Located<String>, _ node: YAMLNode) -> EmbedderSpec? {
         let what = "embedder `\(name.value)`"
         let known = ["provider", "model", "base_url", "api_key", "dimensions", "batch_size"]
-        guard let fields = decoder.fields(node, what, known: known, required: ["provider", "model"]),
-            let provider: Located<EmbedderSpec.Provider> = decoder.enumValue(
-                fields["provider"], "the provider of \(what)"),
-            let model = decoder.string(fields["model"], "the `model` of \(what)")
+        guard
+            let fields = decoder.fields(
+                node, what, known: known, required: ["provider", "model"], owner: name.location)
         else { return nil }
+        let provider: Located<EmbedderSpec.Provider> =
+            decoder.enumValue(fields["provider"], "the provider of \(what)") ?? Located(.openai, at: node.location)
+        let model = decoder.string(fields["model"], "the `model` of \(what)") ?? Located("", at: node.location)
         var embedder = EmbedderSpec(name: name, provider: provider, model: model, location: node.location)
         embedder.baseURL = decoder.template(fields["base_url"], "the `base_url` of \(what)", inputs: false)
         embedder.apiKey = secret(fields["api_key"], "the `api_key` of \(what)")

@@ -12,11 +12,19 @@ extension CrewDecoder {
 
     func decodeTool(_ name: Located<String>, _ node: YAMLNode) -> ToolSpec? {
         let what = "tool `\(name.value)`"
+        // Without a usable type the settings cannot be read, but the name still counts, so that agents naming
+        // this tool do not get a second, misleading "unknown tool" error.
+        let placeholder = ToolSpec(
+            name: name, kind: Located(.knowledge, at: node.location), settings: .knowledge(ToolSpec.Knowledge()),
+            location: node.location)
         guard let typeNode = node.pairs?.first(where: { $0.keyText == "type" })?.value else {
-            _ = decoder.fields(node, what, known: Self.commonToolKeys, required: ["type"])
-            return nil
+            let fields = decoder.fields(
+                node, what, known: Self.commonToolKeys, required: ["type"], owner: name.location)
+            return fields == nil ? nil : placeholder
         }
-        guard let kind: Located<ToolSpec.Kind> = decoder.enumValue(typeNode, "the type of \(what)") else { return nil }
+        guard let kind: Located<ToolSpec.Kind> = decoder.enumValue(typeNode, "the type of \(what)") else {
+            return placeholder
+        }
         let known = Self.commonToolKeys + (Self.toolKeys[kind.value] ?? [])
         guard let fields = decoder.fields(node, "\(what) (type \(kind.value.rawValue))", known: known) else {
             return nil

@@ -43,7 +43,10 @@ final class NodeDecoder {
     }
 
     /// A mapping's fields. `required` keys that are missing or null are reported at the mapping.
-    func fields(_ node: YAMLNode, _ what: String, known: [String], required: [String] = []) -> Fields? {
+    /// `owner` is where a missing key is reported: the entry's name reads better than its first key.
+    func fields(
+        _ node: YAMLNode, _ what: String, known: [String], required: [String] = [], owner: SourceLocation? = nil
+    ) -> Fields? {
         guard let list = mapping(node, what) else { return nil }
         var pairs: [String: YAMLPair] = [:]
         for pair in list {
@@ -61,7 +64,7 @@ final class NodeDecoder {
         let fields = Fields(node: node, pairs: pairs)
         for key in required where fields[key] == nil {
             let message = "\(what) is missing `\(key)`"
-            error("E113", message, at: pairs[key]?.key.location ?? node.location, hint: "add `\(key): ...`")
+            error("E113", message, at: pairs[key]?.key.location ?? owner ?? node.location, hint: "add `\(key): ...`")
         }
         return fields
     }

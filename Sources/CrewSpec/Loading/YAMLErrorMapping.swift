@@ -9,7 +9,7 @@ enum YAMLErrorMapping {
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
-            return syntax(problem: problem, context: context?.text, mark: mark, file: file)
+            return syntax(problem: problem, context: context, mark: mark, file: file)
         case .reader(let problem, let offset, _, _):
             let message = "cannot read the file: \(problem)" + (offset.map { " at byte \($0)" } ?? "")
             return .error("E104", message, at: .file(file))
@@ -23,10 +23,23 @@ enum YAMLErrorMapping {
         }
     }
 
-    private static func syntax(problem: String, context: String?, mark: Mark, file: String) -> Diagnostic {
+    private static func syntax(problem: String, context: YamlError.Context?, mark: Mark, file: String) -> Diagnostic {
         var message = "YAML syntax error: \(problem)"
-        if let context, !context.isEmpty, context.count < 120 { message += " (\(context))" }
-        return .error("E101", message, at: at(mark, file), hint: hint(for: problem))
+        if let text = context?.text, !text.isEmpty, text.count < 120 { message += " (\(text))" }
+        var hint = hint(for: problem)
+        // libyaml notices an unclosed quote or bracket only where the file ends; say where it was opened.
+        if let context, context.mark.line != mark.line || context.mark.column != mark.column, context.mark.line > 0 {
+            let opened = "it starts at line \(context.mark.line), column \(context.mark.column)"
+            if context.text.contains("quoted scalar") {
+                hint = "a quoted string is never closed: \(opened)"
+            } else if context.text.contains("flow mapping") || context.text.contains("flow sequence") {
+                let bracket = context.text.contains("mapping") ? "{" : "["
+                hint = "a `\(bracket)` is never closed: \(opened)"
+            } else if hint == nil {
+                hint = "the construct with the problem \(opened)"
+            }
+        }
+        return .error("E101", message, at: at(mark, file), hint: hint)
     }
 
     private static func hint(for problem: String) -> String? {

@@ -32,8 +32,11 @@ extension Validator {
     /// Each agent's model: its own, else `defaults.model`, else the crew's only model.
     mutating func resolveAgentModels() -> [Int] {
         var fallback: Int?
+        // An unresolved `defaults.model` is reported once; the agents relying on it are not reported again.
+        var fallbackFailed = false
         if let name = crew.defaults.model {
             fallback = models.resolve(name, from: "`defaults.model`", diagnostics: &diagnostics)
+            fallbackFailed = fallback == nil
         } else if crew.models.count == 1 {
             fallback = 0
         }
@@ -50,6 +53,7 @@ extension Validator {
                 return models.resolve(name, from: "agent `\(agent.name.value)`", diagnostics: &diagnostics) ?? -1
             }
             if let fallback { return fallback }
+            if fallbackFailed { return -1 }
             diagnostics.error(
                 "E205", "agent `\(agent.name.value)` names no model and the crew has no default",
                 at: agent.name.location,

@@ -2,7 +2,10 @@ import CrewCore
 
 extension Validator {
     /// Warnings for things declared and never used: they are often a typo's other half.
+    /// Skipped when anything is in error: the unused thing is then usually the intended target of a broken
+    /// reference or part of a section that failed to read.
     mutating func warnUnused(agentOfTask: [Int], modelOfAgent: [Int]) {
+        guard !priorErrors, !diagnostics.hasErrors else { return }
         let usedAgents = Set(agentOfTask).union(
             crew.agents.flatMap { $0.delegateTo.compactMap { agents.index[$0.value] } })
         for (i, agent) in crew.agents.enumerated() where !usedAgents.contains(i) && agents.index[agent.name.value] == i

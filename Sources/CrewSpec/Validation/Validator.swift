@@ -5,6 +5,7 @@ public struct Validator {
     let crew: Crew
     let sources: SourceText
     var diagnostics = Diagnostics()
+    var priorErrors = false
 
     let tasks: NameTable
     let agents: NameTable
@@ -14,9 +15,13 @@ public struct Validator {
     let embedders: NameTable
     let inputs: NameTable
 
-    /// Validates `crew`; the result is nil when any error was found.
-    public static func validate(_ crew: Crew, sources: SourceText) -> (ValidatedCrew?, Diagnostics) {
+    /// Validates `crew`; the result is nil when any error was found. `priorErrors` says whether loading already
+    /// failed somewhere: then checks that would only echo that failure (no tasks, unused names) are skipped.
+    public static func validate(_ crew: Crew, sources: SourceText, priorErrors: Bool = false) -> (
+        ValidatedCrew?, Diagnostics
+    ) {
         var validator = Validator(crew: crew, sources: sources)
+        validator.priorErrors = priorErrors
         let validated = validator.run()
         return (validator.diagnostics.hasErrors ? nil : validated, validator.diagnostics)
     }
@@ -36,7 +41,7 @@ public struct Validator {
     }
 
     mutating func run() -> ValidatedCrew {
-        if crew.tasks.isEmpty {
+        if crew.tasks.isEmpty && !priorErrors {
             diagnostics.error("E211", "the crew has no tasks", at: crew.name.location, hint: "add a `tasks:` section")
         }
         let agentOfTask = resolveTaskAgents()

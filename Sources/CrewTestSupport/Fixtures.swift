@@ -1,0 +1,38 @@
+import CrewBuild
+import CrewCore
+import CrewSpec
+import Foundation
+
+/// Paths of the test fixtures and the repository, found from this file's location so tests run from any folder.
+public enum Fixtures {
+    /// The package's root folder.
+    public static let packageRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    public static let root = packageRoot + "/Tests/Fixtures"
+    public static let examples = packageRoot + "/examples"
+    public static let crewAIExamples = packageRoot + "/../shared/compat/crewai-examples"
+
+    /// Entries (files ending in .yaml and folders) of a fixture folder, sorted, as case names.
+    public static func cases(_ folder: String) -> [String] {
+        let path = root + "/" + folder
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return names.filter { name in
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &isDirectory)
+            return exists && (isDirectory.boolValue || name.hasSuffix(".yaml"))
+        }.sorted()
+    }
+
+    /// Compiles a crew and renders its diagnostics as plain text, with `prefix` removed from paths.
+    public static func diagnosticsText(_ path: String, relativeTo prefix: String) -> (Compiler.Result, String) {
+        let result = Compiler.compile(path: path)
+        let sources = result.sources
+        let renderer = DiagnosticRenderer(color: false) { file, line in sources.line(file, line) }
+        let text = renderer.render(result.diagnostics.sorted, format: .text)
+        return (result, text.replacing(prefix.hasSuffix("/") ? prefix : prefix + "/", with: ""))
+    }
+}
