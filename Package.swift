@@ -32,6 +32,6 @@ let package = Package(
         .testTarget(name: "CrewSpecTests", dependencies: ["CrewSpec", "CrewBuild", "CrewTestSupport"]),
         .testTarget(name: "CrewPlannerTests", dependencies: ["CrewPlanner", "CrewSpec", "CrewTestSupport"]),
         .testTarget(name: "CrewBuildTests", dependencies: ["CrewBuild", "CrewTestSupport"]),
-        .testTarget(name: "CrewCLITests", dependencies: ["CrewCLI", "CrewTestSupport"]),
+        .testTarget(name: "CrewCLITests", dependencies: ["crew", "CrewTestSupport"]),
     ]
 )

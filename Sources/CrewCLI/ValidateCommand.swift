@@ -20,10 +20,16 @@ struct ValidateCommand: ParsableCommand {
         if format == .text {
             let c = validated.crew
             let path = plan.criticalPath.map { c.tasks[$0].name.value }.joined(separator: " -> ")
+            let counts = [
+                plural(c.tasks.count, "task"), plural(c.agents.count, "agent"), plural(c.models.count, "model"),
+            ]
             Terminal.out(
-                "crew `\(c.name.value)` is valid: \(c.tasks.count) tasks, \(c.agents.count) agents, "
-                    + "\(c.models.count) model\(c.models.count == 1 ? "" : "s"); \(plan.waves.count) waves, widest \(plan.widestWave); "
-                    + "critical path \(path)\n")
+                "crew `\(c.name.value)` is valid: \(counts.joined(separator: ", ")); "
+                    + "\(plural(plan.waves.count, "wave")), widest \(plan.widestWave); critical path \(path)\n")
         }
     }
+}
+
+func plural(_ count: Int, _ word: String) -> String {
+    "\(count) \(word)\(count == 1 ? "" : "s")"
 }

@@ -16,6 +16,7 @@ final class CrewDecoder {
 
     /// Reads the root file's header; nil when it is too broken to name a crew.
     func decodeRoot(_ node: YAMLNode, root: String) -> (Crew, [Located<String>])? {
+        let node = Self.withoutExtensions(node)
         guard let fields = decoder.fields(node, "the crew file", known: Self.rootKeys, required: ["version", "name"])
         else { return nil }
         let version = decoder.int(fields["version"], "`version`") ?? Located(1, at: node.location)
@@ -34,6 +35,7 @@ final class CrewDecoder {
 
     /// Reads an included file's collections into `crew`.
     func decodeFragment(_ node: YAMLNode, into crew: inout Crew) {
+        let node = Self.withoutExtensions(node)
         guard let pairs = node.pairs else {
             decoder.typeError(node, expected: "a mapping", "an included file")
             return
@@ -78,6 +80,12 @@ final class CrewDecoder {
             return nil
         }
         return name
+    }
+
+    /// Top-level keys starting with `x-` are free for the user, typically to hold YAML anchors (`&defaults`).
+    static func withoutExtensions(_ node: YAMLNode) -> YAMLNode {
+        guard let pairs = node.pairs else { return node }
+        return YAMLNode(.mapping(pairs.filter { !$0.keyText.hasPrefix("x-") }), at: node.location)
     }
 
     static func isName(_ text: String) -> Bool {

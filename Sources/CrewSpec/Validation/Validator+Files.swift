@@ -127,6 +127,8 @@ extension Validator {
                         at: root.location,
                         hint: "give a folder relative to the crew's folder")
                 }
+            case .command(let settings):
+                checkCommandArguments(settings, tool: tool.name.value)
             case .http(let settings):
                 for pattern in settings.allow
                 where !(pattern.value.hasPrefix("https://") || pattern.value.hasPrefix("http://")) {
@@ -136,6 +138,22 @@ extension Validator {
                         at: pattern.location)
                 }
             default: break
+            }
+        }
+    }
+
+    /// `{name}` in a command's arguments is filled from the model's call, so it must be in the input schema.
+    private mutating func checkCommandArguments(_ settings: ToolSpec.Command, tool: String) {
+        var properties: [String] = []
+        if case .object(let schema)? = settings.inputSchema, case .object(let members)? = schema["properties"] {
+            properties = members.keys.sorted()
+        }
+        for argument in settings.args {
+            for name in argument.inputNames where !properties.contains(name) {
+                diagnostics.error(
+                    "E210", "argument placeholder `{\(name)}` of command tool `\(tool)` is not in its `input_schema`",
+                    at: sources.find("{\(name)}", from: argument.location) ?? argument.location,
+                    hint: "declare it: `input_schema: { type: object, properties: { \(name): { type: string } } }`")
             }
         }
     }
