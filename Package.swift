@@ -26,7 +26,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "crew", dependencies: ["CrewCLI"]),
-        .executableTarget(name: "crew-bench", dependencies: ["CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild"]),
+        .executableTarget(
+            name: "crew-bench", dependencies: ["CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewTestSupport"]),
         .target(name: "CrewTestSupport", dependencies: ["CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild"]),
         .testTarget(name: "CrewCoreTests", dependencies: ["CrewCore", "CrewTestSupport"]),
         .testTarget(name: "CrewSpecTests", dependencies: ["CrewSpec", "CrewBuild", "CrewTestSupport"]),

@@ -22,14 +22,14 @@ public struct Artifact: Sendable {
     public var manifestData: Data { Data((manifest.serialized(pretty: true) + "\n").utf8) }
 
     /// The hash of the whole artifact: SHA-256 over `path\tsha256\n` lines of every file but the manifest, sorted.
-    public static func artifactHash(_ files: [String: Data]) -> String {
-        let lines = files.keys.sorted().map { "\($0)\t\(Hashing.sha256(files[$0]!))\n" }.joined()
-        return Hashing.sha256(lines)
+    public static func artifactHash(fileHashes: [String: String]) -> String {
+        Hashing.sha256(fileHashes.keys.sorted().map { "\($0)\t\(fileHashes[$0]!)\n" }.joined())
     }
 
     static func manifest(crew: String, files: [String: Data], inputs: [SourceFile]) -> JSONValue {
-        let fileEntries = files.mapValues { data in
-            JSONValue.object(["sha256": .string(Hashing.sha256(data)), "bytes": .int(data.count)])
+        let hashes = files.mapValues { Hashing.sha256($0) }
+        let fileEntries = files.keys.reduce(into: [String: JSONValue]()) { entries, path in
+            entries[path] = .object(["sha256": .string(hashes[path]!), "bytes": .int(files[path]!.count)])
         }
         let inputEntries = inputs.sorted { $0.path < $1.path }.map { file in
             JSONValue.object([
@@ -43,7 +43,7 @@ public struct Artifact: Sendable {
             "tool": .object(["name": .string("crew"), "version": .string(CrewVersion.current)]),
             "inputs": .array(inputEntries),
             "files": .object(fileEntries),
-            "artifact_sha256": .string(artifactHash(files)),
+            "artifact_sha256": .string(artifactHash(fileHashes: hashes)),
         ])
     }
 

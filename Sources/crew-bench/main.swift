@@ -1,1 +1,104 @@
-print("bench")
+import CrewBuild
+import CrewCore
+import CrewPlanner
+import CrewSpec
+import CrewTestSupport
+import Foundation
+
+// crew-bench: the compiler's speed and memory, measured on this machine.
+//   crew-bench compile [--tasks N] [--agents N] [--edges N] [--runs N]
+//   crew-bench startup [--runs N]
+// Build it in release: `swift run -c release crew-bench compile`.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+
+func option(_ name: String, _ fallback: Int) -> Int {
+    guard let index = arguments.firstIndex(of: "--\(name)"), index + 1 < arguments.count,
+        let value = Int(arguments[index + 1])
+    else { return fallback }
+    return value
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+func ms(_ s: Double) -> String { String(format: "%.1f ms", s * 1000) }
+
+/// Runs a program and returns its wall time and peak resident memory, from wait4's rusage.
+func measureProcess(_ path: String, _ args: [String]) -> (seconds: Double, maxRSSKiB: Int, status: Int32) {
+    var pid: pid_t = 0
+    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    let start = DispatchTime.now().uptimeNanoseconds
+    guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return (0, 0, -1) }
+    var status: Int32 = 0
+    var usage = rusage()
+    _ = wait4(pid, &status, 0, &usage)
+    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return (elapsed, Int(usage.ru_maxrss), (status >> 8) & 0xFF)
+}
+
+func crewBinary() -> String {
+    let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    return me.deletingLastPathComponent().appendingPathComponent("crew").path
+}
+
+func benchCompile() throws {
+    let tasks = option("tasks", 10_000)
+    let generator = CrewGenerator(tasks: tasks, agents: option("agents", 50), edgesPerTask: option("edges", 3))
+    let folder = TemporaryFolder(prefix: "crew-bench")
+    let yaml = generator.yaml()
+    let path = folder.write("crew.yaml", yaml)
+    print("crew: \(tasks) tasks, \(generator.agents) agents, ~\(generator.edgesPerTask) context edges per task, "
+        + "\(yaml.utf8.count / 1024) KiB of YAML")
+    var stages: [String: [Double]] = [:]
+    for _ in 0..<option("runs", 5) {
+        var loaded: CrewLoader.Output?
+        var validated: ValidatedCrew?
+        var plan: Plan?
+        stages["load (parse + decode)", default: []].append(seconds { loaded = CrewLoader().load(path: path) })
+        stages["validate", default: []].append(
+            seconds { validated = Validator.validate(loaded!.crew!, sources: loaded!.sources).0 })
+        stages["plan", default: []].append(seconds { plan = Planner.plan(validated!) })
+        stages["encode + write artifact", default: []].append(
+            try seconds {
+                let artifact = Artifact(validated: validated!, plan: plan!, inputFiles: Artifact.inputFiles(for: validated!))
+                try artifact.write(to: folder.path + "/out")
+            })
+    }
+    var total = 0.0
+    for stage in ["load (parse + decode)", "validate", "plan", "encode + write artifact"] {
+        let value = median(stages[stage]!)
+        total += value
+        print("  \(stage.padding(toLength: 26, withPad: " ", startingAt: 0)) \(ms(value))")
+    }
+    print("  in-process total (median of stages): \(ms(total))")
+    let binary = crewBinary()
+    guard FileManager.default.isExecutableFile(atPath: binary) else { return print("  (no crew binary next to crew-bench)") }
+    let runs = (0..<option("runs", 5)).map { _ in measureProcess(binary, ["build", path, "-o", folder.path + "/cli-out"]) }
+    print("  `crew build` as a process: median \(ms(median(runs.map(\.seconds)))), "
+        + "peak RSS \(runs.map(\.maxRSSKiB).max()! / 1024) MiB, exit \(runs[0].status)")
+}
+
+func benchStartup() {
+    let binary = crewBinary()
+    let runs = (0..<option("runs", 50)).map { _ in measureProcess(binary, ["--version"]) }
+    let times = runs.map(\.seconds)
+    print("`crew --version`: median \(ms(median(times))), min \(ms(times.min()!)), max \(ms(times.max()!)) over \(runs.count) runs; peak RSS \(runs.map(\.maxRSSKiB).max()! / 1024) MiB")
+}
+
+switch arguments.first {
+case "compile": try benchCompile()
+case "startup": benchStartup()
+default:
+    print("usage: crew-bench compile [--tasks N] [--agents N] [--edges N] [--runs N]\n       crew-bench startup [--runs N]")
+    exit(2)
+}

@@ -7,12 +7,20 @@ struct NestingScanner {
     var limit: Int
 
     func scan(_ text: String, file: String) -> Diagnostic? {
+        var text = text
+        return text.withUTF8 { bytes in scan(bytes, file: file) }
+    }
+
+    private func scan(_ bytes: UnsafeBufferPointer<UInt8>, file: String) -> Diagnostic? {
         var indents: [Int] = []
         var flowDepth = 0
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var lineStart = 0
+        while lineStart <= bytes.count {
+            let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
+            defer { lineStart = lineEnd + 1 }
             lineNumber += 1
-            let line = Array(rawLine.utf8)
+            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
             let indent = line.prefix { $0 == 0x20 }.count
             guard indent < line.count, line[indent] != 0x23 else { continue }  // blank or comment
             while let last = indents.last, last > indent { indents.removeLast() }
@@ -52,7 +60,9 @@ struct NestingScanner {
     }
 
     /// Tracks `[`/`{` depth outside quotes and comments, and spots `*alias :` in key position.
-    private func scanFlow(_ line: [UInt8], from start: Int, depth: inout Int) -> (maxDepth: Int, aliasKeyColumn: Int) {
+    private func scanFlow(_ line: UnsafeBufferPointer<UInt8>, from start: Int, depth: inout Int) -> (
+        maxDepth: Int, aliasKeyColumn: Int
+    ) {
         var maxDepth = depth
         var i = start
         var quote: UInt8 = 0
@@ -82,7 +92,7 @@ struct NestingScanner {
         byte == 0x20 || byte == 0x5B || byte == 0x7B || byte == 0x2C || byte == 0x3A
     }
 
-    private func aliasIsKey(_ line: [UInt8], at start: Int) -> Bool {
+    private func aliasIsKey(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
         var j = start + 1
         while j < line.count, isAnchorByte(line[j]) { j += 1 }
         let nameEnd = j

@@ -2,29 +2,38 @@ import CrewCore
 import Foundation
 
 /// The text of every file the compiler read, kept for source excerpts under diagnostics and for finding the exact
-/// column of a placeholder inside a multi-line scalar.
+/// column of a placeholder inside a multi-line scalar. Lines are found through a byte-offset index built once.
 public final class SourceText: @unchecked Sendable {
+    private struct File {
+        var bytes: [UInt8]
+        /// Offset of the first byte of each line.
+        var lineStarts: [Int]
+    }
+
     private let lock = NSLock()
-    private var files: [String: [Substring]] = [:]
+    private var files: [String: File] = [:]
 
     public init() {}
 
     public func add(file: String, text: String) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? line.dropLast() : line
-        }
-        lock.withLock { files[file] = lines }
+        let bytes = Array(text.utf8)
+        var starts = [0]
+        for (offset, byte) in bytes.enumerated() where byte == 0x0A { starts.append(offset + 1) }
+        lock.withLock { files[file] = File(bytes: bytes, lineStarts: starts) }
     }
 
     public func line(_ file: String, _ number: Int) -> String? {
         lock.withLock {
-            guard let lines = files[file], number >= 1, number <= lines.count else { return nil }
-            return String(lines[number - 1])
+            guard let entry = files[file], number >= 1, number <= entry.lineStarts.count else { return nil }
+            let start = entry.lineStarts[number - 1]
+            var end = number < entry.lineStarts.count ? entry.lineStarts[number] - 1 : entry.bytes.count
+            if end > start, entry.bytes[end - 1] == 0x0D { end -= 1 }
+            return String(decoding: entry.bytes[start..<max(start, end)], as: UTF8.self)
         }
     }
 
     public func lineCount(_ file: String) -> Int {
-        lock.withLock { files[file]?.count ?? 0 }
+        lock.withLock { files[file]?.lineStarts.count ?? 0 }
     }
 
     /// The first place at or after `start` where `needle` occurs, within `maxLines` lines.

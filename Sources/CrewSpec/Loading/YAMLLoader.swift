@@ -41,7 +41,9 @@ public struct YAMLLoader: Sendable {
             return (nil, [problem])
         }
         do {
-            let parser = try Parser(yaml: text)
+            // The basic resolver tags nothing by regex: scalars are read by `YAMLScalar` later, and Yams's
+            // duplicate-key check would otherwise run a regex per key.
+            let parser = try Parser(yaml: text, resolver: .basic)
             guard let root = try parser.singleRoot() else {
                 return (nil, [.error("E106", "the file is empty", at: .file(display), hint: emptyHint)])
             }
