@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "CrewCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -19,20 +21,36 @@ let package = Package(
         .target(name: "CrewPlanner", dependencies: ["CrewCore", "CrewSpec"]),
         .target(name: "CrewBuild", dependencies: ["CrewCore", "CrewSpec", "CrewPlanner"]),
         .target(
+            name: "CrewProviders",
+            dependencies: ["CrewCore", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
+        .target(name: "CrewRuntime", dependencies: ["CrewCore", "CrewProviders"]),
+        .target(
             name: "CrewCLI",
             dependencies: [
-                "CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild",
+                "CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewProviders", "CrewRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "crew", dependencies: ["CrewCLI"]),
         .executableTarget(
             name: "crew-bench", dependencies: ["CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewTestSupport"]),
-        .target(name: "CrewTestSupport", dependencies: ["CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild"]),
+        .target(
+            name: "CrewTestSupport",
+            dependencies: [
+                "CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "CrewCoreTests", dependencies: ["CrewCore", "CrewTestSupport"]),
         .testTarget(name: "CrewSpecTests", dependencies: ["CrewSpec", "CrewBuild", "CrewTestSupport"]),
         .testTarget(name: "CrewPlannerTests", dependencies: ["CrewPlanner", "CrewSpec", "CrewTestSupport"]),
         .testTarget(name: "CrewBuildTests", dependencies: ["CrewBuild", "CrewTestSupport"]),
+        .testTarget(name: "CrewProvidersTests", dependencies: ["CrewProviders", "CrewTestSupport"]),
+        .testTarget(
+            name: "CrewRuntimeTests", dependencies: ["CrewRuntime", "CrewBuild", "CrewProviders", "CrewTestSupport"]),
         .testTarget(name: "CrewCLITests", dependencies: ["crew", "CrewTestSupport"]),
     ]
 )

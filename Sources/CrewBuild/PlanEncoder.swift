@@ -132,8 +132,7 @@ public enum PlanEncoder {
             (
                 "chunk",
                 .object([
-                    "size": .int(kb.chunkSize?.value ?? KnowledgeSpec.defaultChunkSize),
-                    "overlap": .int(kb.chunkOverlap?.value ?? KnowledgeSpec.defaultChunkOverlap),
+                    "size": .int(kb.effectiveChunkSize), "overlap": .int(kb.effectiveChunkOverlap),
                 ])
             ),
             ("embedder", kb.embedder.map { .string($0.value) }),

@@ -31,7 +31,8 @@ struct BuildCommand: ParsableCommand {
         }
         let hash = artifact.manifest.string(at: "artifact_sha256") ?? ""
         Terminal.out(
-            "built `\(validated.crew.name.value)`: \(validated.crew.tasks.count) tasks in \(plan.waves.count) waves -> "
+            "built `\(validated.crew.name.value)`: \(plural(validated.crew.tasks.count, "task")) in "
+                + "\(plural(plan.waves.count, "wave")) -> "
                 + "\(folder) (artifact \(hash.prefix(12)))\n")
     }
 }

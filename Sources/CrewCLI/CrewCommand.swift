@@ -3,23 +3,28 @@ import CrewCore
 import Foundation
 
 /// `crew`: the root command. Usage errors exit 2, invalid crews exit 1.
-public struct CrewCommand: ParsableCommand {
+public struct CrewCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "crew",
         abstract: "Compile and run teams of LLM agents declared in YAML.",
         version: CrewVersion.current,
         subcommands: [
-            ValidateCommand.self, BuildCommand.self, GraphCommand.self, InitCommand.self, CompletionsCommand.self,
+            ValidateCommand.self, BuildCommand.self, GraphCommand.self, RunCommand.self, RunsCommand.self,
+            ShowCommand.self, LogsCommand.self, ModelsCommand.self, InitCommand.self, CompletionsCommand.self,
         ]
     )
 
     public init() {}
 
     /// Parses the process arguments, runs the command and exits with the documented code.
-    public static func runAndExit(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
+    public static func runAndExit(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
             Foundation.exit(0)
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)

@@ -55,7 +55,9 @@ public struct DiagnosticRenderer: Sendable {
         }
         var width = 1
         if !redacted {
-            width = max(1, scalars[start...].prefix { $0 != " " && $0 != "," && $0 != "]" && $0 != "}" }.count)
+            let token = scalars[start...].prefix { $0 != " " && $0 != "," && $0 != "]" && $0 != "}" }
+            // A key's caret stops before its colon; a URL's colon is part of the token.
+            width = max(1, token.last == ":" ? token.count - 1 : token.count)
         }
         let number = String(location.line)
         let gutter = String(repeating: " ", count: number.count)

@@ -57,8 +57,9 @@ func benchCompile() throws {
     let folder = TemporaryFolder(prefix: "crew-bench")
     let yaml = generator.yaml()
     let path = folder.write("crew.yaml", yaml)
-    print("crew: \(tasks) tasks, \(generator.agents) agents, ~\(generator.edgesPerTask) context edges per task, "
-        + "\(yaml.utf8.count / 1024) KiB of YAML")
+    print(
+        "crew: \(tasks) tasks, \(generator.agents) agents, ~\(generator.edgesPerTask) context edges per task, "
+            + "\(yaml.utf8.count / 1024) KiB of YAML")
     var stages: [String: [Double]] = [:]
     for _ in 0..<option("runs", 5) {
         var loaded: CrewLoader.Output?
@@ -70,7 +71,8 @@ func benchCompile() throws {
         stages["plan", default: []].append(seconds { plan = Planner.plan(validated!) })
         stages["encode + write artifact", default: []].append(
             try seconds {
-                let artifact = Artifact(validated: validated!, plan: plan!, inputFiles: Artifact.inputFiles(for: validated!))
+                let artifact = Artifact(
+                    validated: validated!, plan: plan!, inputFiles: Artifact.inputFiles(for: validated!))
                 try artifact.write(to: folder.path + "/out")
             })
     }
@@ -82,23 +84,32 @@ func benchCompile() throws {
     }
     print("  in-process total (median of stages): \(ms(total))")
     let binary = crewBinary()
-    guard FileManager.default.isExecutableFile(atPath: binary) else { return print("  (no crew binary next to crew-bench)") }
-    let runs = (0..<option("runs", 5)).map { _ in measureProcess(binary, ["build", path, "-o", folder.path + "/cli-out"]) }
-    print("  `crew build` as a process: median \(ms(median(runs.map(\.seconds)))), "
-        + "peak RSS \(runs.map(\.maxRSSKiB).max()! / 1024) MiB, exit \(runs[0].status)")
+    guard FileManager.default.isExecutableFile(atPath: binary) else {
+        return print("  (no crew binary next to crew-bench)")
+    }
+    let runs = (0..<option("runs", 5)).map { _ in
+        measureProcess(binary, ["build", path, "-o", folder.path + "/cli-out"])
+    }
+    print(
+        "  `crew build` as a process: median \(ms(median(runs.map(\.seconds)))), "
+            + "peak RSS \(runs.map(\.maxRSSKiB).max()! / 1024) MiB, exit \(runs[0].status)")
 }
 
 func benchStartup() {
     let binary = crewBinary()
     let runs = (0..<option("runs", 50)).map { _ in measureProcess(binary, ["--version"]) }
     let times = runs.map(\.seconds)
-    print("`crew --version`: median \(ms(median(times))), min \(ms(times.min()!)), max \(ms(times.max()!)) over \(runs.count) runs; peak RSS \(runs.map(\.maxRSSKiB).max()! / 1024) MiB")
+    print(
+        "`crew --version`: median \(ms(median(times))), min \(ms(times.min()!)), max \(ms(times.max()!)) over \(runs.count) runs; peak RSS \(runs.map(\.maxRSSKiB).max()! / 1024) MiB"
+    )
 }
 
 switch arguments.first {
 case "compile": try benchCompile()
 case "startup": benchStartup()
 default:
-    print("usage: crew-bench compile [--tasks N] [--agents N] [--edges N] [--runs N]\n       crew-bench startup [--runs N]")
+    print(
+        "usage: crew-bench compile [--tasks N] [--agents N] [--edges N] [--runs N]\n       crew-bench startup [--runs N]"
+    )
     exit(2)
 }

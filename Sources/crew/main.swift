@@ -1,3 +1,3 @@
 import CrewCLI
 
-CrewCommand.runAndExit()
+await CrewCommand.runAndExit()

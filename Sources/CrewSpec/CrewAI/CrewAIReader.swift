@@ -24,7 +24,7 @@ struct CrewAIReader {
 
     func load(root: String, agents: String, tasks: String, sources: SourceText) -> CrewLoader.Output {
         var diagnostics = Diagnostics()
-        let decoder = NodeDecoder()
+        let decoder = NodeDecoder(sources: sources)
         let folderName = URL(fileURLWithPath: Glob.realPath(root)).lastPathComponent
         let name = CrewDecoder.slug(folderName)
         var crew = Crew(

@@ -39,7 +39,7 @@ extension CrewDecoder {
     static func inferredType(_ text: String, plain: Bool) -> InputSpec.ValueType {
         guard plain else { return .string }
         if YAMLScalar.bool(text) != nil { return .boolean }
-        if Int(text) != nil { return .integer }
+        if YAMLScalar.int(text) != nil { return .integer }
         if YAMLScalar.double(text) != nil { return .number }
         return .string
     }

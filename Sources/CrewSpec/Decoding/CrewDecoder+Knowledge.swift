@@ -12,6 +12,11 @@ extension CrewDecoder {
         kb.embedder = decoder.string(fields["embedder"], "the `embedder` of \(what)")
         if let sources = fields["sources"] {
             kb.sources = knowledgeSources(sources, what)
+            if kb.sources.isEmpty && (sources.items?.isEmpty ?? false) {
+                decoder.error(
+                    "E113", "\(what) has no sources", at: sources.location,
+                    hint: "list files or globs, e.g. `sources: [docs/**/*.md]`, or `{ text: ... }` entries")
+            }
         }
         if let chunk = fields["chunk"],
             let chunkFields = decoder.fields(chunk, "the `chunk` of \(what)", known: ["size", "overlap"])

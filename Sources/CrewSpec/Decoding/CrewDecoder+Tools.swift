@@ -138,8 +138,12 @@ extension CrewDecoder {
     }
 
     static func soundsSecret(_ name: String) -> Bool {
-        let lowered = name.lowercased()
-        let words = ["authorization", "api-key", "api_key", "apikey", "token", "secret", "password", "cookie", "key"]
-        return words.contains { lowered.contains($0) }
+        // Whole words, so that `X-Api-Key` is a secret and `X-Monkey-Id` is not.
+        let words = name.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == " " })
+        let secretWords: Set<Substring> = [
+            "authorization", "apikey", "key", "token", "secret", "password", "passwd", "cookie", "credential",
+            "credentials",
+        ]
+        return words.contains { secretWords.contains($0) || $0.hasSuffix("token") || $0.hasSuffix("secret") }
     }
 }

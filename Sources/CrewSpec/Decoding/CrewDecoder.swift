@@ -3,7 +3,11 @@ import CrewCore
 /// Decodes crew files into a `Crew`. The root file gives `version`, `name` and `defaults`; it and every included
 /// file may add entries to the named collections.
 final class CrewDecoder {
-    let decoder = NodeDecoder()
+    let decoder: NodeDecoder
+
+    init(sources: SourceText? = nil) {
+        decoder = NodeDecoder(sources: sources)
+    }
 
     static let rootKeys = [
         "version", "name", "description", "include", "inputs", "models", "embedders", "knowledge", "tools",
@@ -17,7 +21,10 @@ final class CrewDecoder {
     /// Reads the root file's header; nil when it is too broken to name a crew.
     func decodeRoot(_ node: YAMLNode, root: String) -> (Crew, [Located<String>])? {
         let node = Self.withoutExtensions(node)
-        guard let fields = decoder.fields(node, "the crew file", known: Self.rootKeys, required: ["version", "name"])
+        guard
+            let fields = decoder.fields(
+                node, "the crew file", known: Self.rootKeys, required: ["version", "name"],
+                unknownHint: "keys of your own must start with `x-`")
         else { return nil }
         let version = decoder.int(fields["version"], "`version`") ?? Located(1, at: node.location)
         if version.value != 1 {

@@ -37,7 +37,7 @@ public struct CrewLoader: Sendable {
 
     private func loadNative(root: String, file: String, sources: SourceText) -> Output {
         var diagnostics = Diagnostics()
-        let decoder = CrewDecoder()
+        let decoder = CrewDecoder(sources: sources)
         let loaded = yaml.load(path: FileSystem.join(root, file), display: Self.display(root, file), sources: sources)
         diagnostics.append(contentsOf: loaded.diagnostics)
         guard let node = loaded.node, let (header, includes) = decoder.decodeRoot(node, root: Glob.realPath(root))

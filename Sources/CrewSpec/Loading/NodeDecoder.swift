@@ -4,6 +4,12 @@ import CrewCore
 /// pass reports everything wrong with a file. Each reader returns nil when the value is unusable.
 final class NodeDecoder {
     var diagnostics = Diagnostics()
+    /// The files' text, to point at the exact column of a problem inside a long string.
+    let sources: SourceText?
+
+    init(sources: SourceText? = nil) {
+        self.sources = sources
+    }
 
     /// The keys of a mapping, checked against the known ones (unknown keys get a "did you mean").
     struct Fields {
@@ -45,7 +51,8 @@ final class NodeDecoder {
     /// A mapping's fields. `required` keys that are missing or null are reported at the mapping.
     /// `owner` is where a missing key is reported: the entry's name reads better than its first key.
     func fields(
-        _ node: YAMLNode, _ what: String, known: [String], required: [String] = [], owner: SourceLocation? = nil
+        _ node: YAMLNode, _ what: String, known: [String], required: [String] = [], owner: SourceLocation? = nil,
+        unknownHint: String? = nil
     ) -> Fields? {
         guard let list = mapping(node, what) else { return nil }
         var pairs: [String: YAMLPair] = [:]
@@ -55,7 +62,8 @@ final class NodeDecoder {
                 continue
             }
             guard known.contains(key) else {
-                let hint = Suggestions.didYouMean(key, in: known) ?? "known keys: \(known.joined(separator: ", "))"
+                var hint = Suggestions.didYouMean(key, in: known) ?? "known keys: \(known.joined(separator: ", "))"
+                if let unknownHint { hint += "; \(unknownHint)" }
                 error("E110", "unknown key `\(key)` in \(what)", at: pair.key.location, hint: hint)
                 continue
             }
@@ -83,7 +91,8 @@ final class NodeDecoder {
         guard let value = string(node, what) else { return nil }
         let (template, problems) = TemplateParser.parse(value.value, at: value.location, inputs: inputs)
         for problem in problems {
-            error("E120", problem.message, at: value.location, hint: problem.hint)
+            let at = sources?.find(problem.fragment, from: value.location) ?? value.location
+            error("E120", problem.message, at: at, hint: problem.hint)
         }
         return template
     }
@@ -135,7 +144,7 @@ final class NodeDecoder {
         guard let text = node.scalar, let seconds = Self.seconds(text), seconds > 0 else {
             error(
                 "E117",
-                "\(what) must be a positive duration, found \(node.kindName == "a string" ? "`\(node.scalar ?? "")`" : node.kindName)",
+                "\(what) must be a positive duration, found \(node.scalar.map { "`\($0)`" } ?? node.kindName)",
                 at: node.location, hint: "write a number of seconds or a duration like `500ms`, `30s`, `2m`")
             return nil
         }
@@ -143,10 +152,10 @@ final class NodeDecoder {
     }
 
     static func seconds(_ text: String) -> Double? {
-        if let plain = Double(text) { return plain }
+        if let plain = Double(text) { return plain.isFinite ? plain : nil }
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count).trimmingSpaces) { return value * factor }
+            if let value = Double(text.dropLast(suffix.count).trimmingSpaces), value.isFinite { return value * factor }
         }
         return nil
     }

@@ -51,7 +51,7 @@ public struct YAMLLoader: Sendable {
             let node = try converter.convert(root, depth: 0)
             return (node, converter.diagnostics)
         } catch let error as YamlError {
-            return (nil, [YAMLErrorMapping.diagnostic(for: error, file: display)])
+            return (nil, [YAMLErrorMapping.diagnostic(for: error, file: display, text: text)])
         } catch let diagnostic as Diagnostic {
             return (nil, [diagnostic])
         } catch {
@@ -71,8 +71,8 @@ public struct YAMLLoader: Sendable {
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         if size > limits.maxFileBytes {
-            let message =
-                "the file is \(size / 1_048_576) MiB; crew files may be at most \(limits.maxFileBytes >> 20) MiB"
+            let mib = (Double(size) / 1_048_576 * 10).rounded(.up) / 10
+            let message = "the file is \(mib) MiB; crew files may be at most \(limits.maxFileBytes >> 20) MiB"
             return .failure(.error("E103", message, at: .file(display), hint: "split the crew with `include:`"))
         }
         guard let data = FileManager.default.contents(atPath: path) else {

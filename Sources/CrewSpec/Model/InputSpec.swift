@@ -42,8 +42,8 @@ public enum InputValue: Sendable, Hashable, CustomStringConvertible {
     public static func parse(_ text: String, as type: InputSpec.ValueType) -> InputValue? {
         switch type {
         case .string: return .string(text)
-        case .integer: return Int(text).map(InputValue.integer)
-        case .number: return Double(text).flatMap { $0.isFinite ? InputValue.number($0) : nil }
+        case .integer: return YAMLScalar.int(text).map(InputValue.integer)
+        case .number: return YAMLScalar.double(text).flatMap { $0.isFinite ? InputValue.number($0) : nil }
         case .boolean: return YAMLScalar.bool(text).map(InputValue.boolean)
         }
     }

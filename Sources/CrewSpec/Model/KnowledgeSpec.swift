@@ -25,4 +25,12 @@ public struct KnowledgeSpec: Sendable {
 
     public static let defaultChunkSize = 512
     public static let defaultChunkOverlap = 64
+
+    /// The chunk size in effect.
+    public var effectiveChunkSize: Int { chunkSize?.value ?? Self.defaultChunkSize }
+
+    /// The overlap in effect: as written, else the default, but never more than a quarter of a small chunk.
+    public var effectiveChunkOverlap: Int {
+        chunkOverlap?.value ?? min(Self.defaultChunkOverlap, effectiveChunkSize / 4)
+    }
 }

@@ -51,7 +51,7 @@ extension Validator {
                 return value
             case .file(let path):
                 guard let (value, file) = readSchema(path) else { return nil }
-                schemaFiles.append(file)
+                if !schemaFiles.contains(where: { $0.path == file.path }) { schemaFiles.append(file) }
                 checkSchemaShape(value, at: path.location)
                 return value
             }
@@ -84,6 +84,13 @@ extension Validator {
             return nil
         }
         let full = FileSystem.join(crew.root, normalized)
+        let real = Glob.realPath(full)
+        if FileManager.default.fileExists(atPath: full), !real.hasPrefix(crew.root + "/") {
+            diagnostics.error(
+                "E207", "schema file `\(path.value)` is a link that leads out of the crew's folder", at: path.location,
+                hint: "copy the schema into the crew's folder instead of linking to it")
+            return nil
+        }
         guard FileManager.default.fileExists(atPath: full) else {
             diagnostics.error(
                 "E209", "schema file `\(path.value)` not found", at: path.location,

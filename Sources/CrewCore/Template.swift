@@ -1,5 +1,3 @@
-import CrewCore
-
 /// A string from a crew file, split into literal text, `{input}` placeholders and `${env:NAME}` / `${file:PATH}`
 /// references.
 ///

@@ -1,5 +1,3 @@
-import CrewCore
-
 /// Splits text into template segments. Problems (a malformed `${...}`) come back as messages for the caller to
 /// place, since only the caller knows the field's location.
 public enum TemplateParser {
@@ -24,6 +22,12 @@ public enum TemplateParser {
             text = ""
         }
         while i < chars.count {
+            // `$${` is the escape for a literal `${` (a shell snippet in a prompt, say).
+            if chars[i] == "$", i + 2 < chars.count, chars[i + 1] == "$", chars[i + 2] == "{" {
+                text += "${"
+                i += 3
+                continue
+            }
             if chars[i] == "$", i + 1 < chars.count, chars[i + 1] == "{" {
                 let (segment, end, problem) = reference(chars, from: i)
                 if let problem { problems.append(problem) }
@@ -108,11 +112,11 @@ public enum TemplateParser {
         return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || isDigit($0) }
     }
 
-    static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
+    public static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
         c == "_" || (c.isASCII && c.properties.isAlphabetic)
     }
 
-    static func isIdentifierPart(_ c: Unicode.Scalar) -> Bool {
+    public static func isIdentifierPart(_ c: Unicode.Scalar) -> Bool {
         isIdentifierStart(c) || isDigit(c) || c == "-"
     }
 

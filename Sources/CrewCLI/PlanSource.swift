@@ -1,0 +1,56 @@
+import CrewBuild
+import CrewCore
+import Foundation
+
+/// Where `crew run` gets its plan: a build artifact folder (manifest.json + plan.json), or a crew compiled in
+/// memory. Either way the runtime receives the same plan.json document.
+struct PlanSource {
+    var planJSON: JSONValue
+    var artifactHash: String
+    /// The folder outputs and runs are relative to by default.
+    var baseFolder: String
+
+    struct Failure: Error {}
+
+    static func load(_ path: String) throws -> PlanSource {
+        if isArtifact(path) { return try artifact(path) }
+        let result = Compilation.compile(path: path, format: .text, toStdout: false)
+        guard result.succeeded, let validated = result.validated, let plan = result.plan else { throw Failure() }
+        let artifact = Artifact(validated: validated, plan: plan, inputFiles: Artifact.inputFiles(for: validated))
+        return PlanSource(
+            planJSON: PlanEncoder.encode(validated, plan),
+            artifactHash: artifact.manifest.string(at: "artifact_sha256") ?? "",
+            baseFolder: validated.crew.displayRoot)
+    }
+
+    static func isArtifact(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: FileSystem.join(path, "manifest.json"))
+            && FileManager.default.fileExists(atPath: FileSystem.join(path, "plan.json"))
+    }
+
+    /// Reads an artifact and checks plan.json against the manifest, so a damaged or hand-edited plan never runs.
+    static func artifact(_ folder: String) throws -> PlanSource {
+        guard let manifestData = FileManager.default.contents(atPath: FileSystem.join(folder, "manifest.json")),
+            let manifest = try? JSONParser.parse(Array(manifestData)),
+            let planData = FileManager.default.contents(atPath: FileSystem.join(folder, "plan.json")),
+            let plan = try? JSONParser.parse(Array(planData))
+        else {
+            Terminal.err("error: \(folder) is not a readable build artifact; rebuild it with `crew build`\n")
+            throw Failure()
+        }
+        let expected = manifest["files"]?["plan.json"]?["sha256"]?.stringValue
+        guard expected == Hashing.sha256(planData) else {
+            Terminal.err(
+                "error: \(folder)/plan.json does not match its manifest (edited or damaged); rebuild it with `crew build`\n"
+            )
+            throw Failure()
+        }
+        // An artifact at CREW/.crew/build belongs to CREW: outputs and runs go there.
+        let url = URL(fileURLWithPath: folder).standardized
+        let parent = url.deletingLastPathComponent()
+        let base =
+            url.lastPathComponent == "build" && parent.lastPathComponent == ".crew"
+            ? parent.deletingLastPathComponent().path : "."
+        return PlanSource(planJSON: plan, artifactHash: manifest.string(at: "artifact_sha256") ?? "", baseFolder: base)
+    }
+}

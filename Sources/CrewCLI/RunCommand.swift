@@ -1,0 +1,171 @@
+import ArgumentParser
+import CrewCore
+import CrewProviders
+import CrewRuntime
+import Foundation
+
+/// `crew run`: execute a crew (or a build artifact) against its models, recording everything under .crew/runs.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run a crew or a build artifact.",
+        discussion: "Exit status: 0 when every task succeeded, 1 when one failed, 130 when interrupted.")
+
+    @OptionGroup var crew: CrewPathOptions
+
+    @Option(name: .customLong("input"), help: "An input value, key=value (repeatable).")
+    var inputs: [String] = []
+
+    @Option(help: "A JSON file of input values.", completion: .file())
+    var inputsFile: String?
+
+    @Option(help: "Tasks running at once (default: the crew's defaults.max_parallel, else 8).")
+    var maxParallel: Int?
+
+    @Flag(help: "Stop at the first failed task.")
+    var failFast = false
+
+    @Flag(help: "Print every task's messages without calling any model.")
+    var dryRun = false
+
+    @Option(help: "Continue an earlier run (its id, a prefix of it, or `last`).")
+    var resume: String?
+
+    @Option(help: "Where run records go (default: .crew/runs in the crew's folder).")
+    var runsDir: String?
+
+    @Option(help: "The folder `output.file` paths are relative to (default: the crew's folder).")
+    var outputDir: String?
+
+    @Flag(help: "Print the run's events as JSON lines on stdout.")
+    var json = false
+
+    @Flag(help: "Print nothing but errors and the final status.")
+    var quiet = false
+
+    @Flag(help: "Ask providers for whole answers instead of streams.")
+    var noStream = false
+
+    func validate() throws {
+        if let maxParallel, maxParallel < 1 { throw ValidationError("--max-parallel must be at least 1") }
+        if json && quiet { throw ValidationError("--json and --quiet exclude each other") }
+    }
+
+    func run() async throws {
+        let source: PlanSource
+        do {
+            source = try PlanSource.load(crew.path)
+        } catch {
+            throw ExitCode(1)
+        }
+        let runsFolder = runsDir ?? FileSystem.join(source.baseFolder, ".crew/runs")
+        let plan = try decodePlan(source)
+        let settings = RunSettings(
+            maxParallel: maxParallel ?? plan.maxParallel, failFast: failFast, stream: !noStream,
+            outputFolder: outputDir ?? source.baseFolder)
+        let options = RunSession.Options(
+            runsFolder: runsFolder, settings: settings, environment: ProcessInfo.processInfo.environment)
+        if let resume {
+            try await execute(options: options, plan: plan) { observers in
+                let id = try RunStore(folder: runsFolder).find(resume)
+                return try await RunSession.resume(runID: id, options: options, observers: observers)
+            }
+            return
+        }
+        let values = try resolveInputs(plan)
+        if dryRun {
+            Terminal.out(DryRun.render(plan, inputs: values))
+            return
+        }
+        try await execute(options: options, plan: plan) { observers in
+            try await RunSession.start(
+                planJSON: source.planJSON, artifactHash: source.artifactHash, inputs: values, options: options,
+                observers: observers)
+        }
+    }
+
+    private func decodePlan(_ source: PlanSource) throws -> ExecutionPlan {
+        do {
+            return try ExecutionPlan.decode(source.planJSON, artifactHash: source.artifactHash)
+        } catch {
+            Terminal.err("error: \(error)\n")
+            throw ExitCode(1)
+        }
+    }
+
+    private func resolveInputs(_ plan: ExecutionPlan) throws -> [String: String] {
+        var given: [String: String] = [:]
+        if let inputsFile {
+            guard let data = FileManager.default.contents(atPath: inputsFile) else {
+                Terminal.err("error: cannot read the inputs file \(inputsFile)\n")
+                throw ExitCode(2)
+            }
+            given = try unwrap(RunInputs.parseFile(Array(data), path: inputsFile), exit: 2)
+        }
+        given.merge(try unwrap(RunInputs.parseAssignments(inputs), exit: 2)) { $1 }
+        return try unwrap(RunInputs.resolve(plan.inputs, given: given), exit: 1)
+    }
+
+    private func unwrap<T>(_ result: Result<T, RunInputs.InputErrors>, exit code: Int32) throws -> T {
+        switch result {
+        case .success(let value): return value
+        case .failure(let errors):
+            for message in errors.messages { Terminal.err("error: \(message)\n") }
+            throw ExitCode(code)
+        }
+    }
+
+    /// Runs `body` with the terminal's observers, turning Ctrl-C and SIGTERM into an interrupted run.
+    private func execute(
+        options: RunSession.Options, plan: ExecutionPlan,
+        _ body: @escaping @Sendable ([any RunObserver]) async throws -> RunSession.Outcome
+    ) async throws {
+        let view = RunView.make(json: json, quiet: quiet, plan: plan)
+        let work = Task { try await body(view.observers) }
+        let signals = SignalTrap { work.cancel() }
+        defer { signals.release() }
+        let outcome: RunSession.Outcome
+        do {
+            outcome = try await work.value
+        } catch let error as RunStore.LookupError {
+            Terminal.err("error: \(error)\n")
+            throw ExitCode(1)
+        } catch {
+            view.stop()
+            Terminal.err("error: \(error)\n")
+            throw ExitCode(1)
+        }
+        view.finish(outcome, store: RunStore(folder: options.runsFolder), outputFolder: options.settings.outputFolder)
+        throw ExitCode(outcome.status.exitCode)
+    }
+}
+
+/// SIGINT and SIGTERM cancel the run (recorded as interrupted); a second signal exits at once.
+final class SignalTrap: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var fired = false
+
+    init(_ onSignal: @escaping @Sendable () -> Void) {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                let again = self.lock.withLock { () -> Bool in
+                    defer { self.fired = true }
+                    return self.fired
+                }
+                if again { Foundation.exit(130) }
+                onSignal()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func release() {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}

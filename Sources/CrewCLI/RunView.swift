@@ -1,0 +1,91 @@
+import CrewCore
+import CrewRuntime
+import Foundation
+
+/// How a run shows on the terminal: a live view on a terminal, timestamped lines otherwise, JSON lines with
+/// `--json`, nothing but the verdict with `--quiet`.
+final class RunView: Sendable {
+    let observers: [any RunObserver]
+    private let live: LiveView?
+    private let showSummary: Bool
+    private let quiet: Bool
+
+    private init(observers: [any RunObserver], live: LiveView?, showSummary: Bool, quiet: Bool) {
+        self.observers = observers
+        self.live = live
+        self.showSummary = showSummary
+        self.quiet = quiet
+    }
+
+    static func make(json: Bool, quiet: Bool, plan: ExecutionPlan) -> RunView {
+        if json { return RunView(observers: [JSONLines()], live: nil, showSummary: false, quiet: false) }
+        if quiet { return RunView(observers: [], live: nil, showSummary: false, quiet: true) }
+        if Terminal.useColor(fileDescriptor: 1) || isatty(1) == 1 {
+            let live = LiveView(color: Terminal.useColor(fileDescriptor: 1))
+            return RunView(observers: [live], live: live, showSummary: true, quiet: false)
+        }
+        return RunView(observers: [PlainLines()], live: nil, showSummary: true, quiet: false)
+    }
+
+    func stop() {
+        live?.stop()
+    }
+
+    func finish(_ outcome: RunSession.Outcome, store: RunStore, outputFolder: String) {
+        live?.stop()
+        if showSummary {
+            Terminal.out(Summary.table(runID: outcome.runID, store: store))
+            Terminal.out("run \(outcome.runID): \(outcome.status.rawValue); record in \(outcome.folder)\n")
+        } else if quiet && outcome.status != .succeeded {
+            Terminal.err("run \(outcome.runID): \(outcome.status.rawValue); `crew show \(outcome.runID)` says why\n")
+        }
+    }
+}
+
+/// `--json`: each event as one JSON line on stdout, as in events.jsonl.
+struct JSONLines: RunObserver {
+    func handle(_ event: RunEvent) {
+        Terminal.out(event.json.serialized() + "\n")
+    }
+}
+
+/// Not a terminal: one timestamped line per event worth reading.
+struct PlainLines: RunObserver {
+    func handle(_ event: RunEvent) {
+        guard let text = EventText.line(event) else { return }
+        let time = Timestamp.iso8601(event.time)
+        Terminal.out("\(time) \(text)\n")
+    }
+}
+
+/// Event descriptions shared by the plain lines, the live view and `crew logs`.
+enum EventText {
+    static func line(_ event: RunEvent) -> String? {
+        let task = event.task.map { "`\($0)`" } ?? ""
+        let f = event.fields
+        switch event.kind {
+        case .runStarted:
+            return
+                "run \(f["run_id"]?.stringValue ?? "") of `\(f["crew"]?.stringValue ?? "")`: \(f["tasks"]?.intValue ?? 0) tasks"
+                + ((f["reused"]?.intValue ?? 0) > 0
+                    ? ", \(f["reused"]?.intValue ?? 0) reused from the earlier attempt" : "")
+        case .taskStarted:
+            return
+                "started \(task) (agent `\(f["agent"]?.stringValue ?? "")`, model `\(f["model"]?.stringValue ?? "")`)"
+        case .request: return (f["attempt"]?.intValue ?? 1) > 1 ? nil : nil
+        case .retry:
+            if f["reason"]?.stringValue == "schema" { return "re-asking \(task): the answer broke the output schema" }
+            return
+                "retrying \(task) (attempt \(f["attempt"]?.intValue ?? 0) in \(f["delay_ms"]?.intValue ?? 0) ms): \(f["error"]?.stringValue ?? "")"
+        case .taskFinished:
+            return "finished \(task) in \(Summary.duration(f["latency_ms"]?.intValue ?? 0)), "
+                + "\(f["input_tokens"]?.intValue ?? 0)+\(f["output_tokens"]?.intValue ?? 0) tokens"
+                + (f["cost_usd"]?.doubleValue.map { ", \(Summary.money($0))" } ?? "")
+        case .taskFailed: return "FAILED \(task): \(f["error"]?.stringValue ?? "")"
+        case .taskSkipped: return "skipped \(task): \(f["reason"]?.stringValue ?? "")"
+        case .taskReused: return "reused \(task) from the earlier attempt"
+        case .runFinished:
+            return "run \(f["status"]?.stringValue ?? "") in \(Summary.duration(f["duration_ms"]?.intValue ?? 0))"
+        }
+    }
+}

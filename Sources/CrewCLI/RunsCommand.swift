@@ -1,0 +1,109 @@
+import ArgumentParser
+import CrewCore
+import CrewRuntime
+import Foundation
+
+/// Where run records are: `--runs-dir`, else `.crew/runs` under the crew folder given (default: here).
+struct RunsFolderOptions: ParsableArguments {
+    @Option(help: "The runs folder (default: .crew/runs in the current folder).", completion: .directory)
+    var runsDir: String = ".crew/runs"
+}
+
+/// `crew runs`: the recorded runs, newest first.
+struct RunsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "runs", abstract: "List recorded runs.")
+
+    @OptionGroup var folder: RunsFolderOptions
+
+    func run() throws {
+        let store = RunStore(folder: folder.runsDir)
+        let ids = store.runIDs()
+        guard !ids.isEmpty else {
+            Terminal.out("no runs in \(folder.runsDir)\n")
+            return
+        }
+        var rows = [["id", "crew", "status", "started", "duration", "tokens", "cost"]]
+        for id in ids {
+            guard let run = store.runJSON(id) else { continue }
+            let totals = run["totals"]
+            let tokens = (totals?["input_tokens"]?.intValue ?? 0) + (totals?["output_tokens"]?.intValue ?? 0)
+            rows.append([
+                id, run["crew"]?.stringValue ?? "", run["status"]?.stringValue ?? "",
+                run["started_at"]?.stringValue ?? "", run["duration_ms"]?.intValue.map(Summary.duration) ?? "",
+                totals == nil ? "" : String(tokens), totals?["cost_usd"]?.doubleValue.map(Summary.money) ?? "",
+            ])
+        }
+        Terminal.out(Summary.render(rows, leftColumns: 4))
+    }
+}
+
+/// `crew show RUN_ID`: a run's tasks and their outputs.
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a run's tasks and outputs.")
+
+    @Argument(help: "A run id, a prefix of one, or `last`.")
+    var runID: String
+
+    @OptionGroup var folder: RunsFolderOptions
+
+    func run() throws {
+        let store = RunStore(folder: folder.runsDir)
+        let id = try lookup(store, runID)
+        Terminal.out(Summary.table(runID: id, store: store))
+        guard let run = store.runJSON(id) else { return }
+        for task in (run["tasks"]?.arrayValue ?? []).compactMap(\.stringValue) {
+            guard let result = store.taskResult(id, task: task) else { continue }
+            Terminal.out("\n=== \(task) (\(result["status"]?.stringValue ?? ""))\n")
+            if let error = result["error"]?.stringValue {
+                Terminal.out("error: \(error)\n")
+            } else if let output = store.finishedOutputs(id)[task] {
+                Terminal.out(output.hasSuffix("\n") ? output : output + "\n")
+            }
+        }
+    }
+}
+
+/// `crew logs RUN_ID [--follow]`: a run's events; `--follow` waits for new ones until the run ends.
+struct LogsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print a run's events.")
+
+    @Argument(help: "A run id, a prefix of one, or `last`.")
+    var runID: String
+
+    @OptionGroup var folder: RunsFolderOptions
+
+    @Flag(name: .shortAndLong, help: "Keep printing new events until the run finishes.")
+    var follow = false
+
+    @Flag(help: "Print the events as JSON lines.")
+    var json = false
+
+    func run() async throws {
+        let store = RunStore(folder: folder.runsDir)
+        let id = try lookup(store, runID)
+        var printed = 0
+        while true {
+            let events = store.events(id)
+            for event in events.dropFirst(printed) {
+                if json {
+                    Terminal.out(event.json.serialized() + "\n")
+                } else if let text = EventText.line(event) {
+                    Terminal.out("\(Timestamp.iso8601(event.time)) \(text)\n")
+                }
+            }
+            printed = events.count
+            let finished = events.last?.kind == .runFinished
+            if !follow || finished { return }
+            try await Task.sleep(nanoseconds: 200_000_000)
+        }
+    }
+}
+
+func lookup(_ store: RunStore, _ id: String) throws -> String {
+    do {
+        return try store.find(id)
+    } catch {
+        Terminal.err("error: \(error)\n")
+        throw ExitCode(1)
+    }
+}

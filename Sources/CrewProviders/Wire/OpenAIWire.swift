@@ -1,0 +1,156 @@
+import CrewCore
+
+/// OpenAI's Chat Completions format. Ollama, vLLM, llama.cpp and most gateways speak it too, so only widely
+/// supported fields are sent, and the key header is left out when there is no key (local servers need none).
+public struct OpenAIWire: WireFormat {
+    public init() {}
+
+    public func request(_ chat: ChatRequest, endpoint: Endpoint) -> HTTPRequestSpec {
+        var headers: [(name: String, value: String)] = []
+        if let key = WireSupport.key(endpoint) { headers.append(("Authorization", "Bearer \(key)")) }
+        headers.append(("Content-Type", "application/json"))
+        if chat.stream { headers.append(("Accept", "text/event-stream")) }
+        return HTTPRequestSpec(
+            method: "POST", url: WireSupport.url(endpoint.baseURL, "/chat/completions"), headers: headers,
+            body: WireSupport.encode(body(chat)))
+    }
+
+    func body(_ chat: ChatRequest) -> JSONValue {
+        let messages = chat.messages.map { message -> JSONValue in
+            .object(["role": .string(message.role.rawValue), "content": .string(message.content)])
+        }
+        return .object(dropping: [
+            ("model", .string(chat.model)),
+            ("messages", .array(messages)),
+            ("temperature", chat.temperature.map(JSONValue.double)),
+            ("top_p", chat.topP.map(JSONValue.double)),
+            ("max_tokens", chat.maxTokens.map(JSONValue.int)),
+            ("stream", chat.stream ? .bool(true) : nil),
+            ("stream_options", chat.stream ? .object(["include_usage": .bool(true)]) : nil),
+            ("response_format", chat.responseSchema.map(Self.responseFormat)),
+        ])
+    }
+
+    /// `strict: false`: strict mode demands `additionalProperties: false` and every property required, which
+    /// arbitrary user schemas do not satisfy; the executor validates the answer itself.
+    static func responseFormat(_ schema: JSONValue) -> JSONValue {
+        .object([
+            "type": .string("json_schema"),
+            "json_schema": .object(["name": .string("output"), "schema": schema, "strict": .bool(false)]),
+        ])
+    }
+
+    public func parseResponse(_ body: [UInt8]) throws(ProviderError) -> ChatResponse {
+        let json = try WireSupport.object(body, "the response")
+        try Self.throwIfError(json)
+        guard let choice = try Self.choices(json).first else { throw .malformed("the response has no choices") }
+        guard let message = choice["message"], message.objectValue != nil else {
+            throw .malformed("choices[0] has no message object")
+        }
+        return ChatResponse(
+            text: try WireSupport.string(message["content"], "choices[0].message.content") ?? "",
+            usage: try Self.usage(json["usage"]),
+            finishReason: try WireSupport.string(choice["finish_reason"], "choices[0].finish_reason"))
+    }
+
+    /// A chunk yields its text, then its finish reason, then its usage (the last chunk, with `include_usage`).
+    /// Only `[DONE]` ends the stream: the usage chunk comes after the one with the finish reason.
+    public func parseStreamEvent(_ event: SSEEvent) throws(ProviderError) -> StreamStep {
+        if event.data == "[DONE]" { return StreamStep(events: [], done: true) }
+        let json = try WireSupport.object(Array(event.data.utf8), "a stream chunk")
+        try Self.throwIfError(json)
+        var events: [StreamEvent] = []
+        if let choice = try Self.choices(json).first {
+            let text = try WireSupport.string(choice["delta"]?["content"], "choices[0].delta.content")
+            if let text, !text.isEmpty { events.append(.delta(text)) }
+            let reason = try WireSupport.string(choice["finish_reason"], "choices[0].finish_reason")
+            if let reason { events.append(.finish(reason)) }
+        }
+        if let usage = try Self.usage(json["usage"]) { events.append(.usage(usage)) }
+        return StreamStep(events: events, done: false)
+    }
+
+    public func errorMessage(_ body: [UInt8]) -> String? {
+        WireSupport.errorMessage(body)
+    }
+
+    /// `choices` may be absent or empty (the usage chunk, Azure's content-filter chunk), but not another type.
+    static func choices(_ json: JSONValue) throws(ProviderError) -> [JSONValue] {
+        guard let choices = json["choices"], choices != .null else { return [] }
+        guard let items = choices.arrayValue else { throw .malformed("`choices` is not an array") }
+        return items
+    }
+
+    static func usage(_ value: JSONValue?) throws(ProviderError) -> TokenUsage? {
+        guard let value, value != .null else { return nil }
+        guard let input = value["prompt_tokens"]?.intValue, let output = value["completion_tokens"]?.intValue else {
+            throw .malformed("`usage` lacks integer prompt_tokens and completion_tokens")
+        }
+        return TokenUsage(input: input, output: output)
+    }
+
+    /// An error object inside a 200 answer (some servers report failures mid-stream this way). Its `code` is used as
+    /// the status when it is an HTTP status (OpenRouter); otherwise 500, so that it is retried.
+    static func throwIfError(_ json: JSONValue) throws(ProviderError) {
+        guard let error = json["error"], error != .null else { return }
+        let code = error["code"]?.intValue ?? 0
+        throw .http(
+            status: (400...599).contains(code) ? code : 500,
+            message: error["message"]?.stringValue ?? error.stringValue ?? "unknown error", retryAfter: nil)
+    }
+}
+
+/// What the three wire formats share: JSON in and out, typed field reads, URLs, the key.
+enum WireSupport {
+    /// Parses `bytes` as a JSON object. The message says what was wrong but quotes nothing of the body.
+    static func object(_ bytes: [UInt8], _ what: String) throws(ProviderError) -> JSONValue {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(bytes)
+        } catch {
+            throw .malformed("\(what) is not valid JSON: \(error.description)")
+        }
+        guard json.objectValue != nil else { throw .malformed("\(what) is not a JSON object") }
+        return json
+    }
+
+    static func encode(_ value: JSONValue) -> [UInt8] {
+        Array(value.serialized().utf8)
+    }
+
+    /// An optional string field: absent or null is nil, another type is malformed.
+    static func string(_ value: JSONValue?, _ what: String) throws(ProviderError) -> String? {
+        guard let value, value != .null else { return nil }
+        guard let string = value.stringValue else { throw .malformed("`\(what)` is not a string") }
+        return string
+    }
+
+    /// An optional integer field: absent or null is nil, another type is malformed.
+    static func int(_ value: JSONValue?, _ what: String) throws(ProviderError) -> Int? {
+        guard let value, value != .null else { return nil }
+        guard let int = value.intValue else { throw .malformed("`\(what)` is not an integer") }
+        return int
+    }
+
+    /// `base` + `path`, tolerating a trailing slash on the base.
+    static func url(_ base: String, _ path: String) -> String {
+        var base = Substring(base)
+        while base.hasSuffix("/") { base = base.dropLast() }
+        return String(base) + path
+    }
+
+    /// The key, if one is set and not empty.
+    static func key(_ endpoint: Endpoint) -> String? {
+        guard let key = endpoint.apiKey?.value, !key.isEmpty else { return nil }
+        return key
+    }
+
+    /// `error.message` (all three providers), or `error` itself when it is a string (Ollama's native errors). A
+    /// one-element array around the object (Gemini's non-SSE streams) is looked into.
+    static func errorMessage(_ body: [UInt8]) -> String? {
+        guard var json = try? JSONParser.parse(body) else { return nil }
+        if let first = json.arrayValue?.first { json = first }
+        guard let error = json["error"] else { return nil }
+        return error["message"]?.stringValue ?? error.stringValue
+    }
+}

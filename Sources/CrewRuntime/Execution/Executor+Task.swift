@@ -1,0 +1,166 @@
+import CrewCore
+import CrewProviders
+import Foundation
+
+extension Executor {
+    /// Runs one task: sends its messages, re-asks while a structured answer breaks the schema, writes the output.
+    func perform(_ task: TaskDefinition, context: [(String, String)]) async -> TaskOutcome {
+        guard let agent = plan.agents[task.agent], let model = plan.models[task.model] else {
+            return .failed("the plan names an agent or model it does not define", TaskReport())
+        }
+        emit(
+            RunEvent(
+                .taskStarted, task: task.name, fields: ["agent": .string(agent.name), "model": .string(model.name)]))
+        var messages = PromptBuilder.messages(task: task, agent: agent, inputs: inputs, contextOutputs: context)
+        var report = TaskReport()
+        let started = Date()
+        let client = clients.client(model: task.model, task: task.name)
+        while true {
+            try? recorder.writeMessages(task: task.name, Self.encode(messages))
+            let request = ChatRequest(
+                model: model.model, messages: messages, temperature: model.temperature, topP: model.topP,
+                maxTokens: model.maxTokens, responseSchema: task.outputSchema, stream: settings.stream)
+            let response: ChatResponse
+            do {
+                response = try await ask(client, request, task: task, report: &report)
+            } catch .cancelled {
+                return .cancelled
+            } catch {
+                report.latencyMS = Self.milliseconds(since: started)
+                return fail(
+                    task,
+                    FailureText.describe(
+                        error, model: model, endpoint: clients.endpoint(model: model.name), secrets: clients.secrets),
+                    report)
+            }
+            report.usage.input += response.usage?.input ?? 0
+            report.usage.output += response.usage?.output ?? 0
+            guard let schema = task.outputSchema else {
+                report.output = response.text
+                break
+            }
+            switch StructuredAnswer.check(response.text, schema: schema) {
+            case .success(let json):
+                report.output = json.serialized(pretty: true) + "\n"
+            case .failure(let errors):
+                guard report.repairs < (task.maxRepairs ?? 2) else {
+                    report.latencyMS = Self.milliseconds(since: started)
+                    let list = errors.prefix(5).joined(separator: "; ")
+                    return fail(
+                        task, "the answer does not match the output schema after \(report.repairs) repairs: \(list)",
+                        report)
+                }
+                report.repairs += 1
+                messages += [ChatMessage(.assistant, response.text), PromptBuilder.repair(errors: errors.errors)]
+                emit(
+                    RunEvent(
+                        .retry, task: task.name,
+                        fields: ["reason": .string("schema"), "errors": .strings(errors.errors)]))
+                continue
+            }
+            break
+        }
+        report.latencyMS = Self.milliseconds(since: started)
+        report.costUSD = model.price.map {
+            Double(report.usage.input) * $0.input / 1e6 + Double(report.usage.output) * $0.output / 1e6
+        }
+        return finish(task, report)
+    }
+
+    /// One answer, under the task's timeout; client events become run events.
+    private func ask(_ client: any ChatClient, _ request: ChatRequest, task: TaskDefinition, report: inout TaskReport)
+        async throws(ProviderError) -> ChatResponse
+    {
+        let name = task.name
+        let counter = Counter()
+        let observers = self.observers
+        let observe: @Sendable (ClientEvent) -> Void = { [self] event in
+            switch event {
+            case .request(let attempt):
+                counter.requests()
+                emit(RunEvent(.request, task: name, fields: ["attempt": .int(attempt)]))
+            case .retry(let attempt, let error, let delay):
+                emit(
+                    RunEvent(
+                        .retry, task: name,
+                        fields: [
+                            "attempt": .int(attempt), "delay_ms": .int(Int(delay * 1000)),
+                            "error": .string(FailureText.short(error, secrets: clients.secrets)),
+                        ]))
+            case .delta:
+                let tokens = counter.delta()
+                for observer in observers { observer.progress(task: name, outputTokens: tokens) }
+            }
+        }
+        defer { report.requests += counter.requestCount }
+        guard let seconds = task.timeout ?? plan.taskTimeout else {
+            return try await client.complete(request, observe: observe)
+        }
+        return try await Deadline.run(seconds: seconds) { () async throws(ProviderError) -> ChatResponse in
+            try await client.complete(request, observe: observe)
+        }
+    }
+
+    private func finish(_ task: TaskDefinition, _ report: TaskReport) -> TaskOutcome {
+        var fields = Self.figures(report)
+        let isJSON = task.outputSchema != nil
+        do {
+            if let file = task.outputFile {
+                let path = FileSystem.join(settings.outputFolder, file)
+                try FileSystem.writeAtomically(report.output, to: path)
+                fields["output_file"] = .string(file)
+            }
+            var result = fields
+            result["status"] = .string("succeeded")
+            result["output_format"] = .string(isJSON ? "json" : "markdown")
+            try recorder.writeResult(task: task.name, output: report.output, isJSON: isJSON, result: .object(result))
+        } catch {
+            return fail(task, "cannot write the output: \(error)", report)
+        }
+        fields["output"] = .string("tasks/\(task.name)/\(RunRecorder.outputName(isJSON: isJSON))")
+        emit(RunEvent(.taskFinished, task: task.name, fields: fields))
+        return .succeeded(report)
+    }
+
+    private func fail(_ task: TaskDefinition, _ message: String, _ report: TaskReport) -> TaskOutcome {
+        var fields = Self.figures(report)
+        fields["error"] = .string(message)
+        var result = fields
+        result["status"] = .string("failed")
+        try? recorder.writeFailure(task: task.name, result: .object(result))
+        emit(RunEvent(.taskFailed, task: task.name, fields: fields))
+        return .failed(message, report)
+    }
+
+    static func figures(_ report: TaskReport) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = [
+            "input_tokens": .int(report.usage.input), "output_tokens": .int(report.usage.output),
+            "latency_ms": .int(report.latencyMS), "requests": .int(report.requests), "repairs": .int(report.repairs),
+        ]
+        if let cost = report.costUSD { fields["cost_usd"] = .double((cost * 1e6).rounded() / 1e6) }
+        return fields
+    }
+
+    static func encode(_ messages: [ChatMessage]) -> JSONValue {
+        .array(messages.map { .object(["role": .string($0.role.rawValue), "content": .string($0.content)]) })
+    }
+
+    static func milliseconds(since start: Date) -> Int {
+        Int((Date().timeIntervalSince(start) * 1000).rounded())
+    }
+}
+
+/// Counts requests and streamed pieces from a client's callbacks (which may come from any thread).
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requestTotal = 0
+    private var deltas = 0
+
+    func requests() { lock.withLock { requestTotal += 1 } }
+    func delta() -> Int {
+        lock.withLock {
+            deltas += 1; return deltas
+        }
+    }
+    var requestCount: Int { lock.withLock { requestTotal } }
+}

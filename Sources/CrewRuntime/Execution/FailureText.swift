@@ -1,0 +1,51 @@
+import CrewCore
+import CrewProviders
+import Foundation
+
+/// Failures in words that say what to fix, with every secret removed (a provider may echo part of a key).
+public enum FailureText {
+    public static func describe(_ error: ProviderError, model: ModelDefinition, endpoint: Endpoint?, secrets: [String])
+        -> String
+    {
+        let who = "model `\(model.name)`"
+        let key = endpoint?.keySource.map { "the key in \($0)" } ?? "the request (no key is set)"
+        let server = endpoint?.baseURL ?? model.provider.rawValue
+        let text: String
+        switch error {
+        case .http(401, let message, _): text = "\(who): \(key) was rejected (401): \(message)"
+        case .http(403, let message, _): text = "\(who): \(key) may not use `\(model.model)` (403): \(message)"
+        case .http(404, let message, _):
+            text =
+                "\(who): \(server) does not know model `\(model.model)` (404): \(message); check `model:` and `base_url:`"
+        case .http(let status, let message, _) where status >= 500 || status == 429:
+            text = "\(who): \(server) answered \(status) until the retries ran out: \(message)"
+        case .http(let status, let message, _): text = "\(who): the request was refused (\(status)): \(message)"
+        case .connection(let detail): text = "\(who): cannot reach \(server): \(detail)"
+        case .timeout: text = "\(who): no answer in time (timeout)"
+        case .malformed(let detail): text = "\(who): the answer could not be read: \(detail)"
+        case .streamCut: text = "\(who): the answer's stream was cut off before its end, on every attempt"
+        case .cancelled: text = "cancelled"
+        }
+        return scrub(text, secrets: secrets)
+    }
+
+    public static func short(_ error: ProviderError, secrets: [String]) -> String {
+        let text: String
+        switch error {
+        case .http(let status, let message, _): text = "HTTP \(status): \(message)"
+        case .connection(let detail): text = "connection failed: \(detail)"
+        case .timeout: text = "timeout"
+        case .malformed(let detail): text = "unreadable answer: \(detail)"
+        case .streamCut: text = "stream cut off"
+        case .cancelled: text = "cancelled"
+        }
+        return scrub(text, secrets: secrets)
+    }
+
+    /// Removes each secret, and anything shaped like an API key, from a message.
+    public static func scrub(_ text: String, secrets: [String]) -> String {
+        var out = text
+        for secret in secrets where secret.count >= 4 { out = out.replacing(secret, with: "***") }
+        return out.replacing(/(sk|sk-ant|sk-proj|AIza)[-_A-Za-z0-9*]{8,}/, with: "***")
+    }
+}

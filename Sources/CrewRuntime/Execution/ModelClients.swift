@@ -1,0 +1,135 @@
+import AsyncHTTPClient
+import CrewCore
+import CrewProviders
+import Foundation
+
+/// One client per model of the plan, built when the run starts: secrets are read here (from the environment or a
+/// secret file) and nowhere else, and every HTTP model shares the run's one `HTTPClient`.
+public struct ModelClients: Sendable {
+    public struct SetupError: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// A resolved HTTP model: its client and what to say when it fails.
+    struct Remote: Sendable {
+        var client: HTTPChatClient
+        var definition: ModelDefinition
+    }
+
+    private var remotes: [String: Remote] = [:]
+    private var mocks: [String: ModelDefinition] = [:]
+    /// Every secret value read, so messages can be scrubbed of them.
+    public private(set) var secrets: [String] = []
+
+    /// `retry` overrides the backoff timing (tests use short delays); `maxRetries` still comes from each model.
+    public init(
+        plan: ExecutionPlan, http: HTTPClient, environment: [String: String], retry: RetryPolicy = RetryPolicy()
+    ) throws(SetupError) {
+        var problems: [String] = []
+        for name in plan.models.keys.sorted() {
+            guard let model = plan.models[name] else { continue }
+            if model.provider == .mock {
+                mocks[name] = model
+                continue
+            }
+            do {
+                let endpoint = try Self.endpoint(model, environment: environment)
+                if let key = endpoint.apiKey?.value { secrets.append(key) }
+                var policy = retry
+                policy.maxRetries = model.maxRetries ?? retry.maxRetries
+                let limiter =
+                    (model.requestsPerMinute != nil || model.tokensPerMinute != nil)
+                    ? RateLimiter(requestsPerMinute: model.requestsPerMinute, tokensPerMinute: model.tokensPerMinute)
+                    : nil
+                let client = HTTPChatClient(
+                    endpoint: endpoint, wire: Self.wire(endpoint.provider), http: http, retry: policy,
+                    limiter: limiter, idleTimeout: model.timeout ?? 60)
+                remotes[name] = Remote(client: client, definition: model)
+            } catch {
+                problems.append(error.message)
+            }
+        }
+        if !problems.isEmpty { throw SetupError(message: problems.joined(separator: "\n")) }
+    }
+
+    /// The client that answers `task` with model `name`.
+    public func client(model name: String, task: String) -> any ChatClient {
+        if let remote = remotes[name] { return remote.client }
+        return MockClient(reply: mocks[name]?.replies[task], task: task)
+    }
+
+    public func endpoint(model name: String) -> Endpoint? { remotes[name]?.client.endpoint }
+
+    static func wire(_ provider: Endpoint.Provider) -> any WireFormat {
+        switch provider {
+        case .openai: return OpenAIWire()
+        case .anthropic: return AnthropicWire()
+        case .gemini: return GeminiWire()
+        }
+    }
+
+    static func endpoint(_ model: ModelDefinition, environment: [String: String]) throws(SetupError) -> Endpoint {
+        let provider: Endpoint.Provider
+        switch model.provider {
+        case .openai, .ollama, .mock: provider = .openai
+        case .anthropic: provider = .anthropic
+        case .gemini: provider = .gemini
+        }
+        let configured = model.baseURL.flatMap { resolve($0, environment) }
+        let fallback = model.provider == .ollama ? "http://localhost:11434/v1" : Endpoint.defaultBaseURL(provider)
+        var baseURL = configured ?? fallback
+        while baseURL.hasSuffix("/") { baseURL.removeLast() }
+        let key = try secret(model, environment: environment)
+        // A local OpenAI-compatible server needs no key; the providers' own endpoints always do.
+        let official = baseURL == Endpoint.defaultBaseURL(provider)
+        if key == nil, official || model.provider == .anthropic || model.provider == .gemini {
+            let how =
+                model.apiKey.map { source -> String in
+                    if case .env(let name) = source { return "set \(name) in the environment" }
+                    return "write the key to \(source)"
+                } ?? "add `api_key: ${env:NAME}` to the model"
+            throw SetupError(message: "model `\(model.name)` (\(model.provider.rawValue)) needs an API key: \(how)")
+        }
+        return Endpoint(
+            provider: provider, baseURL: baseURL, apiKey: key.map(Secret.init), keySource: model.apiKey?.description)
+    }
+
+    /// A template whose references are all set, filled in; nil when one of them is unset or empty.
+    static func resolve(_ template: Template, _ environment: [String: String]) -> String? {
+        var out = ""
+        for segment in template.segments {
+            switch segment {
+            case .text(let text): out += text
+            case .input(let name): out += "{\(name)}"
+            case .env(let name):
+                guard let value = environment[name], !value.isEmpty else { return nil }
+                out += value
+            case .file(let path):
+                guard let value = readSecretFile(path) else { return nil }
+                out += value
+            }
+        }
+        return out.isEmpty ? nil : out
+    }
+
+    static func secret(_ model: ModelDefinition, environment: [String: String]) throws(SetupError) -> String? {
+        switch model.apiKey {
+        case .none: return nil
+        case .env(let name):
+            let value = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines)
+            return value?.isEmpty == false ? value : nil
+        case .file(let path):
+            guard let value = readSecretFile(path) else {
+                throw SetupError(message: "model `\(model.name)`: the secret file \(path) cannot be read or is empty")
+            }
+            return value
+        }
+    }
+
+    static func readSecretFile(_ path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+}

@@ -1,0 +1,45 @@
+import CrewCore
+import CrewProviders
+
+/// The messages sent for a task, exactly as `specs/prompting.md` lays them out.
+public enum PromptBuilder {
+    /// `contextOutputs` are the outputs of the task's context tasks, in the order the task lists them.
+    public static func messages(
+        task: TaskDefinition, agent: AgentDefinition, inputs: [String: String], contextOutputs: [(String, String)]
+    ) -> [ChatMessage] {
+        [ChatMessage(.system, system(agent, inputs)), ChatMessage(.user, user(task, inputs, contextOutputs))]
+    }
+
+    static func system(_ agent: AgentDefinition, _ inputs: [String: String]) -> String {
+        var text =
+            "You are \(agent.role.rendered(inputs: inputs)).\n\nYour goal: \(agent.goal.rendered(inputs: inputs))"
+        if let backstory = agent.backstory {
+            text += "\n\n\(backstory.rendered(inputs: inputs))"
+        }
+        return text
+    }
+
+    static func user(_ task: TaskDefinition, _ inputs: [String: String], _ context: [(String, String)]) -> String {
+        var text = task.description.rendered(inputs: inputs)
+        if let expected = task.expectedOutput {
+            text += "\n\nExpected output: \(expected.rendered(inputs: inputs))"
+        }
+        if let schema = task.outputSchema {
+            text += "\n\nAnswer with JSON only, matching this JSON Schema:\n\(schema.serialized())"
+        }
+        if !context.isEmpty {
+            text += "\n\n# Context\n\nThe outputs of earlier tasks:"
+            for (name, output) in context {
+                text += "\n\n## \(name)\n\n\(output)"
+            }
+        }
+        return text
+    }
+
+    /// The follow-up after an answer that broke the output schema.
+    public static func repair(errors: [String]) -> ChatMessage {
+        let list = errors.prefix(20).map { "- \($0)" }.joined(separator: "\n")
+        return ChatMessage(
+            .user, "Your answer does not match the required JSON Schema:\n\(list)\n\nAnswer again with JSON only.")
+    }
+}

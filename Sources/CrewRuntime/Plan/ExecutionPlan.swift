@@ -1,0 +1,91 @@
+import CrewCore
+
+/// What `crew run` executes: the `plan.json` of a build artifact, decoded into types. The runtime reads only this
+/// format (specs/artifact.md), never crew files, so a run of an artifact and a run of a crew folder are the same.
+public struct ExecutionPlan: Sendable {
+    public var crewName: String
+    /// The artifact's hash: the identity of what ran, recorded in every run.
+    public var artifactHash: String
+    public var inputs: [InputDefinition]
+    public var models: [String: ModelDefinition]
+    public var agents: [String: AgentDefinition]
+    /// In topological order: every task after its context.
+    public var tasks: [TaskDefinition]
+    public var maxParallel: Int
+    /// Seconds, for tasks that set none.
+    public var taskTimeout: Double?
+
+    public func task(named name: String) -> TaskDefinition? {
+        tasks.first { $0.name == name }
+    }
+}
+
+public struct InputDefinition: Sendable {
+    public enum ValueType: String, Sendable {
+        case string, integer, number, boolean
+    }
+
+    public var name: String
+    public var type: ValueType
+    public var defaultValue: JSONValue?
+    public var required: Bool
+}
+
+public struct ModelDefinition: Sendable {
+    public enum Provider: String, Sendable {
+        case openai, anthropic, gemini, ollama, mock
+    }
+
+    public var name: String
+    public var provider: Provider
+    public var model: String
+    public var baseURL: Template?
+    public var apiKey: SecretSource?
+    public var temperature: Double?
+    public var topP: Double?
+    public var maxTokens: Int?
+    /// Seconds per request.
+    public var timeout: Double?
+    public var maxRetries: Int?
+    public var requestsPerMinute: Int?
+    public var tokensPerMinute: Int?
+    /// US dollars per million tokens, input and output.
+    public var price: (input: Double, output: Double)?
+    /// `mock` only: scripted replies by task name.
+    public var replies: [String: String]
+}
+
+/// Where a secret is read at run time.
+public enum SecretSource: Sendable, Hashable, CustomStringConvertible {
+    case env(String)
+    case file(String)
+
+    public var description: String {
+        switch self {
+        case .env(let name): return name
+        case .file(let path): return path
+        }
+    }
+}
+
+public struct AgentDefinition: Sendable {
+    public var name: String
+    public var role: Template
+    public var goal: Template
+    public var backstory: Template?
+    public var model: String
+}
+
+public struct TaskDefinition: Sendable {
+    public var name: String
+    public var agent: String
+    public var model: String
+    public var description: Template
+    public var expectedOutput: Template?
+    public var context: [String]
+    public var outputFile: String?
+    public var outputSchema: JSONValue?
+    public var maxRepairs: Int?
+    /// Seconds.
+    public var timeout: Double?
+}

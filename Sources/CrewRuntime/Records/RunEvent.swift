@@ -1,0 +1,75 @@
+import CrewCore
+import Foundation
+
+/// One thing that happened in a run, as written to `events.jsonl` (specs/run-record.md) and shown on the terminal.
+public struct RunEvent: Sendable {
+    public enum Kind: String, Sendable {
+        case runStarted = "run_started"
+        case taskStarted = "task_started"
+        case request
+        case retry
+        case taskFinished = "task_finished"
+        case taskFailed = "task_failed"
+        case taskSkipped = "task_skipped"
+        case taskReused = "task_reused"
+        case runFinished = "run_finished"
+    }
+
+    public var kind: Kind
+    public var task: String?
+    public var time: Date
+    /// Everything else the event carries; keys as in the spec.
+    public var fields: [String: JSONValue]
+
+    public init(_ kind: Kind, task: String? = nil, time: Date = Date(), fields: [String: JSONValue] = [:]) {
+        self.kind = kind
+        self.task = task
+        self.time = time
+        self.fields = fields
+    }
+
+    /// The JSON line: `{"ts": ..., "type": ..., "task": ..., ...fields}`.
+    public var json: JSONValue {
+        var members = fields
+        members["type"] = .string(kind.rawValue)
+        members["ts"] = .string(Timestamp.iso8601(time))
+        if let task { members["task"] = .string(task) }
+        return .object(members)
+    }
+
+    public init?(json: JSONValue) {
+        guard let type = json["type"]?.stringValue, let kind = Kind(rawValue: type) else { return nil }
+        var fields = json.objectValue ?? [:]
+        fields["type"] = nil
+        let time =
+            fields.removeValue(forKey: "ts")?.stringValue.flatMap(Timestamp.parse) ?? Date(timeIntervalSince1970: 0)
+        let task = fields.removeValue(forKey: "task")?.stringValue
+        self.init(kind, task: task, time: time, fields: fields)
+    }
+}
+
+/// Receives a run's events as they happen.
+public protocol RunObserver: Sendable {
+    func handle(_ event: RunEvent)
+    /// Streamed text of a task; frequent, so not an event in the record.
+    func progress(task: String, outputTokens: Int)
+}
+
+extension RunObserver {
+    public func progress(task: String, outputTokens: Int) {}
+}
+
+/// UTC timestamps with milliseconds, the only time format in run records.
+public enum Timestamp {
+    public static func iso8601(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+}

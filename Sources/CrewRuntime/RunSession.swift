@@ -1,0 +1,102 @@
+import AsyncHTTPClient
+import CrewCore
+import CrewProviders
+import Foundation
+
+/// One run from start to end: the run folder and its record, one shared HTTP client, the executor, the totals.
+/// A resumed run continues in its own folder with the plan and inputs it started with.
+public struct RunSession: Sendable {
+    public struct Options: Sendable {
+        public var runsFolder: String
+        public var settings: RunSettings
+        public var environment: [String: String]
+        public var retry: RetryPolicy
+
+        public init(
+            runsFolder: String, settings: RunSettings, environment: [String: String], retry: RetryPolicy = RetryPolicy()
+        ) {
+            self.runsFolder = runsFolder
+            self.settings = settings
+            self.environment = environment
+            self.retry = retry
+        }
+    }
+
+    public struct Outcome: Sendable {
+        public var runID: String
+        public var folder: String
+        public var status: RunStatus
+        public var run: JSONValue
+    }
+
+    public struct SetupError: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// Starts a new run of `planJSON` (a build artifact's plan) with `inputs` already checked.
+    public static func start(
+        planJSON: JSONValue, artifactHash: String, inputs: [String: String], options: Options,
+        observers: [any RunObserver], runID: String = RunRecorder.newRunID()
+    ) async throws -> Outcome {
+        let plan = try ExecutionPlan.decode(planJSON, artifactHash: artifactHash)
+        let recorder = try RunRecorder(folder: options.runsFolder + "/" + runID, runID: runID)
+        try recorder.writePlan(planJSON)
+        let header = RunHeader(id: runID, plan: plan, inputs: inputs, started: Date(), attempts: 1)
+        return try await execute(
+            plan, header: header, recorder: recorder, reusing: [:], options: options, observers: observers)
+    }
+
+    /// Continues run `runID`: every task that finished keeps its output; the rest run now.
+    public static func resume(runID: String, options: Options, observers: [any RunObserver]) async throws -> Outcome {
+        let store = RunStore(folder: options.runsFolder)
+        let folder = options.runsFolder + "/" + runID
+        guard let run = store.runJSON(runID), let planJSON = store.read(folder + "/plan.json") else {
+            throw SetupError(message: "run `\(runID)` has no readable run.json and plan.json in \(folder)")
+        }
+        if run["status"]?.stringValue == RunStatus.succeeded.rawValue {
+            throw SetupError(message: "run `\(runID)` already succeeded; there is nothing to resume")
+        }
+        let plan = try ExecutionPlan.decode(planJSON, artifactHash: run["artifact_sha256"]?.stringValue ?? "")
+        let inputs = (run["inputs"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
+        let recorder = try RunRecorder(folder: folder, runID: runID)
+        let started = run["started_at"]?.stringValue.flatMap(Timestamp.parse) ?? Date()
+        let header = RunHeader(
+            id: runID, plan: plan, inputs: inputs, started: started, attempts: (run["attempts"]?.intValue ?? 1) + 1)
+        let finished = store.finishedOutputs(runID).filter { plan.task(named: $0.key) != nil }
+        return try await execute(
+            plan, header: header, recorder: recorder, reusing: finished, options: options, observers: observers)
+    }
+
+    static func execute(
+        _ plan: ExecutionPlan, header: RunHeader, recorder: RunRecorder, reusing finished: [String: String],
+        options: Options, observers: [any RunObserver]
+    ) async throws -> Outcome {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let clients = try ModelClients(
+                plan: plan, http: http, environment: options.environment, retry: options.retry)
+            try recorder.writeRun(header.json(status: .running, totals: nil, finished: nil))
+            let start = RunEvent(.runStarted, fields: header.startFields(reused: finished.count))
+            for observer in [recorder] + observers { observer.handle(start) }
+            let executor = Executor(
+                plan: plan, inputs: header.inputs, clients: clients, recorder: recorder, observers: observers,
+                settings: options.settings)
+            let (status, outcomes, skipped) = await executor.run(reusing: finished)
+            let totals = RunTotals(plan: plan, outcomes: outcomes, skipped: skipped, reused: Set(finished.keys))
+            let ended = Date()
+            let run = header.json(status: status, totals: totals, finished: ended)
+            try recorder.writeRun(run)
+            var fields = totals.json
+            fields["status"] = .string(status.rawValue)
+            fields["duration_ms"] = .int(Int(ended.timeIntervalSince(header.started) * 1000))
+            let end = RunEvent(.runFinished, time: ended, fields: fields)
+            for observer in [recorder] + observers { observer.handle(end) }
+            try? await http.shutdown()
+            return Outcome(runID: header.id, folder: recorder.folder, status: status, run: run)
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+}
