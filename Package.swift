@@ -51,6 +51,6 @@ let package = Package(
         .testTarget(name: "CrewProvidersTests", dependencies: ["CrewProviders", "CrewTestSupport"]),
         .testTarget(
             name: "CrewRuntimeTests", dependencies: ["CrewRuntime", "CrewBuild", "CrewProviders", "CrewTestSupport"]),
-        .testTarget(name: "CrewCLITests", dependencies: ["crew", "CrewTestSupport"]),
+        .testTarget(name: "CrewCLITests", dependencies: ["crew", "CrewTestSupport", "CrewCore"]),
     ]
 )

@@ -72,7 +72,7 @@ public struct RunSession: Sendable {
         _ plan: ExecutionPlan, header: RunHeader, recorder: RunRecorder, reusing finished: [String: String],
         options: Options, observers: [any RunObserver]
     ) async throws -> Outcome {
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = makeHTTPClient(maxParallel: options.settings.maxParallel)
         do {
             let clients = try ModelClients(
                 plan: plan, http: http, environment: options.environment, retry: options.retry)
@@ -98,5 +98,14 @@ public struct RunSession: Sendable {
             try? await http.shutdown()
             throw error
         }
+    }
+
+    /// One client for the whole run. Its per-host connection limit must not be the bottleneck: AsyncHTTPClient's
+    /// default of 8 would cap a 16-wide fan-out to one provider at 8 requests in flight.
+    public static func makeHTTPClient(maxParallel: Int) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, maxParallel))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 }

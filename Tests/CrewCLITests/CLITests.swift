@@ -19,6 +19,8 @@ import Testing
         return folder.appendingPathComponent("crew").path
     }()
 
+    init() {}
+
     func crew(_ arguments: [String], environment: [String: String] = [:], in folder: String? = nil) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)

@@ -1,0 +1,87 @@
+import CrewCore
+import Foundation
+
+/// What the test server does with one request. Scripts return one of these per request, so a test can make the
+/// third call fail, every call slow, or one call hang, and watch how the client copes.
+public indirect enum Behavior: Sendable {
+    /// A normal answer in the provider's format. A nil `text` answers `"echo: " + lastUserText`; nil token counts
+    /// are word counts (input: the system text plus the last user text; output: the answer text).
+    case reply(text: String? = nil, inputTokens: Int? = nil, outputTokens: Int? = nil)
+    /// A structured answer. OpenAI: the message content is the JSON text. Anthropic: a `tool_use` block named
+    /// `output` whose input is this value. Gemini: the JSON text in a part. Embeddings: this value is the whole body.
+    case replyJSON(JSONValue)
+    /// Waits on the event loop's timer (never blocking it), then behaves as `then`.
+    case delay(seconds: Double, then: Behavior)
+    /// Sends each streamed event `seconds` after the previous one, so a client can watch chunks arrive one by one.
+    /// Non-streaming answers are unaffected.
+    case paced(seconds: Double, then: Behavior)
+    /// An error status with the provider's own error body. A nil `message` uses a message like the provider's for
+    /// that status. `retryAfter` becomes a `Retry-After` header.
+    case status(Int, message: String? = nil, retryAfter: String? = nil)
+    /// Reads the request and never answers, until the client closes the connection or the server shuts down.
+    case hang
+    /// Streaming: the status line, headers, the stream's opening events and `afterChunks` content events, then the
+    /// connection closes without the end marker (and without the final empty HTTP chunk). Non-streaming: headers
+    /// with the full Content-Length, half the body, then a close.
+    case cutStream(afterChunks: Int)
+    /// Status 200 with a body that is not valid JSON (the normal body cut in half). Streaming: the first content
+    /// event's data is cut in half; the rest of the stream, end marker included, follows normally.
+    case malformedJSON
+    /// Closes the TCP connection without sending a byte.
+    case closeConnection
+}
+
+/// The API family a request was addressed to, judged from its path.
+public enum ProviderKind: String, Sendable, Hashable, CaseIterable {
+    case openai
+    case anthropic
+    case gemini
+    case unknown
+}
+
+/// The endpoint a request was addressed to; picks the response format.
+enum Route: Sendable, Hashable {
+    case openAIChat
+    case openAIEmbeddings
+    case anthropicMessages
+    case gemini(model: String, streaming: Bool)
+    case unknown
+
+    /// Routes by path (query string ignored) so any prefix works: `/v1/chat/completions`, `/openai/chat/completions`.
+    init(method: String, path: String) {
+        let bare = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
+        guard method == "POST" else {
+            self = .unknown
+            return
+        }
+        if bare.hasSuffix("/chat/completions") {
+            self = .openAIChat
+        } else if bare.hasSuffix("/embeddings") {
+            self = .openAIEmbeddings
+        } else if bare.hasSuffix("/v1/messages") {
+            self = .anthropicMessages
+        } else if let model = Route.geminiModel(bare, action: ":generateContent") {
+            self = .gemini(model: model, streaming: false)
+        } else if let model = Route.geminiModel(bare, action: ":streamGenerateContent") {
+            self = .gemini(model: model, streaming: true)
+        } else {
+            self = .unknown
+        }
+    }
+
+    /// The `{model}` of `.../models/{model}:action`, when the path ends that way.
+    private static func geminiModel(_ path: String, action: String) -> String? {
+        guard path.hasSuffix(action), let range = path.range(of: "/models/", options: .backwards) else { return nil }
+        let model = path[range.upperBound...].dropLast(action.count)
+        return model.isEmpty ? nil : String(model)
+    }
+
+    var provider: ProviderKind {
+        switch self {
+        case .openAIChat, .openAIEmbeddings: .openai
+        case .anthropicMessages: .anthropic
+        case .gemini: .gemini
+        case .unknown: .unknown
+        }
+    }
+}

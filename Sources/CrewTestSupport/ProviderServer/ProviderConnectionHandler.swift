@@ -1,0 +1,136 @@
+import NIOCore
+import NIOHTTP1
+
+/// Serves one connection. NIO's pipelining handler, in front of this one, holds back a kept-alive connection's
+/// next request until the current response ends, so this handler deals with one request at a time. Everything runs
+/// on the connection's event loop; waits are timers on that loop, never sleeps.
+final class ProviderConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let state: ServerState
+    private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
+    private var keepAlive = true
+    /// True while this connection's request is counted in the server's `inFlight`.
+    private var counted = false
+    private var open = true
+    /// Pending delays and paced writes, cancelled when the connection closes.
+    private var timers: [Scheduled<Void>] = []
+
+    init(state: ServerState) {
+        self.state = state
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body = []
+        case .body(var buffer):
+            body += buffer.readBytes(length: buffer.readableBytes) ?? []
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            let headers = head.headers.map { (name: $0.name, value: $0.value) }
+            let (request, behavior) = state.receive(
+                method: head.method.rawValue, path: head.uri, headers: headers, body: body)
+            body = []
+            counted = true
+            keepAlive = head.isKeepAlive
+            perform(behavior, request, pace: 0, context: context)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        open = false
+        timers.forEach { $0.cancel() }
+        timers = []
+        release()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    /// Carries out a behaviour; `pace` is the gap between streamed events set by an enclosing `.paced`.
+    private func perform(_ behavior: Behavior, _ request: RecordedRequest, pace: Double, context: ChannelHandlerContext)
+    {
+        guard open else { return }
+        switch behavior {
+        case .delay(let seconds, let next):
+            after(seconds, context) { self.perform(next, request, pace: pace, context: context) }
+        case .paced(let seconds, let next):
+            perform(next, request, pace: seconds, context: context)
+        case .hang:
+            return
+        case .closeConnection:
+            release()
+            context.close(promise: nil)
+        case .cutStream(let chunks):
+            guard let plan = ResponseBuilder.plan(behavior, for: request) else { return }
+            send(plan.cut(afterChunks: chunks), pace: pace, context: context)
+        case .reply, .replyJSON, .status, .malformedJSON:
+            guard let plan = ResponseBuilder.plan(behavior, for: request) else { return }
+            send(plan.delivery(), pace: pace, context: context)
+        }
+    }
+
+    private func after(_ seconds: Double, _ context: ChannelHandlerContext, _ body: @escaping () -> Void) {
+        let nanoseconds = Int64(max(0, min(seconds, 86_400)) * 1_000_000_000)
+        timers.append(context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanoseconds), body))
+    }
+
+    private func send(_ delivery: Delivery, pace: Double, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders(delivery.headers)
+        if delivery.streaming { headers.add(name: "Transfer-Encoding", value: "chunked") }
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        let status = HTTPResponseStatus(statusCode: delivery.status)
+        let head = HTTPResponseHead(version: .http1_1, status: status, headers: headers)
+        let written = context.writeAndFlush(wrapOutboundOut(.head(head)))
+        write(delivery.parts[...], of: delivery, pace: pace, after: written, context: context)
+    }
+
+    /// Writes and flushes each part on its own, so a client sees streamed events arrive one by one.
+    private func write(
+        _ parts: ArraySlice<[UInt8]>, of delivery: Delivery, pace: Double, after previous: EventLoopFuture<Void>,
+        context: ChannelHandlerContext
+    ) {
+        guard open else { return }
+        var parts = parts
+        var last = previous
+        while let part = parts.popFirst() {
+            let buffer = context.channel.allocator.buffer(bytes: part)
+            last = context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))))
+            if pace > 0, !parts.isEmpty {
+                let rest = parts
+                let written = last
+                after(pace, context) { self.write(rest, of: delivery, pace: pace, after: written, context: context) }
+                return
+            }
+        }
+        finish(delivery, after: last, context: context)
+    }
+
+    /// Ends the response, or drops the connection once the parts are on the wire when the delivery is cut short.
+    private func finish(_ delivery: Delivery, after last: EventLoopFuture<Void>, context: ChannelHandlerContext) {
+        release()
+        guard delivery.complete else {
+            last.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            return
+        }
+        let ended = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            ended.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    /// Takes the current request out of `inFlight`, once, just before its end is written or its connection closes,
+    /// so the count never runs ahead of what a client can observe.
+    private func release() {
+        guard counted else { return }
+        counted = false
+        state.finish()
+    }
+}

@@ -1,0 +1,77 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A local HTTP server that speaks the OpenAI, Anthropic and Gemini wire formats (JSON and SSE), so provider
+/// clients are tested against real sockets without the internet. Each request's fate (answer, error status, delay,
+/// hang, cut stream, broken JSON, dropped connection) is decided by a script.
+///
+/// Routes, by path suffix (any prefix): `POST .../chat/completions` (OpenAI), `POST .../embeddings` (OpenAI),
+/// `POST .../v1/messages` (Anthropic), `POST .../models/{model}:generateContent` and
+/// `...:streamGenerateContent` (Gemini). Anything else gets a 404 in OpenAI's error format.
+public final class ProviderTestServer: Sendable {
+    private let state: ServerState
+    private let listener: any Channel
+    /// The port the OS chose.
+    public let port: Int
+
+    private init(state: ServerState, listener: any Channel, port: Int) {
+        self.state = state
+        self.listener = listener
+        self.port = port
+    }
+
+    /// Starts on 127.0.0.1 with an OS-chosen port. `script` decides each request's fate; the default replies normally.
+    public static func start(script: @escaping @Sendable (RecordedRequest) -> Behavior = { _ in .reply() })
+        async throws -> ProviderTestServer
+    {
+        let state = ServerState(script: script)
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                guard state.register(channel) else { return channel.close() }
+                channel.closeFuture.whenComplete { _ in state.unregister(channel) }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(ProviderConnectionHandler(state: state))
+                }
+            }
+        let listener = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
+        guard let port = listener.localAddress?.port else {
+            try? await listener.close()
+            throw ProviderTestServerError.noPort
+        }
+        return ProviderTestServer(state: state, listener: listener, port: port)
+    }
+
+    /// `"http://127.0.0.1:PORT"`, without a trailing slash.
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Stops listening and closes every open connection, hanging ones included, so it never waits on a client.
+    public func shutdown() async throws {
+        try? await listener.close()
+        for connection in state.close() {
+            try? await connection.close()
+        }
+    }
+
+    /// Every request received, in arrival order (a snapshot).
+    public var requests: [RecordedRequest] { state.requests }
+    /// Requests received (head and body) and not yet answered or closed.
+    public var inFlight: Int { state.inFlight }
+    /// The highest `inFlight` since start.
+    public var maxInFlight: Int { state.maxInFlight }
+
+    /// Changes the script for requests that arrive from now on.
+    public func setScript(_ script: @escaping @Sendable (RecordedRequest) -> Behavior) {
+        state.setScript(script)
+    }
+}
+
+/// Why the test server could not start.
+public enum ProviderTestServerError: Error, Sendable {
+    /// The listening socket reported no port.
+    case noPort
+}
