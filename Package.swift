@@ -34,7 +34,11 @@ let package = Package(
         ),
         .executableTarget(name: "crew", dependencies: ["CrewCLI"]),
         .executableTarget(
-            name: "crew-bench", dependencies: ["CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewTestSupport"]),
+            name: "crew-bench",
+            dependencies: [
+                "CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewTestSupport", "CrewRuntime", "CrewProviders",
+            ]
+        ),
         .target(
             name: "CrewTestSupport",
             dependencies: [

@@ -8,6 +8,7 @@ import Foundation
 // crew-bench: the compiler's speed and memory, measured on this machine.
 //   crew-bench compile [--tasks N] [--agents N] [--edges N] [--runs N]
 //   crew-bench startup [--runs N]
+//   crew-bench run [--runs N]
 // Build it in release: `swift run -c release crew-bench compile`.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -29,7 +30,9 @@ func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 func ms(_ s: Double) -> String { String(format: "%.1f ms", s * 1000) }
 
 /// Runs a program and returns its wall time and peak resident memory, from wait4's rusage.
-func measureProcess(_ path: String, _ args: [String]) -> (seconds: Double, maxRSSKiB: Int, status: Int32) {
+func measureProcess(_ path: String, _ args: [String], environment: [String] = [])
+    -> (seconds: Double, maxRSSKiB: Int, status: Int32)
+{
     var pid: pid_t = 0
     let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
@@ -38,7 +41,15 @@ func measureProcess(_ path: String, _ args: [String]) -> (seconds: Double, maxRS
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
     defer { posix_spawn_file_actions_destroy(&actions) }
     let start = DispatchTime.now().uptimeNanoseconds
-    guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return (0, 0, -1) }
+    var env: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) }
+    var index = 0
+    while let entry = environ[index] {
+        env.append(strdup(entry))
+        index += 1
+    }
+    env.append(nil)
+    defer { env.forEach { free($0) } }
+    guard posix_spawn(&pid, path, &actions, nil, argv, env) == 0 else { return (0, 0, -1) }
     var status: Int32 = 0
     var usage = rusage()
     _ = wait4(pid, &status, 0, &usage)
@@ -106,6 +117,7 @@ func benchStartup() {
 
 switch arguments.first {
 case "compile": try benchCompile()
+case "run": try await RunBench.main(runs: option("runs", 5))
 case "startup": benchStartup()
 default:
     print(

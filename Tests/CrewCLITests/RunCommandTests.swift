@@ -62,7 +62,10 @@ import Testing
         }
         defer { Task { try? await server.shutdown() } }
         let folder = crewFolder(
-            server, tasks: "  quick: { agent: a, description: QUICK }\n  stuck: { agent: a, description: STUCK, context: [quick] }")
+            server,
+            tasks:
+                "  quick: { agent: a, description: QUICK }\n  stuck: { agent: a, description: STUCK, context: [quick] }"
+        )
         let process = try launch(["run", folder.path], environment: ["CREW_TEST_KEY": "k"])
         try await waitFor { server.requests.contains { $0.lastUserText.hasPrefix("STUCK") } }
         let sent = Date()
@@ -110,7 +113,9 @@ import Testing
         defer { Task { try? await server.shutdown() } }
         let folder = crewFolder(
             server,
-            tasks: "  ok: { agent: a, description: OK, output: { file: out/ok.md } }\n  bad: { agent: a, description: FAIL }")
+            tasks:
+                "  ok: { agent: a, description: OK, output: { file: out/ok.md } }\n  bad: { agent: a, description: FAIL }"
+        )
         var outputs: [String] = []
         for format in [["--json"], [], ["--quiet"]] {
             let out = try cli.crew(["run", folder.path] + format, environment: ["CREW_TEST_KEY": canary])
@@ -136,7 +141,10 @@ import Testing
         let server = try await ProviderTestServer.start()
         defer { Task { try? await server.shutdown() } }
         let folder = crewFolder(
-            server, tasks: "  one: { agent: a, description: \"About {topic}\" }\n  two: { agent: a, description: Next, context: [one] }")
+            server,
+            tasks:
+                "  one: { agent: a, description: \"About {topic}\" }\n  two: { agent: a, description: Next, context: [one] }"
+        )
         let out = try cli.crew(["run", folder.path, "--dry-run", "--input", "topic=waves"])
         #expect(out.status == 0)
         #expect(out.stdout.contains("You are Tester.\n\nYour goal: Test waves"))
@@ -190,7 +198,9 @@ import Testing
         var yaml = try String(contentsOfFile: folder.path + "/crew.yaml", encoding: .utf8)
         yaml = yaml.replacing(
             "agents:",
-            with: "  gone: { provider: openai, model: missing, base_url: \"\(server.baseURL)/v1\" }\nagents:\n  b: { role: B, goal: G, model: gone }")
+            with:
+                "  gone: { provider: openai, model: missing, base_url: \"\(server.baseURL)/v1\" }\nagents:\n  b: { role: B, goal: G, model: gone }"
+        )
         yaml = yaml.replacing("tasks:\n", with: "tasks:\n  two: { agent: b, description: E }\n")
         folder.write("crew.yaml", yaml)
         let out = try cli.crew(["models", folder.path, "--check"], environment: ["CREW_TEST_KEY": "k"])

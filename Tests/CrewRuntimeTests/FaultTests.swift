@@ -39,7 +39,9 @@ import Testing
     }
 
     @Test func rejectedKeyIsNotRetriedAndSaysWhatToFix() async throws {
-        let harness = try await RunHarness.start { _ in .status(401, message: "Incorrect API key provided: test-key-123") }
+        let harness = try await RunHarness.start { _ in
+            .status(401, message: "Incorrect API key provided: test-key-123")
+        }
         defer { Task { try? await harness.server.shutdown() } }
         let run = try await single(harness)
         #expect(run.outcome.status == .failed)
@@ -61,7 +63,8 @@ import Testing
         let harness = try await RunHarness.start { _ in .hang }
         defer { Task { try? await harness.server.shutdown() } }
         let yaml = crew(
-            harness.model().replacing("timeout: 2s", with: "timeout: 300ms").replacing("max_retries: 3", with: "max_retries: 1"),
+            harness.model().replacing("timeout: 2s", with: "timeout: 300ms").replacing(
+                "max_retries: 3", with: "max_retries: 1"),
             tasks: "  t: { agent: a, description: D }\n")
         let run = try await harness.run(yaml)
         #expect(run.outcome.status == .failed)
@@ -103,7 +106,9 @@ import Testing
         let schema = "{ type: object, properties: { count: { type: integer } }, required: [count] }"
         for provider in ["openai", "anthropic", "gemini"] {
             let run = try await harness.run(
-                crew(harness.model(provider), tasks: "  t: { agent: a, description: D, output: { schema: \(schema) } }\n"))
+                crew(
+                    harness.model(provider), tasks: "  t: { agent: a, description: D, output: { schema: \(schema) } }\n"
+                ))
             #expect(run.outcome.status == .succeeded, "\(provider)")
             #expect(run.output("t") == "{\n  \"count\": 3\n}\n")
             #expect(run.result("t")?["repairs"]?.intValue == 1)
@@ -117,7 +122,9 @@ import Testing
         defer { Task { try? await harness.server.shutdown() } }
         let schema = "{ type: object }"
         let run = try await harness.run(
-            crew(harness.model(), tasks: "  t: { agent: a, description: D, output: { schema: \(schema), max_repairs: 1 } }\n"))
+            crew(
+                harness.model(),
+                tasks: "  t: { agent: a, description: D, output: { schema: \(schema), max_repairs: 1 } }\n"))
         #expect(run.outcome.status == .failed)
         #expect(harness.server.requests.count == 2)
         #expect(run.events(.taskFailed).first?.fields["error"]?.stringValue?.contains("after 1 repairs") == true)
@@ -131,5 +138,17 @@ import Testing
             tasks: "  t: { agent: a, description: D }\n")
         await #expect(throws: ModelClients.SetupError.self) { try await harness.run(yaml) }
         #expect(harness.server.requests.isEmpty)
+    }
+
+    @Test func aTaskTimeoutEndsASlowTask() async throws {
+        let harness = try await RunHarness.start { _ in
+            .paced(seconds: 0.2, then: .reply(text: "one two three four five six"))
+        }
+        defer { Task { try? await harness.server.shutdown() } }
+        // The stream never stalls long enough for the idle timeout, but the whole task takes too long.
+        let run = try await harness.run(
+            crew(harness.model(), tasks: "  t: { agent: a, description: D, timeout: 500ms }\n"))
+        #expect(run.outcome.status == .failed)
+        #expect(run.events(.taskFailed).first?.fields["error"]?.stringValue?.contains("timeout") == true)
     }
 }

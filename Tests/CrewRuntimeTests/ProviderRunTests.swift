@@ -15,7 +15,8 @@ import Testing
     @Test(arguments: cases)
     func twoTasksRunAndPassContext(provider: String, stream: Bool) async throws {
         let harness = try await RunHarness.start { request in
-            request.lastUserText.contains("FIRST") ? .reply(text: "alpha beta gamma", inputTokens: 11, outputTokens: 3) : .reply()
+            request.lastUserText.contains("FIRST")
+                ? .reply(text: "alpha beta gamma", inputTokens: 11, outputTokens: 3) : .reply()
         }
         defer { Task { try? await harness.server.shutdown() } }
         let yaml = crew(

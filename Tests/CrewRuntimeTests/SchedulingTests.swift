@@ -10,7 +10,8 @@ import Testing
     static func fanOut(_ width: Int) -> String {
         var tasks = "  start: { agent: a, description: START }\n"
         for i in 0..<width { tasks += "  w\(i): { agent: a, description: WORK-\(i), context: [start] }\n" }
-        tasks += "  end: { agent: a, description: END, context: [\((0..<width).map { "w\($0)" }.joined(separator: ", "))] }\n"
+        tasks +=
+            "  end: { agent: a, description: END, context: [\((0..<width).map { "w\($0)" }.joined(separator: ", "))] }\n"
         return tasks
     }
 
@@ -27,7 +28,8 @@ import Testing
 
     @Test func aFailureSkipsDownstreamAndIndependentBranchesFinish() async throws {
         let harness = try await RunHarness.start { request in
-            request.lastUserText.hasPrefix("BAD") ? .status(400, message: "bad request") : .delay(seconds: 0.1, then: .reply())
+            request.lastUserText.hasPrefix("BAD")
+                ? .status(400, message: "bad request") : .delay(seconds: 0.1, then: .reply())
         }
         defer { Task { try? await harness.server.shutdown() } }
         let run = try await harness.run(
@@ -44,7 +46,9 @@ import Testing
         #expect(Set(run.events(.taskSkipped).compactMap(\.task)) == ["after_bad", "after_after"])
         #expect(run.output("after_good") != nil)
         #expect(run.outcome.run["totals"]?["skipped"]?.intValue == 2)
-        #expect(run.events(.taskSkipped, task: "after_after").first?.fields["reason"]?.stringValue == "upstream task `bad` failed")
+        #expect(
+            run.events(.taskSkipped, task: "after_after").first?.fields["reason"]?.stringValue
+                == "upstream task `bad` failed")
     }
 
     @Test func failFastStopsEverything() async throws {
@@ -53,7 +57,9 @@ import Testing
         }
         defer { Task { try? await harness.server.shutdown() } }
         let run = try await harness.run(
-            crew(harness.model(), tasks: "  bad: { agent: a, description: BAD }\n  slow: { agent: a, description: SLOW }\n"),
+            crew(
+                harness.model(),
+                tasks: "  bad: { agent: a, description: BAD }\n  slow: { agent: a, description: SLOW }\n"),
             failFast: true)
         #expect(run.outcome.status == .failed)
         #expect(run.output("slow") == nil)  // cancelled in flight, not waited for
@@ -66,7 +72,10 @@ import Testing
         }
         defer { Task { try? await harness.server.shutdown() } }
         let yaml = crew(
-            harness.model(), tasks: "  quick: { agent: a, description: QUICK }\n  stuck: { agent: a, description: STUCK, context: [quick] }\n")
+            harness.model(),
+            tasks:
+                "  quick: { agent: a, description: QUICK }\n  stuck: { agent: a, description: STUCK, context: [quick] }\n"
+        )
         let work = Task { try await harness.run(yaml) }
         while !harness.server.requests.contains(where: { $0.lastUserText.hasPrefix("STUCK") }) {
             try await Task.sleep(nanoseconds: 20_000_000)
@@ -86,7 +95,8 @@ import Testing
         }
         defer { Task { try? await harness.server.shutdown() } }
         let yaml = crew(
-            harness.model(), tasks: "  a1: { agent: a, description: A1 }\n  b1: { agent: a, description: B1, context: [a1] }\n")
+            harness.model(),
+            tasks: "  a1: { agent: a, description: A1 }\n  b1: { agent: a, description: B1, context: [a1] }\n")
         let first = try await harness.run(yaml)
         #expect(first.outcome.status == .failed)
         harness.server.setScript { _ in .reply() }

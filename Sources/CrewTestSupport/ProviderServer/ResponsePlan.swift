@@ -136,7 +136,7 @@ struct ResponsePlan {
             var kept: [PlannedEvent] = []
             var contents = 0
             for event in events {
-                if (event.kind == .content && contents == limit) { break }
+                if event.kind == .finish || (event.kind == .content && contents == limit) { break }
                 if event.kind == .content { contents += 1 }
                 kept.append(event)
             }

@@ -1,0 +1,105 @@
+import CrewBuild
+import CrewCore
+import CrewProviders
+import CrewRuntime
+import CrewTestSupport
+import Foundation
+
+/// `crew-bench run`: the executor's own overhead against the provider test server, and a fan-out's wall time.
+enum RunBench {
+    static func chainYAML(_ count: Int, baseURL: String) -> String {
+        var yaml = header(baseURL: baseURL, maxParallel: 8)
+        for i in 0..<count {
+            yaml += "  t\(i): { agent: a, description: \"Step \(i)\"\(i > 0 ? ", context: [t\(i - 1)]" : "") }\n"
+        }
+        return yaml
+    }
+
+    static func fanOutYAML(_ width: Int, baseURL: String) -> String {
+        var yaml = header(baseURL: baseURL, maxParallel: width)
+        yaml += "  start: { agent: a, description: Start }\n"
+        for i in 0..<width { yaml += "  w\(i): { agent: a, description: \"Work \(i)\", context: [start] }\n" }
+        yaml +=
+            "  end: { agent: a, description: End, context: [\((0..<width).map { "w\($0)" }.joined(separator: ", "))] }\n"
+        return yaml
+    }
+
+    static func header(baseURL: String, maxParallel: Int) -> String {
+        """
+        version: 1
+        name: bench
+        models:
+          m: { provider: openai, model: bench, base_url: "\(baseURL)/v1", api_key: "${env:BENCH_KEY}" }
+        agents:
+          a: { role: Worker, goal: Work }
+        defaults: { max_parallel: \(maxParallel) }
+        tasks:
+
+        """
+    }
+
+    /// Runs a crew in this process; returns the wall time in seconds.
+    static func runInProcess(_ yaml: String, folder: TemporaryFolder, stream: Bool) async throws -> Double {
+        let path = folder.write("crew-\(UUID().uuidString.prefix(6))/crew.yaml", yaml)
+        let result = Compiler.compile(path: path)
+        guard let validated = result.validated, let plan = result.plan else { throw BenchError("crew invalid") }
+        let planJSON = PlanEncoder.encode(validated, plan)
+        let decoded = try ExecutionPlan.decode(planJSON, artifactHash: "bench")
+        let options = RunSession.Options(
+            runsFolder: folder.path + "/runs",
+            settings: RunSettings(maxParallel: decoded.maxParallel, stream: stream, outputFolder: folder.path),
+            environment: ["BENCH_KEY": "k"])
+        let start = DispatchTime.now().uptimeNanoseconds
+        let outcome = try await RunSession.start(
+            planJSON: planJSON, artifactHash: "bench", inputs: [:], options: options, observers: [])
+        guard outcome.status == .succeeded else { throw BenchError("run \(outcome.status)") }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    static func main(runs: Int) async throws {
+        // A short fixed answer: the default echo would make each prompt of a chain carry all earlier ones.
+        let server = try await ProviderTestServer.start { _ in .reply(text: "done", inputTokens: 10, outputTokens: 1) }
+        let folder = TemporaryFolder(prefix: "crew-bench-run")
+        defer { _ = Task { try? await server.shutdown() } }
+        let chain = chainYAML(200, baseURL: server.baseURL)
+        for stream in [false, true] {
+            var times: [Double] = []
+            for _ in 0..<runs { times.append(try await runInProcess(chain, folder: folder, stream: stream)) }
+            let best = median(times)
+            print(
+                "chain of 200 tasks, server without latency, \(stream ? "streamed" : "whole answers"): "
+                    + "median \(ms(best)), \(String(format: "%.2f", best / 200 * 1000)) ms per task "
+                    + "(HTTP round trip on loopback, record writes and scheduling included)")
+        }
+        let replies = (0..<200).map { "t\($0): done" }.joined(separator: ", ")
+        let mock = chain.replacing(
+            #"{ provider: openai, model: bench, base_url: "\#(server.baseURL)/v1", api_key: "${env:BENCH_KEY}" }"#,
+            with: "{ provider: mock, replies: { \(replies) } }")
+        var mockTimes: [Double] = []
+        for _ in 0..<runs { mockTimes.append(try await runInProcess(mock, folder: folder, stream: false)) }
+        print(
+            "chain of 200 tasks, mock provider (no HTTP): median \(ms(median(mockTimes))), "
+                + "\(String(format: "%.3f", median(mockTimes) / 200 * 1000)) ms per task of pure orchestration")
+        let path = folder.write("chain/crew.yaml", chain)
+        let child = measureProcess(crewBinary(), ["run", path, "--quiet"], environment: ["BENCH_KEY=k"])
+        print(
+            "`crew run` of the 200-task chain as a process: \(ms(child.seconds)), peak RSS \(child.maxRSSKiB / 1024) MiB, exit \(child.status)"
+        )
+        server.setScript { _ in .delay(seconds: 0.2, then: .reply()) }
+        var fanTimes: [Double] = []
+        for _ in 0..<runs {
+            fanTimes.append(
+                try await runInProcess(fanOutYAML(16, baseURL: server.baseURL), folder: folder, stream: true))
+        }
+        let fan = median(fanTimes)
+        print(
+            "fan-out 1 -> 16 -> 1, 200 ms per request: median \(ms(fan)) = \(String(format: "%.1f", (fan / 0.6 - 1) * 100))% over 3 x 200 ms; "
+                + "server saw at most \(server.maxInFlight) requests at once")
+        try await server.shutdown()
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

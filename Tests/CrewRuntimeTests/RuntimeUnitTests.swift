@@ -1,0 +1,88 @@
+import CrewCore
+import CrewProviders
+import Testing
+
+@testable import CrewRuntime
+
+@Suite struct SchemaValidatorTests {
+    let schema = try! JSONParser.parse(
+        #"{"type":"object","required":["title","items"],"additionalProperties":false,"properties":{"#
+            + #""title":{"type":"string","minLength":2},"items":{"type":"array","maxItems":2,"items":{"type":"integer","minimum":0}},"#
+            + #""kind":{"enum":["a","b"]}}}"#)
+
+    @Test func aMatchingValuePasses() throws {
+        let value = try JSONParser.parse(#"{"title":"ok","items":[1,2],"kind":"a"}"#)
+        #expect(SchemaValidator.errors(value, against: schema).isEmpty)
+    }
+
+    @Test func everyProblemIsNamedWithItsPath() throws {
+        let value = try JSONParser.parse(#"{"title":"x","items":[1,-2,3.5],"kind":"c","extra":true}"#)
+        #expect(
+            SchemaValidator.errors(value, against: schema) == [
+                "$: property `extra` is not allowed", "$.items: more than 2 items", "$.items[1]: must be ≥ 0.0",
+                "$.items[2]: expected integer, found number", "$.kind: must be one of [\"a\",\"b\"]",
+                "$.title: shorter than 2 characters",
+            ])
+        #expect(SchemaValidator.errors(.array([]), against: schema) == ["$: expected object, found array"])
+        #expect(SchemaValidator.errors(.object([:]), against: schema).count == 2)
+    }
+
+    @Test func fencedAnswersAreAccepted() {
+        #expect(StructuredAnswer.unfenced("```json\n{\"a\": 1}\n```") == "{\"a\": 1}")
+        if case .failure(let errors) = StructuredAnswer.check("not json", schema: .object([:])) {
+            #expect(errors.errors.first?.hasPrefix("the answer is not valid JSON") == true)
+        } else {
+            Issue.record("plain text passed as JSON")
+        }
+    }
+
+    @Test func mockAnswersFitTheirSchema() {
+        #expect(SchemaValidator.errors(SchemaExample.minimal(schema), against: schema).isEmpty)
+    }
+}
+
+@Suite struct PromptAndInputTests {
+    func template(_ text: String) -> Template {
+        TemplateParser.parse(text, at: .file("t"), inputs: true).0
+    }
+
+    @Test func messagesFollowTheSpec() {
+        let agent = AgentDefinition(
+            name: "a", role: template("Analyst of {topic}"), goal: template("Find {topic}"),
+            backstory: template("Old hand."), model: "m")
+        let task = TaskDefinition(
+            name: "t", agent: "a", model: "m", description: template("Study {topic}. JSON: {\"x\": 1}"),
+            expectedOutput: template("Bullets."), context: ["up"], outputFile: nil, outputSchema: nil, maxRepairs: nil,
+            timeout: nil)
+        let messages = PromptBuilder.messages(
+            task: task, agent: agent, inputs: ["topic": "tides"], contextOutputs: [("up", "UP")])
+        #expect(messages.map(\.role) == [.system, .user])
+        #expect(messages[0].content == "You are Analyst of tides.\n\nYour goal: Find tides\n\nOld hand.")
+        #expect(
+            messages[1].content
+                == "Study tides. JSON: {\"x\": 1}\n\nExpected output: Bullets.\n\n# Context\n\nThe outputs of earlier tasks:\n\n## up\n\nUP"
+        )
+    }
+
+    @Test func inputsAreTypedAndDefaulted() throws {
+        let definitions = [
+            InputDefinition(name: "n", type: .integer, defaultValue: .int(3), required: false),
+            InputDefinition(name: "flag", type: .boolean, defaultValue: nil, required: true),
+        ]
+        #expect(try RunInputs.resolve(definitions, given: ["flag": "true"]).get() == ["n": "3", "flag": "true"])
+        guard case .failure(let errors) = RunInputs.resolve(definitions, given: ["n": "x"]) else {
+            Issue.record("bad inputs accepted")
+            return
+        }
+        #expect(
+            errors.messages == [
+                "input `n` must be an integer, got `x`", "input `flag` (boolean) is required: pass --input flag=...",
+            ])
+    }
+
+    @Test func failuresNeverCarryAKey() {
+        let text = FailureText.scrub(
+            "Incorrect API key provided: sk-proj-abcdefghijklmnop and sk-live-123", secrets: ["sk-live-123"])
+        #expect(text == "Incorrect API key provided: *** and ***")
+    }
+}
