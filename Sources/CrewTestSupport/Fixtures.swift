@@ -14,7 +14,17 @@ public enum Fixtures {
 
     public static let root = packageRoot + "/Tests/Fixtures"
     public static let examples = packageRoot + "/examples"
-    public static let crewAIExamples = packageRoot + "/../shared/compat/crewai-examples"
+    /// The crewAI corpus lives beside the repository (../shared), not in it; CREW_CREWAI_CORPUS can point elsewhere.
+    public static let crewAIExamples: String = {
+        let candidates = [
+            ProcessInfo.processInfo.environment["CREW_CREWAI_CORPUS"],
+            packageRoot + "/../shared/compat/crewai-examples",
+            "/work/shared/compat/crewai-examples",
+        ].compactMap { $0 }
+        return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[candidates.count - 1]
+    }()
+
+    public static var crewAIExamplesAvailable: Bool { FileManager.default.fileExists(atPath: crewAIExamples) }
 
     /// Entries (files ending in .yaml and folders) of a fixture folder, sorted, as case names.
     public static func cases(_ folder: String) -> [String] {
