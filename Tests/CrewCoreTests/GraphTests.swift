@@ -1,4 +1,5 @@
 import CrewCore
+import CrewTestSupport
 import Testing
 
 @Suite struct GraphTests {
@@ -33,23 +34,11 @@ import Testing
 
     @Test func heapSortsAnything() {
         var heap = MinHeap<Int>()
-        var rng = SplitMix(seed: 5)
+        var rng = SplitMix64(seed: 5)
         let values = (0..<1000).map { _ in Int(rng.next() % 10_000) }
         for v in values { heap.insert(v) }
         var out: [Int] = []
         while let v = heap.popMin() { out.append(v) }
         #expect(out == values.sorted())
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
