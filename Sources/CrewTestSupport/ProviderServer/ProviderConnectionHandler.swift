@@ -83,6 +83,7 @@ final class ProviderConnectionHandler: ChannelInboundHandler, RemovableChannelHa
     }
 
     private func send(_ delivery: Delivery, pace: Double, context: ChannelHandlerContext) {
+        timers.removeAll()  // the earlier ones have fired; a kept-alive connection should not collect them
         var headers = HTTPHeaders(delivery.headers)
         if delivery.streaming { headers.add(name: "Transfer-Encoding", value: "chunked") }
         if !keepAlive { headers.add(name: "Connection", value: "close") }

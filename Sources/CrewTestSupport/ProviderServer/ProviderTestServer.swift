@@ -9,6 +9,9 @@ import NIOPosix
 /// Routes, by path suffix (any prefix): `POST .../chat/completions` (OpenAI), `POST .../embeddings` (OpenAI),
 /// `POST .../v1/messages` (Anthropic), `POST .../models/{model}:generateContent` and
 /// `...:streamGenerateContent` (Gemini). Anything else gets a 404 in OpenAI's error format.
+///
+/// Runs on NIO's shared event loop group. Call `shutdown()` at the end of each test: the listening socket stays
+/// open until then.
 public final class ProviderTestServer: Sendable {
     private let state: ServerState
     private let listener: any Channel
@@ -59,7 +62,8 @@ public final class ProviderTestServer: Sendable {
 
     /// Every request received, in arrival order (a snapshot).
     public var requests: [RecordedRequest] { state.requests }
-    /// Requests received (head and body) and not yet answered or closed.
+    /// Requests received (head and body) and not yet answered or closed. A request leaves the count just before
+    /// the byte that completes its response is written, so a client never holds an answer the server still counts.
     public var inFlight: Int { state.inFlight }
     /// The highest `inFlight` since start.
     public var maxInFlight: Int { state.maxInFlight }
