@@ -24,11 +24,13 @@ let package = Package(
             name: "CrewProviders",
             dependencies: ["CrewCore", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
-        .target(name: "CrewRuntime", dependencies: ["CrewCore", "CrewProviders"]),
+        .target(
+            name: "CrewKnowledge", dependencies: ["CrewCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "CrewRuntime", dependencies: ["CrewCore", "CrewProviders", "CrewKnowledge"]),
         .target(
             name: "CrewCLI",
             dependencies: [
-                "CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewProviders", "CrewRuntime",
+                "CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewProviders", "CrewRuntime", "CrewKnowledge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,6 +39,7 @@ let package = Package(
             name: "crew-bench",
             dependencies: [
                 "CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewTestSupport", "CrewRuntime", "CrewProviders",
+                "CrewKnowledge",
             ]
         ),
         .target(
@@ -54,7 +57,9 @@ let package = Package(
         .testTarget(name: "CrewBuildTests", dependencies: ["CrewBuild", "CrewTestSupport"]),
         .testTarget(name: "CrewProvidersTests", dependencies: ["CrewProviders", "CrewTestSupport"]),
         .testTarget(
-            name: "CrewRuntimeTests", dependencies: ["CrewRuntime", "CrewBuild", "CrewProviders", "CrewTestSupport"]),
+            name: "CrewRuntimeTests",
+            dependencies: ["CrewRuntime", "CrewBuild", "CrewProviders", "CrewKnowledge", "CrewTestSupport"]),
+        .testTarget(name: "CrewKnowledgeTests", dependencies: ["CrewKnowledge", "CrewTestSupport"]),
         .testTarget(name: "CrewCLITests", dependencies: ["crew", "CrewTestSupport", "CrewCore"]),
     ]
 )

@@ -13,9 +13,11 @@ public struct Artifact: Sendable {
     public private(set) var files: [String: Data]
     public let manifest: JSONValue
 
-    public init(validated: ValidatedCrew, plan: Plan, inputFiles: [SourceFile]) {
+    /// `extraFiles` are compiled knowledge indexes (`indexes/<name>.*`), relative to the artifact folder.
+    public init(validated: ValidatedCrew, plan: Plan, inputFiles: [SourceFile], extraFiles: [String: [UInt8]] = [:]) {
         let planData = Data((PlanEncoder.encode(validated, plan).serialized(pretty: true) + "\n").utf8)
         files = ["plan.json": planData]
+        for (path, bytes) in extraFiles { files[path] = Data(bytes) }
         manifest = Self.manifest(crew: validated.crew.name.value, files: files, inputs: inputFiles)
     }
 

@@ -112,7 +112,16 @@ public enum PlanEncoder {
             ("api_key", embedder.apiKey.map { .string($0.description) }),
             ("dimensions", embedder.dimensions.map { .int($0.value) }),
             ("batch_size", embedder.batchSize.map { .int($0.value) }),
+            ("identity", .string(identity(embedder))),
         ])
+    }
+
+    /// The embedding space a knowledge base's vectors live in; recorded so a query embeds the same way.
+    public static func identity(_ embedder: EmbedderSpec) -> String {
+        let provider = embedder.provider.value
+        let wire = provider == .ollama ? "openai" : provider.rawValue
+        let dimensions = embedder.dimensions?.value ?? (provider == .mock ? 64 : nil)
+        return EmbedderIdentity.of(provider: wire, model: embedder.model.value, dimensions: dimensions)
     }
 
     static func knowledge(_ kb: KnowledgeSpec, files: [String]) -> JSONValue {
@@ -136,6 +145,14 @@ public enum PlanEncoder {
                 ])
             ),
             ("embedder", kb.embedder.map { .string($0.value) }),
+            (
+                "index",
+                .object(dropping: [
+                    ("chunks", .string("indexes/\(kb.name.value).chunks")),
+                    ("bm25", .string("indexes/\(kb.name.value).bm25")),
+                    ("vectors", kb.embedder == nil ? nil : .string("indexes/\(kb.name.value).vectors")),
+                ])
+            ),
         ])
     }
 

@@ -4,9 +4,10 @@ import CrewCore
 import Foundation
 
 /// `crew build`: compile a crew into a reproducible artifact folder.
-struct BuildCommand: ParsableCommand {
+struct BuildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "build", abstract: "Validate and plan a crew, and write the build artifact.")
+        commandName: "build", abstract: "Validate and plan a crew, compile its knowledge, and write the build artifact."
+    )
 
     @OptionGroup var crew: CrewPathOptions
 
@@ -16,24 +17,25 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Diagnostics format: text, json, or github.")
     var format: DiagnosticRenderer.Format = .text
 
-    func run() throws {
-        let result = Compilation.compile(path: crew.path, format: format, toStdout: false)
-        guard result.succeeded, let validated = result.validated, let plan = result.plan else {
-            throw ExitCode(1)
-        }
-        let artifact = Artifact(validated: validated, plan: plan, inputFiles: Artifact.inputFiles(for: validated))
-        let folder = output ?? FileSystem.join(validated.crew.displayRoot, ".crew/build")
+    @Flag(help: "No progress lines.")
+    var quiet = false
+
+    func run() async throws {
+        let started = Date()
+        let built: BuildPipeline.Built
         do {
-            try artifact.write(to: folder)
+            built = try await BuildPipeline.build(path: crew.path, output: output, format: format, quiet: quiet)
         } catch {
-            Terminal.err("error: \(error)\n")
             throw ExitCode(1)
         }
-        let hash = artifact.manifest.string(at: "artifact_sha256") ?? ""
+        guard let validated = built.result.validated, let plan = built.result.plan else { throw ExitCode(1) }
+        let hash = built.artifact.manifest.string(at: "artifact_sha256") ?? ""
+        let bytes = built.artifact.files.values.reduce(0) { $0 + $1.count }
         Terminal.out(
             "built `\(validated.crew.name.value)`: \(plural(validated.crew.tasks.count, "task")) in "
-                + "\(plural(plan.waves.count, "wave")) -> "
-                + "\(folder) (artifact \(hash.prefix(12)))\n")
+                + "\(plural(plan.waves.count, "wave")) -> \(built.folder) (artifact \(hash.prefix(12)), "
+                + "\(ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)), "
+                + "\(Int(Date().timeIntervalSince(started) * 1000)) ms)\n" + KnowledgeBuild.describe(built.reports))
     }
 }
 

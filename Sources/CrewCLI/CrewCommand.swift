@@ -10,7 +10,8 @@ public struct CrewCommand: AsyncParsableCommand {
         version: CrewVersion.current,
         subcommands: [
             ValidateCommand.self, BuildCommand.self, GraphCommand.self, RunCommand.self, RunsCommand.self,
-            ShowCommand.self, LogsCommand.self, ModelsCommand.self, InitCommand.self, CompletionsCommand.self,
+            ShowCommand.self, LogsCommand.self, ModelsCommand.self, QueryCommand.self, InitCommand.self,
+            CompletionsCommand.self,
         ]
     )
 

@@ -16,7 +16,7 @@ struct ModelsCommand: AsyncParsableCommand {
     var check = false
 
     func run() async throws {
-        guard let source = try? PlanSource.load(crew.path) else { throw ExitCode(1) }
+        guard let source = try? await PlanSource.load(crew.path) else { throw ExitCode(1) }
         let plan: ExecutionPlan
         do {
             plan = try ExecutionPlan.decode(source.planJSON, artifactHash: source.artifactHash)

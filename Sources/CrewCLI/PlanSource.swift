@@ -1,5 +1,6 @@
 import CrewBuild
 import CrewCore
+import CrewSpec
 import Foundation
 
 /// Where `crew run` gets its plan: a build artifact folder (manifest.json + plan.json), or a crew compiled in
@@ -9,18 +10,28 @@ struct PlanSource {
     var artifactHash: String
     /// The folder outputs and runs are relative to by default.
     var baseFolder: String
+    /// The artifact folder, when the plan comes from one (knowledge indexes live there).
+    var artifactFolder: String?
 
     struct Failure: Error {}
 
-    static func load(_ path: String) throws -> PlanSource {
+    static func load(_ path: String) async throws -> PlanSource {
         if isArtifact(path) { return try artifact(path) }
+        if crewHasKnowledge(path) {
+            guard let built = try? await BuildPipeline.build(path: path, output: nil, format: .text, quiet: true) else {
+                throw Failure()
+            }
+            var source = try artifact(built.folder)
+            source.baseFolder = built.result.validated?.crew.displayRoot ?? source.baseFolder
+            return source
+        }
         let result = Compilation.compile(path: path, format: .text, toStdout: false)
         guard result.succeeded, let validated = result.validated, let plan = result.plan else { throw Failure() }
         let artifact = Artifact(validated: validated, plan: plan, inputFiles: Artifact.inputFiles(for: validated))
         return PlanSource(
             planJSON: PlanEncoder.encode(validated, plan),
             artifactHash: artifact.manifest.string(at: "artifact_sha256") ?? "",
-            baseFolder: validated.crew.displayRoot)
+            baseFolder: validated.crew.displayRoot, artifactFolder: nil)
     }
 
     static func isArtifact(_ path: String) -> Bool {
@@ -51,6 +62,13 @@ struct PlanSource {
         let base =
             url.lastPathComponent == "build" && parent.lastPathComponent == ".crew"
             ? parent.deletingLastPathComponent().path : "."
-        return PlanSource(planJSON: plan, artifactHash: manifest.string(at: "artifact_sha256") ?? "", baseFolder: base)
+        return PlanSource(
+            planJSON: plan, artifactHash: manifest.string(at: "artifact_sha256") ?? "", baseFolder: base,
+            artifactFolder: folder)
+    }
+
+    /// Knowledge needs index files; a quick load (no validation output) tells whether the crew declares any.
+    static func crewHasKnowledge(_ path: String) -> Bool {
+        !(CrewLoader().load(path: path).crew?.knowledge.isEmpty ?? true)
     }
 }

@@ -53,7 +53,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let source: PlanSource
         do {
-            source = try PlanSource.load(crew.path)
+            source = try await PlanSource.load(crew.path)
         } catch {
             throw ExitCode(1)
         }
@@ -63,7 +63,8 @@ struct RunCommand: AsyncParsableCommand {
             maxParallel: maxParallel ?? plan.maxParallel, failFast: failFast, stream: !noStream,
             outputFolder: outputDir ?? source.baseFolder)
         let options = RunSession.Options(
-            runsFolder: runsFolder, settings: settings, environment: ProcessInfo.processInfo.environment)
+            runsFolder: runsFolder, settings: settings, environment: ProcessInfo.processInfo.environment,
+            artifactFolder: source.artifactFolder)
         if let resume {
             try await execute(options: options, plan: plan) { observers in
                 let id = try RunStore(folder: runsFolder).find(resume)

@@ -69,6 +69,9 @@ enum EventText {
                 "run \(f["run_id"]?.stringValue ?? "") of `\(f["crew"]?.stringValue ?? "")`: \(f["tasks"]?.intValue ?? 0) tasks"
                 + ((f["reused"]?.intValue ?? 0) > 0
                     ? ", \(f["reused"]?.intValue ?? 0) reused from the earlier attempt" : "")
+        case .knowledgeHits:
+            let count = f["hits"]?.arrayValue?.count ?? 0
+            return "\(task) got \(count) passages from knowledge base `\(f["knowledge"]?.stringValue ?? "")`"
         case .taskStarted:
             return
                 "started \(task) (agent `\(f["agent"]?.stringValue ?? "")`, model `\(f["model"]?.stringValue ?? "")`)"

@@ -32,32 +32,17 @@ public struct HTTPChatClient: ChatClient {
     {
         let spec = wire.request(request, endpoint: endpoint)
         let estimate = spec.body.count / 4 + (request.maxTokens ?? 1024)
-        var attempt = 0
-        while true {
-            do {
-                try await limiter?.acquire(estimatedTokens: estimate)
-            } catch {
-                throw .cancelled
-            }
-            observe(.request(attempt: attempt + 1))
-            do {
-                let response = try await send(spec, streaming: request.stream, observe: observe)
-                if let usage = response.usage {
-                    await limiter?.record(actualTokens: usage.input + usage.output, estimatedTokens: estimate)
-                }
-                return response
-            } catch {
-                guard error.isRetryable, attempt < retry.maxRetries, !Task.isCancelled else { throw error }
-                let delay = retry.delay(attempt: attempt, after: error)
-                attempt += 1
-                observe(.retry(attempt: attempt, error: error, delay: delay))
-                do {
-                    try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
-                } catch {
-                    throw .cancelled
-                }
-            }
+        let response = try await Retrying.run(
+            policy: retry, limiter: limiter, estimatedTokens: estimate,
+            onAttempt: { observe(.request(attempt: $0)) },
+            onRetry: { observe(.retry(attempt: $0, error: $1, delay: $2)) }
+        ) { () async throws(ProviderError) -> ChatResponse in
+            try await send(spec, streaming: request.stream, observe: observe)
         }
+        if let usage = response.usage {
+            await limiter?.record(actualTokens: usage.input + usage.output, estimatedTokens: estimate)
+        }
+        return response
     }
 
     /// One attempt, raced against the idle watchdog.

@@ -11,10 +11,15 @@ public struct RunSession: Sendable {
         public var settings: RunSettings
         public var environment: [String: String]
         public var retry: RetryPolicy
+        /// The build artifact's folder, where knowledge indexes are; nil for a crew compiled in memory.
+        public var artifactFolder: String?
 
         public init(
-            runsFolder: String, settings: RunSettings, environment: [String: String], retry: RetryPolicy = RetryPolicy()
+            runsFolder: String, settings: RunSettings, environment: [String: String],
+            retry: RetryPolicy = RetryPolicy(),
+            artifactFolder: String? = nil
         ) {
+            self.artifactFolder = artifactFolder
             self.runsFolder = runsFolder
             self.settings = settings
             self.environment = environment
@@ -79,9 +84,15 @@ public struct RunSession: Sendable {
             try recorder.writeRun(header.json(status: .running, totals: nil, finished: nil))
             let start = RunEvent(.runStarted, fields: header.startFields(reused: finished.count))
             for observer in [recorder] + observers { observer.handle(start) }
+            let needsKnowledge = plan.agents.values.contains { $0.knowledgeContext && !$0.knowledge.isEmpty }
+            let knowledge = try options.artifactFolder.flatMap { folder in
+                needsKnowledge
+                    ? try KnowledgeSearcher(plan: plan, artifact: folder, environment: options.environment, http: http)
+                    : nil
+            }
             let executor = Executor(
                 plan: plan, inputs: header.inputs, clients: clients, recorder: recorder, observers: observers,
-                settings: options.settings)
+                settings: options.settings, knowledge: knowledge)
             let (status, outcomes, skipped) = await executor.run(reusing: finished)
             let totals = RunTotals(plan: plan, outcomes: outcomes, skipped: skipped, reused: Set(finished.keys))
             let ended = Date()

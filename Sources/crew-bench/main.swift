@@ -9,6 +9,8 @@ import Foundation
 //   crew-bench compile [--tasks N] [--agents N] [--edges N] [--runs N]
 //   crew-bench startup [--runs N]
 //   crew-bench run [--runs N]
+//   crew-bench bm25 (data from Benchmarks/bm25/make_corpus.py)
+//   crew-bench vectors (data from Benchmarks/vectors/make_data.py)
 // Build it in release: `swift run -c release crew-bench compile`.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -118,6 +120,8 @@ func benchStartup() {
 switch arguments.first {
 case "compile": try benchCompile()
 case "run": try await RunBench.main(runs: option("runs", 5))
+case "bm25": try BM25Bench.main(arguments: Array(arguments.dropFirst()))
+case "vectors": try VectorBench.main(arguments: Array(arguments.dropFirst()))
 case "startup": benchStartup()
 default:
     print(

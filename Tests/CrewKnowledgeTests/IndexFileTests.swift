@@ -1,8 +1,9 @@
 import CrewCore
-@testable import CrewKnowledge
 import CrewTestSupport
 import Foundation
 import Testing
+
+@testable import CrewKnowledge
 
 @Suite struct IndexFileTests {
     func sample() -> [UInt8] {
@@ -41,10 +42,14 @@ import Testing
         cases += [("magic", badMagic), ("version", badVersion), ("table", badTable)]
         for (name, bytes) in cases {
             folder.write(name, data: Data(bytes))
-            #expect(throws: MappedIndex.LoadError.self, "\(name)") { try MappedIndex(path: folder.path + "/" + name, expecting: .bm25) }
+            #expect(throws: MappedIndex.LoadError.self, "\(name)") {
+                try MappedIndex(path: folder.path + "/" + name, expecting: .bm25)
+            }
         }
         folder.write("kind", data: Data(good))
-        #expect(throws: MappedIndex.LoadError.self) { try MappedIndex(path: folder.path + "/kind", expecting: .vectors) }
+        #expect(throws: MappedIndex.LoadError.self) {
+            try MappedIndex(path: folder.path + "/kind", expecting: .vectors)
+        }
         var flipped = good
         flipped[flipped.count - 1] ^= 0x01
         folder.write("body", data: Data(flipped))

@@ -297,17 +297,19 @@ private func post(
             let openAIReply = try await post(client, server, openAI(stream: true))
             #expect(openAIReply.status == 200 && openAIReply.error != nil)
             let pieces = openAIReply.eventJSON.map { $0["choices"]?[0]?["delta"]?["content"]?.stringValue }
-            #expect(
-                pieces == ["", "echo:", " hello"] && openAIReply.events.count == 3, "role chunk, 2 pieces, no [DONE]")
+            // A client may lose the bytes that arrive together with the close, so what it saw is a prefix of what was
+            // sent: the role chunk and 2 pieces, and never the end marker.
+            #expect(["", "echo:", " hello"].starts(with: pieces) && openAIReply.events.count <= 3, "no [DONE]")
+            #expect(!openAIReply.events.contains { $0.data == "[DONE]" })
             let anthropicReply = try await post(client, server, anthropic(stream: true))
-            #expect(anthropicReply.error != nil && anthropicReply.events.count == 5)
-            #expect(anthropicReply.events.last?.name == "content_block_delta")
+            #expect(anthropicReply.error != nil && anthropicReply.events.count <= 5)
+            #expect(!anthropicReply.events.contains { $0.name == "message_stop" || $0.name == "message_delta" })
             let whole = try await post(client, server, anthropic(stream: false))
             let length = Int(whole.headers.first(name: "content-length") ?? "") ?? 0
-            #expect(whole.error != nil && whole.text.utf8.count == length / 2 && length > 100)
+            #expect(whole.error != nil && whole.text.utf8.count <= length / 2 && length > 100)
             server.setScript { _ in .cutStream(afterChunks: 99) }
             let geminiReply = try await post(client, server, gemini(stream: true))
-            #expect(geminiReply.error != nil && geminiReply.eventJSON.count == 2 && !geminiReply.text.contains("STOP"))
+            #expect(geminiReply.error != nil && geminiReply.eventJSON.count <= 2 && !geminiReply.text.contains("STOP"))
             #expect(await eventually { server.inFlight == 0 })
         }
     }

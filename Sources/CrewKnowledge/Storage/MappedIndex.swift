@@ -69,42 +69,57 @@ public final class MappedIndex: @unchecked Sendable {
     /// Checks every byte against the body checksum: slow for large files, so not part of loading.
     public func verify() throws(LoadError) {
         let body = UnsafeRawBufferPointer(start: base + bodyStart, count: size - bodyStart)
-        guard IndexFile.fnv1a(body) == storedBodyChecksum else { throw LoadError(path: path, problem: "checksum mismatch: the file is damaged") }
+        guard IndexFile.fnv1a(body) == storedBodyChecksum else {
+            throw LoadError(path: path, problem: "checksum mismatch: the file is damaged")
+        }
     }
 
     static func checkHeader(_ header: UnsafeRawBufferPointer, size: Int, kind: IndexFile.Kind, path: String)
         throws(LoadError) -> (UInt64, Int)
     {
-        guard Array(header[0..<8]) == IndexFile.magic else { throw LoadError(path: path, problem: "not a crew index file") }
+        guard Array(header[0..<8]) == IndexFile.magic else {
+            throw LoadError(path: path, problem: "not a crew index file")
+        }
         let version = header.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian
         guard version == IndexFile.version else {
-            throw LoadError(path: path, problem: "index format version \(version), this crew reads \(IndexFile.version)")
+            throw LoadError(
+                path: path, problem: "index format version \(version), this crew reads \(IndexFile.version)")
         }
         let fileKind = header.loadUnaligned(fromByteOffset: 12, as: UInt32.self).littleEndian
-        guard fileKind == kind.rawValue else { throw LoadError(path: path, problem: "an index of another kind (\(fileKind))") }
+        guard fileKind == kind.rawValue else {
+            throw LoadError(path: path, problem: "an index of another kind (\(fileKind))")
+        }
         let declared = Int(header.loadUnaligned(fromByteOffset: 24, as: UInt64.self).littleEndian)
-        guard declared == size else { throw LoadError(path: path, problem: "truncated or extended: \(size) bytes, header says \(declared)") }
+        guard declared == size else {
+            throw LoadError(path: path, problem: "truncated or extended: \(size) bytes, header says \(declared)")
+        }
         let count = Int(header.loadUnaligned(fromByteOffset: 16, as: UInt32.self).littleEndian)
         let tableEnd = IndexFile.headerSize + count * IndexFile.entrySize
         guard count < 1024, tableEnd <= size else { throw LoadError(path: path, problem: "damaged section table") }
         let tableSum = header.loadUnaligned(fromByteOffset: 32, as: UInt64.self).littleEndian
         let first = UnsafeRawBufferPointer(rebasing: header[0..<32])
-        let table = UnsafeRawBufferPointer(start: header.baseAddress! + IndexFile.headerSize, count: count * IndexFile.entrySize)
+        let table = UnsafeRawBufferPointer(
+            start: header.baseAddress! + IndexFile.headerSize, count: count * IndexFile.entrySize)
         guard IndexFile.fnv1a(table, seed: IndexFile.fnv1a(first)) == tableSum else {
             throw LoadError(path: path, problem: "header checksum mismatch: the file is damaged")
         }
         return (header.loadUnaligned(fromByteOffset: 40, as: UInt64.self).littleEndian, IndexFileWriter.align(tableEnd))
     }
 
-    static func readTable(base: UnsafeRawPointer, size: Int, path: String) throws(LoadError) -> [UInt32: UnsafeRawBufferPointer] {
+    static func readTable(base: UnsafeRawPointer, size: Int, path: String) throws(LoadError) -> [UInt32:
+        UnsafeRawBufferPointer]
+    {
         let count = Int(base.loadUnaligned(fromByteOffset: 16, as: UInt32.self).littleEndian)
         var sections: [UInt32: UnsafeRawBufferPointer] = [:]
         for i in 0..<count {
             let entry = IndexFile.headerSize + i * IndexFile.entrySize
             let id = base.loadUnaligned(fromByteOffset: entry, as: UInt32.self).littleEndian
-            let offset = Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: entry + 8, as: UInt64.self).littleEndian)
-            let length = Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: entry + 16, as: UInt64.self).littleEndian)
-            guard offset >= 0, length >= 0, offset % IndexFile.alignment == 0, offset <= size, length <= size - offset else {
+            let offset = Int(
+                truncatingIfNeeded: base.loadUnaligned(fromByteOffset: entry + 8, as: UInt64.self).littleEndian)
+            let length = Int(
+                truncatingIfNeeded: base.loadUnaligned(fromByteOffset: entry + 16, as: UInt64.self).littleEndian)
+            guard offset >= 0, length >= 0, offset % IndexFile.alignment == 0, offset <= size, length <= size - offset
+            else {
                 throw LoadError(path: path, problem: "section \(id) lies outside the file")
             }
             sections[id] = UnsafeRawBufferPointer(start: base + offset, count: length)

@@ -11,7 +11,14 @@ extension Executor {
         emit(
             RunEvent(
                 .taskStarted, task: task.name, fields: ["agent": .string(agent.name), "model": .string(model.name)]))
-        var messages = PromptBuilder.messages(task: task, agent: agent, inputs: inputs, contextOutputs: context)
+        let passages: [KnowledgePassage]
+        do {
+            passages = try await knowledgeContext(task, agent)
+        } catch {
+            return fail(task, "knowledge context: \(error)", TaskReport())
+        }
+        var messages = PromptBuilder.messages(
+            task: task, agent: agent, inputs: inputs, contextOutputs: context, knowledge: passages)
         var report = TaskReport()
         let started = Date()
         let client = clients.client(model: task.model, task: task.name)

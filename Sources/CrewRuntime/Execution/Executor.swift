@@ -12,11 +12,13 @@ public final class Executor: Sendable {
     let recorder: RunRecorder
     let observers: [any RunObserver]
     let settings: RunSettings
+    let knowledge: KnowledgeSearcher?
 
     public init(
         plan: ExecutionPlan, inputs: [String: String], clients: ModelClients, recorder: RunRecorder,
-        observers: [any RunObserver], settings: RunSettings
+        observers: [any RunObserver], settings: RunSettings, knowledge: KnowledgeSearcher? = nil
     ) {
+        self.knowledge = knowledge
         self.plan = plan
         self.inputs = inputs
         self.clients = clients

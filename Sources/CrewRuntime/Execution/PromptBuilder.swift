@@ -5,9 +5,13 @@ import CrewProviders
 public enum PromptBuilder {
     /// `contextOutputs` are the outputs of the task's context tasks, in the order the task lists them.
     public static func messages(
-        task: TaskDefinition, agent: AgentDefinition, inputs: [String: String], contextOutputs: [(String, String)]
+        task: TaskDefinition, agent: AgentDefinition, inputs: [String: String], contextOutputs: [(String, String)],
+        knowledge: [KnowledgePassage] = []
     ) -> [ChatMessage] {
-        [ChatMessage(.system, system(agent, inputs)), ChatMessage(.user, user(task, inputs, contextOutputs))]
+        [
+            ChatMessage(.system, system(agent, inputs)),
+            ChatMessage(.user, user(task, inputs, contextOutputs, knowledge)),
+        ]
     }
 
     static func system(_ agent: AgentDefinition, _ inputs: [String: String]) -> String {
@@ -19,13 +23,22 @@ public enum PromptBuilder {
         return text
     }
 
-    static func user(_ task: TaskDefinition, _ inputs: [String: String], _ context: [(String, String)]) -> String {
+    static func user(
+        _ task: TaskDefinition, _ inputs: [String: String], _ context: [(String, String)],
+        _ knowledge: [KnowledgePassage] = []
+    ) -> String {
         var text = task.description.rendered(inputs: inputs)
         if let expected = task.expectedOutput {
             text += "\n\nExpected output: \(expected.rendered(inputs: inputs))"
         }
         if let schema = task.outputSchema {
             text += "\n\nAnswer with JSON only, matching this JSON Schema:\n\(schema.serialized())"
+        }
+        if !knowledge.isEmpty {
+            text += "\n\n# Knowledge\n\nPassages from the knowledge bases that may help:"
+            for passage in knowledge {
+                text += "\n\n## \(passage.label)\n\n\(passage.text)"
+            }
         }
         if !context.isEmpty {
             text += "\n\n# Context\n\nThe outputs of earlier tasks:"
@@ -41,5 +54,17 @@ public enum PromptBuilder {
         let list = errors.prefix(20).map { "- \($0)" }.joined(separator: "\n")
         return ChatMessage(
             .user, "Your answer does not match the required JSON Schema:\n\(list)\n\nAnswer again with JSON only.")
+    }
+}
+
+/// A passage put in a prompt by `knowledge_context: auto`.
+public struct KnowledgePassage: Sendable {
+    /// `docs/setup.md:10-24 › Install › Debian`
+    public var label: String
+    public var text: String
+
+    public init(label: String, text: String) {
+        self.label = label
+        self.text = text
     }
 }

@@ -19,10 +19,13 @@ extension ExecutionPlan {
         for (name, value) in json["agents"]?.objectValue ?? [:] { agents[name] = try agent(name, value) }
         let tasks = try (json["tasks"]?.arrayValue ?? []).map(task)
         let inputs = try (json["inputs"]?.arrayValue ?? []).map(input)
-        return ExecutionPlan(
+        var plan = ExecutionPlan(
             crewName: crewName, artifactHash: artifactHash, inputs: inputs, models: models, agents: agents,
             tasks: tasks, maxParallel: json["max_parallel"]?.intValue ?? 8,
             taskTimeout: json["task_timeout"]?.doubleValue)
+        for (name, value) in json["embedders"]?.objectValue ?? [:] { plan.embedders[name] = try embedder(name, value) }
+        for (name, value) in json["knowledge"]?.objectValue ?? [:] { plan.knowledge[name] = knowledge(name, value) }
+        return plan
     }
 
     static func string(_ value: JSONValue?, _ what: String) throws(DecodingError) -> String {
@@ -81,7 +84,9 @@ extension ExecutionPlan {
             name: name, role: try template(value["role"], "agents.\(name).role"),
             goal: try template(value["goal"], "agents.\(name).goal"),
             backstory: value["backstory"] == nil ? nil : try template(value["backstory"], "backstory"),
-            model: try string(value["model"], "agents.\(name).model"))
+            model: try string(value["model"], "agents.\(name).model"),
+            knowledge: (value["knowledge"]?.arrayValue ?? []).compactMap(\.stringValue),
+            knowledgeContext: value["knowledge_context"]?.stringValue == "auto")
     }
 
     static func task(_ value: JSONValue) throws(DecodingError) -> TaskDefinition {
@@ -95,5 +100,26 @@ extension ExecutionPlan {
             context: (value["context"]?.arrayValue ?? []).compactMap(\.stringValue),
             outputFile: value["output"]?["file"]?.stringValue, outputSchema: value["output"]?["schema"],
             maxRepairs: value["output"]?["max_repairs"]?.intValue, timeout: value["timeout"]?.doubleValue)
+    }
+
+    static func embedder(_ name: String, _ value: JSONValue) throws(DecodingError) -> EmbedderDefinition {
+        EmbedderDefinition(
+            name: name, provider: try string(value["provider"], "embedders.\(name).provider"),
+            model: try string(value["model"], "embedders.\(name).model"),
+            baseURL: value["base_url"]?.stringValue.map {
+                TemplateParser.parse($0, at: .file("plan.json"), inputs: false).0
+            },
+            apiKey: value["api_key"]?.stringValue.flatMap(secret), dimensions: value["dimensions"]?.intValue,
+            batchSize: value["batch_size"]?.intValue,
+            identity: try string(value["identity"], "embedders.\(name).identity"))
+    }
+
+    static func knowledge(_ name: String, _ value: JSONValue) -> KnowledgeDefinition {
+        KnowledgeDefinition(
+            name: name, files: (value["files"]?.arrayValue ?? []).compactMap(\.stringValue),
+            texts: (value["texts"]?.arrayValue ?? []).compactMap(\.stringValue),
+            chunkSize: value["chunk"]?["size"]?.intValue ?? 512,
+            chunkOverlap: value["chunk"]?["overlap"]?.intValue ?? 64,
+            embedder: value["embedder"]?.stringValue)
     }
 }

@@ -9,6 +9,8 @@ public struct ExecutionPlan: Sendable {
     public var inputs: [InputDefinition]
     public var models: [String: ModelDefinition]
     public var agents: [String: AgentDefinition]
+    public var embedders: [String: EmbedderDefinition] = [:]
+    public var knowledge: [String: KnowledgeDefinition] = [:]
     /// In topological order: every task after its context.
     public var tasks: [TaskDefinition]
     public var maxParallel: Int
@@ -74,6 +76,33 @@ public struct AgentDefinition: Sendable {
     public var goal: Template
     public var backstory: Template?
     public var model: String
+    public var knowledge: [String] = []
+    /// With `knowledge_context: auto`, the top hits for the task are put in the prompt.
+    public var knowledgeContext = false
+}
+
+/// An embedding endpoint, as recorded in the plan.
+public struct EmbedderDefinition: Sendable {
+    public var name: String
+    /// openai, gemini, ollama or mock.
+    public var provider: String
+    public var model: String
+    public var baseURL: Template?
+    public var apiKey: SecretSource?
+    public var dimensions: Int?
+    public var batchSize: Int?
+    /// The embedding space (provider/model/dimensions) the knowledge base's vectors were built in.
+    public var identity: String
+}
+
+/// A compiled knowledge base: where its indexes are in the artifact, and its sources (for rebuilding).
+public struct KnowledgeDefinition: Sendable {
+    public var name: String
+    public var files: [String]
+    public var texts: [String]
+    public var chunkSize: Int
+    public var chunkOverlap: Int
+    public var embedder: String?
 }
 
 public struct TaskDefinition: Sendable {

@@ -6,6 +6,7 @@ public struct RunEvent: Sendable {
     public enum Kind: String, Sendable {
         case runStarted = "run_started"
         case taskStarted = "task_started"
+        case knowledgeHits = "knowledge_hits"
         case request
         case retry
         case taskFinished = "task_finished"

@@ -1,0 +1,107 @@
+import ArgumentParser
+import CrewCore
+import CrewKnowledge
+import CrewRuntime
+import Foundation
+
+/// `crew query [ARTIFACT|PATH] KB "question"`: search a compiled knowledge base; `--batch` for evaluations in CI.
+struct QueryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query", abstract: "Search a knowledge base of a crew or build artifact.")
+
+    @Argument(help: "A build artifact folder, or a crew (built first into .crew/build).")
+    var path: String
+
+    @Argument(help: "The knowledge base's name.")
+    var knowledge: String
+
+    @Argument(help: "The question (omit with --batch).")
+    var question: String?
+
+    @Option(name: .short, help: "How many hits.")
+    var k = 10
+
+    @Option(help: "bm25, vector or hybrid (default: hybrid when the base has vectors, else bm25).")
+    var mode: KnowledgeIndex.Mode?
+
+    @Flag(help: "Print hits as JSON.")
+    var json = false
+
+    @Option(help: "A file with one query per line; prints one JSON line of hits per query.", completion: .file())
+    var batch: String?
+
+    func validate() throws {
+        if (question == nil) == (batch == nil) { throw ValidationError("give a question or --batch FILE, not both") }
+        if k < 1 || k > 1000 { throw ValidationError("-k must be between 1 and 1000") }
+    }
+
+    func run() async throws {
+        let folder = try await KnowledgeArtifact.folder(for: path)
+        let plan = try KnowledgeArtifact.plan(in: folder)
+        guard plan.knowledge[knowledge] != nil else {
+            let names = plan.knowledge.keys.sorted().joined(separator: ", ")
+            Terminal.err("error: no knowledge base `\(knowledge)`; this crew has: \(names.isEmpty ? "none" : names)\n")
+            throw ExitCode(1)
+        }
+        let searcher: KnowledgeSearcher
+        do {
+            searcher = try KnowledgeSearcher(
+                plan: plan, artifact: folder, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            Terminal.err("error: \(error)\n")
+            throw ExitCode(1)
+        }
+        defer { searcher.close() }
+        let queries = try batch.map(readBatch) ?? [question ?? ""]
+        for query in queries {
+            do {
+                let hits = try await searcher.search(knowledge, query: query, k: k, mode: mode)
+                Terminal.out(
+                    batch != nil
+                        ? KnowledgeText.jsonLine(query, hits)
+                        : json ? KnowledgeText.json(hits) : KnowledgeText.text(hits))
+            } catch {
+                Terminal.err("error: \(error)\n")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    private func readBatch(_ file: String) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            Terminal.err("error: cannot read \(file)\n")
+            throw ExitCode(2)
+        }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+    }
+}
+
+extension KnowledgeIndex.Mode: ExpressibleByArgument {}
+
+/// How hits print.
+enum KnowledgeText {
+    static func text(_ hits: [KnowledgeIndex.Hit]) -> String {
+        hits.map { hit in
+            let heading = hit.chunk.headingPath.isEmpty ? "" : " › " + hit.chunk.headingPath.joined(separator: " › ")
+            let preview = hit.chunk.text.replacingOccurrences(of: "\n", with: " ").prefix(160)
+            return String(format: "%2d. %.4f  ", hit.rank, hit.score)
+                + "\(hit.chunk.source):\(hit.chunk.lineStart)-\(hit.chunk.lineEnd)\(heading)\n    \(preview)\n"
+        }.joined()
+    }
+
+    static func hitJSON(_ hit: KnowledgeIndex.Hit) -> JSONValue {
+        .object([
+            "rank": .int(hit.rank), "score": .double((hit.score * 1e6).rounded() / 1e6), "id": .string(hit.chunk.id),
+            "source": .string(hit.chunk.source), "heading": .strings(hit.chunk.headingPath),
+            "lines": .array([.int(hit.chunk.lineStart), .int(hit.chunk.lineEnd)]), "text": .string(hit.chunk.text),
+        ])
+    }
+
+    static func json(_ hits: [KnowledgeIndex.Hit]) -> String {
+        JSONValue.array(hits.map(hitJSON)).serialized(pretty: true) + "\n"
+    }
+
+    static func jsonLine(_ query: String, _ hits: [KnowledgeIndex.Hit]) -> String {
+        JSONValue.object(["query": .string(query), "hits": .array(hits.map(hitJSON))]).serialized() + "\n"
+    }
+}

@@ -1,0 +1,36 @@
+import CrewCore
+import CrewKnowledge
+import Foundation
+
+extension Executor {
+    /// With `knowledge_context: auto`, the top hits of each of the agent's knowledge bases for the task's
+    /// description; recorded as a `knowledge_hits` event.
+    func knowledgeContext(_ task: TaskDefinition, _ agent: AgentDefinition) async throws -> [KnowledgePassage] {
+        guard agent.knowledgeContext, !agent.knowledge.isEmpty, let knowledge else { return [] }
+        let query = task.description.rendered(inputs: inputs)
+        var passages: [KnowledgePassage] = []
+        for name in agent.knowledge {
+            let hits = try await knowledge.search(name, query: query, k: 5, mode: nil)
+            let recorded: [JSONValue] = hits.map { hit in
+                .object([
+                    "id": .string(hit.chunk.id), "source": .string(hit.chunk.source),
+                    "heading": .strings(hit.chunk.headingPath),
+                    "lines": .array([.int(hit.chunk.lineStart), .int(hit.chunk.lineEnd)]),
+                    "score": .double((hit.score * 1e6).rounded() / 1e6),
+                ])
+            }
+            emit(
+                RunEvent(
+                    .knowledgeHits, task: task.name,
+                    fields: ["knowledge": .string(name), "query": .string(query), "hits": .array(recorded)]))
+            passages += hits.map { hit in
+                let heading =
+                    hit.chunk.headingPath.isEmpty ? "" : " › " + hit.chunk.headingPath.joined(separator: " › ")
+                return KnowledgePassage(
+                    label: "\(hit.chunk.source):\(hit.chunk.lineStart)-\(hit.chunk.lineEnd)\(heading)",
+                    text: hit.chunk.text)
+            }
+        }
+        return passages
+    }
+}

@@ -1,0 +1,78 @@
+import CrewCore
+import CrewTestSupport
+import Foundation
+import Testing
+
+/// `crew build` with knowledge, `crew query`, and `knowledge_context: auto` in a run — all with the mock provider and
+/// mock embedder, so nothing leaves the machine.
+@Suite struct QueryCommandTests {
+    let cli = CLITests()
+
+    func knowledgeCrew() -> TemporaryFolder {
+        let folder = TemporaryFolder(prefix: "crew-query")
+        folder.write(
+            "docs/tides.md",
+            "# Tides\n\nTides are caused by the moon's gravity pulling on the oceans.\n\n## Spring tides\n\nSpring tides happen at new and full moon, when sun and moon align.\n"
+        )
+        folder.write(
+            "docs/volcanoes.md",
+            "# Volcanoes\n\nA volcano erupts when magma rises through the crust.\n\n## Lava\n\nLava is magma that reaches the surface.\n"
+        )
+        folder.write(
+            "crew.yaml",
+            """
+            version: 1
+            name: knows
+            models: { m: { provider: mock } }
+            embedders: { e: { provider: mock, model: hashed, dimensions: 64 } }
+            knowledge:
+              notes: { sources: ["docs/*.md"], embedder: e, chunk: { size: 60, overlap: 10 } }
+            agents:
+              a: { role: Explainer, goal: Explain, knowledge: [notes], knowledge_context: auto }
+            tasks:
+              explain: { agent: a, description: "Why do spring tides happen at full moon?" }
+            """)
+        return folder
+    }
+
+    @Test func buildQueryAndBatch() throws {
+        let folder = knowledgeCrew()
+        let built = try cli.crew(["build", folder.path])
+        #expect(built.status == 0, "\(built.stderr)")
+        #expect(built.stdout.contains("knowledge `notes`: 2 documents"))
+        for file in ["notes.chunks", "notes.bm25", "notes.vectors"] {
+            #expect(FileManager.default.fileExists(atPath: folder.path + "/.crew/build/indexes/" + file))
+        }
+        let manifest = try String(contentsOfFile: folder.path + "/.crew/build/manifest.json", encoding: .utf8)
+        #expect(manifest.contains("indexes/notes.bm25"))
+        for mode in ["bm25", "vector", "hybrid"] {
+            let out = try cli.crew([
+                "query", folder.path + "/.crew/build", "notes", "spring tides full moon", "-k", "2", "--mode", mode,
+            ])
+            #expect(out.status == 0, "\(out.stderr)")
+            #expect(out.stdout.hasPrefix(" 1. "), "\(mode): \(out.stdout)")
+            #expect(out.stdout.contains("docs/tides.md"), "\(mode)")
+        }
+        let json = try cli.crew(["query", folder.path, "notes", "lava magma", "--json"])
+        let hits = try JSONParser.parse(json.stdout).arrayValue ?? []
+        #expect(hits.first?["source"]?.stringValue == "docs/volcanoes.md")
+        #expect(hits.first?["heading"]?.arrayValue?.last?.stringValue == "Lava")
+        folder.write("queries.txt", "tides moon\nlava\n")
+        let batch = try cli.crew(["query", folder.path, "notes", "--batch", folder.path + "/queries.txt"])
+        #expect(batch.stdout.split(separator: "\n").count == 2)
+        #expect(try cli.crew(["query", folder.path, "nope", "x"]).status == 1)
+    }
+
+    @Test func knowledgeContextReachesThePromptAndTheRecord() throws {
+        let folder = knowledgeCrew()
+        let run = try cli.crew(["run", folder.path, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let runs = folder.path + "/.crew/runs"
+        let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs).first)
+        let messages = try String(contentsOfFile: runs + "/" + id + "/tasks/explain/messages.json", encoding: .utf8)
+        #expect(messages.contains("# Knowledge"))
+        #expect(messages.contains("docs/tides.md"))
+        let events = try String(contentsOfFile: runs + "/" + id + "/events.jsonl", encoding: .utf8)
+        #expect(events.contains("\"type\":\"knowledge_hits\""))
+    }
+}
