@@ -146,6 +146,16 @@ public enum PlanEncoder {
             ),
             ("embedder", kb.embedder.map { .string($0.value) }),
             (
+                "vectors",
+                kb.embedder == nil
+                    ? nil
+                    : .object(dropping: [
+                        ("index", .string(kb.vectorIndex?.value ?? "auto")),
+                        ("lists", kb.vectorLists.map { .int($0.value) }),
+                        ("storage", .string(kb.vectorStorage?.value ?? "float32")),
+                    ])
+            ),
+            (
                 "index",
                 .object(dropping: [
                     ("chunks", .string("indexes/\(kb.name.value).chunks")),

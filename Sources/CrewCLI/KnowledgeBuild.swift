@@ -42,9 +42,15 @@ enum KnowledgeBuild {
                 if case .text(let text) = source { return text.value }
                 return nil
             }
-            let source = KnowledgeCompiler.Source(
+            var source = KnowledgeCompiler.Source(
                 name: name, files: validated.knowledgeFiles[index], texts: texts, chunkSize: kb.effectiveChunkSize,
                 chunkOverlap: kb.effectiveChunkOverlap, embedder: embedder)
+            source.vectorStorage = VectorStorage(rawValue: kb.vectorStorage?.value ?? "float32") ?? .float32
+            switch kb.vectorIndex?.value {
+            case "exact": source.vectorKind = .exact
+            case "ivf": source.vectorKind = .ivf(lists: kb.vectorLists?.value ?? 0)  // 0: the compiler picks √n
+            default: source.vectorKind = .auto
+            }
             let output = try await compiler.compile(source)
             files.merge(output.files) { $1 }
             reports.append(Report(name: name, output: output))

@@ -84,4 +84,20 @@ import Testing
             #expect(hits.first?.chunk.headingPath == ["Topic 5"], "\(mode)")
         }
     }
+
+    @Test func theVectorIndexKindCanBeChosen() async throws {
+        let folder = TemporaryFolder()
+        corpus(folder, files: 8)
+        let compiler = KnowledgeCompiler(root: folder.path, cacheFolder: folder.path + "/.crew/cache") { _ in }
+        var source = KnowledgeCompiler.Source(
+            name: "docs", files: (0..<8).map { "docs/file\($0).md" }, texts: [], chunkSize: 40, chunkOverlap: 8,
+            embedder: MockEmbedder(dimensions: 32))
+        source.vectorKind = .ivf(lists: 0)
+        source.vectorStorage = .int8
+        let output = try await compiler.compile(source)
+        folder.write("v.vectors", data: Data(output.files[KnowledgeCompiler.paths("docs").vectors] ?? []))
+        let index = try VectorIndex(path: folder.path + "/v.vectors")
+        #expect(index.lists == Int(Double(output.chunks).squareRoot().rounded()))
+        #expect(index.storage == .int8)
+    }
 }

@@ -14,6 +14,8 @@ public struct KnowledgeCompiler: Sendable {
         public var chunkSize: Int
         public var chunkOverlap: Int
         public var embedder: (any Embedder)?
+        public var vectorKind: VectorIndexKind = .auto
+        public var vectorStorage: VectorStorage = .float32
 
         public init(
             name: String, files: [String], texts: [String], chunkSize: Int, chunkOverlap: Int, embedder: (any Embedder)?
@@ -87,7 +89,10 @@ public struct KnowledgeCompiler: Sendable {
             let (vectors, embedded, cached) = try await embed(chunks, with: embedder, knowledge: source.name)
             output.embedded = embedded
             output.cached = cached
-            var builder = VectorIndexBuilder(dimensions: vectors.first?.count ?? 1)
+            var kind = source.vectorKind
+            if case .ivf(0) = kind { kind = .ivf(lists: max(1, Int(Double(chunks.count).squareRoot().rounded()))) }
+            var builder = VectorIndexBuilder(
+                dimensions: vectors.first?.count ?? 1, storage: source.vectorStorage, kind: kind)
             for vector in vectors { _ = builder.add(vector) }
             output.files[paths.vectors] = builder.bytes()
             lap("vectors")

@@ -3,7 +3,7 @@ import CrewCore
 extension CrewDecoder {
     func decodeKnowledge(_ name: Located<String>, _ node: YAMLNode) -> KnowledgeSpec? {
         let what = "knowledge base `\(name.value)`"
-        let known = ["sources", "chunk", "embedder", "description"]
+        let known = ["sources", "chunk", "embedder", "description", "vectors"]
         guard let fields = decoder.fields(node, what, known: known, required: ["sources"], owner: name.location) else {
             return nil
         }
@@ -30,6 +30,9 @@ extension CrewDecoder {
                     at: overlap.location)
             }
         }
+        if let vectors = fields["vectors"] {
+            decodeVectors(vectors, into: &kb, what)
+        }
         return kb
     }
 
@@ -46,5 +49,35 @@ extension CrewDecoder {
                 "E113", "a source needs `path` or `text`", at: item.location, hint: "for example `- docs/**/*.md`")
             return nil
         }
+    }
+
+    /// `vectors: { index: auto|exact|ivf, lists: N, storage: float32|float16|int8 }`, only with an embedder.
+    private func decodeVectors(_ node: YAMLNode, into kb: inout KnowledgeSpec, _ what: String) {
+        guard let fields = decoder.fields(node, "the `vectors` of \(what)", known: ["index", "lists", "storage"]) else {
+            return
+        }
+        kb.vectorIndex = oneOf(fields["index"], ["auto", "exact", "ivf"], "`vectors.index`")
+        kb.vectorLists = decoder.int(fields["lists"], "`vectors.lists`", min: 1, max: 65_536)
+        kb.vectorStorage = oneOf(fields["storage"], ["float32", "float16", "int8"], "`vectors.storage`")
+        if kb.embedder == nil {
+            decoder.error(
+                "E210", "`vectors` needs an `embedder` in \(what)", at: node.location,
+                hint: "add `embedder: <name>` or remove `vectors`")
+        }
+        if let lists = kb.vectorLists, kb.vectorIndex?.value != "ivf" {
+            decoder.error("E210", "`vectors.lists` applies only to `index: ivf`", at: lists.location)
+        }
+    }
+
+    private func oneOf(_ node: YAMLNode?, _ allowed: [String], _ what: String) -> Located<String>? {
+        guard let value = decoder.string(node, what) else { return nil }
+        guard allowed.contains(value.value) else {
+            let hint = Suggestions.didYouMean(value.value, in: allowed) ?? "one of: \(allowed.joined(separator: ", "))"
+            decoder.error(
+                "E114", "\(what) must be one of \(allowed.joined(separator: ", ")), found `\(value.value)`",
+                at: value.location, hint: hint)
+            return nil
+        }
+        return value
     }
 }

@@ -16,6 +16,12 @@ public struct KnowledgeSpec: Sendable {
     public var chunkSize: Located<Int>?
     public var chunkOverlap: Located<Int>?
     public var embedder: Located<String>?
+    /// The vector index: `auto` (exact below 10,000 chunks, IVF above), `exact` or `ivf`.
+    public var vectorIndex: Located<String>?
+    /// IVF lists; default round(√chunks).
+    public var vectorLists: Located<Int>?
+    /// `float32`, `float16` or `int8`.
+    public var vectorStorage: Located<String>?
     public var location: SourceLocation
 
     public init(name: Located<String>, location: SourceLocation) {
