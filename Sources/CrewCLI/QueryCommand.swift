@@ -51,7 +51,6 @@ struct QueryCommand: AsyncParsableCommand {
             Terminal.err("error: \(error)\n")
             throw ExitCode(1)
         }
-        defer { searcher.close() }
         let queries = try batch.map(readBatch) ?? [question ?? ""]
         for query in queries {
             do {
@@ -61,10 +60,12 @@ struct QueryCommand: AsyncParsableCommand {
                         ? KnowledgeText.jsonLine(query, hits)
                         : json ? KnowledgeText.json(hits) : KnowledgeText.text(hits))
             } catch {
+                await searcher.close()
                 Terminal.err("error: \(error)\n")
                 throw ExitCode(1)
             }
         }
+        await searcher.close()
     }
 
     private func readBatch(_ file: String) throws -> [String] {

@@ -74,7 +74,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         let values = try resolveInputs(plan)
         if dryRun {
-            Terminal.out(DryRun.render(plan, inputs: values))
+            let searcher = source.artifactFolder.flatMap {
+                try? KnowledgeSearcher(plan: plan, artifact: $0, environment: ProcessInfo.processInfo.environment)
+            }
+            Terminal.out(await DryRun.render(plan, inputs: values, knowledge: searcher))
+            await searcher?.close()
             return
         }
         try await execute(options: options, plan: plan) { observers in

@@ -74,5 +74,7 @@ import Testing
         #expect(messages.contains("docs/tides.md"))
         let events = try String(contentsOfFile: runs + "/" + id + "/events.jsonl", encoding: .utf8)
         #expect(events.contains("\"type\":\"knowledge_hits\""))
+        let dry = try cli.crew(["run", folder.path, "--dry-run"])
+        #expect(dry.stdout.contains("# Knowledge") && dry.stdout.contains("## docs/tides.md:"))
     }
 }

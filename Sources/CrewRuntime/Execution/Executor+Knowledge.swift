@@ -34,3 +34,12 @@ extension Executor {
         return passages
     }
 }
+
+extension KnowledgePassage {
+    /// `docs/tides.md:5-7 › Tides › Spring tides` and the chunk's text.
+    public init(hit: KnowledgeIndex.Hit) {
+        let heading = hit.chunk.headingPath.isEmpty ? "" : " › " + hit.chunk.headingPath.joined(separator: " › ")
+        self.init(
+            label: "\(hit.chunk.source):\(hit.chunk.lineStart)-\(hit.chunk.lineEnd)\(heading)", text: hit.chunk.text)
+    }
+}

@@ -27,8 +27,8 @@ public final class KnowledgeSearcher: @unchecked Sendable {
         ownsHTTP = http == nil
     }
 
-    public func close() {
-        if ownsHTTP { try? http.syncShutdown() }
+    public func close() async {
+        if ownsHTTP { try? await http.shutdown() }
     }
 
     func index(_ name: String) throws -> KnowledgeIndex {
