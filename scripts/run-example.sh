@@ -7,7 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 example="${1:-examples/research-brief}"
 
-swift build -c release --product crew >/dev/null
+echo "building crew (release; the first time takes a few minutes)..."
+if ! swift build -c release --product crew >/dev/null 2>&1; then
+    swift build -c release --product crew   # show what failed
+    exit 1
+fi
 crew=.build/release/crew
 
 "$crew" build "$example"
