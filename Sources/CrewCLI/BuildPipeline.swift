@@ -19,7 +19,11 @@ enum BuildPipeline {
     static func build(path: String, output: String?, format: DiagnosticRenderer.Format, quiet: Bool) async throws
         -> Built
     {
-        let result = Compilation.compile(path: path, format: format, toStdout: false)
+        try await build(Compilation.compile(path: path, format: format, toStdout: false), output: output, quiet: quiet)
+    }
+
+    /// The same from a crew already compiled (its diagnostics already shown).
+    static func build(_ result: Compiler.Result, output: String?, quiet: Bool) async throws -> Built {
         guard result.succeeded, let validated = result.validated, let plan = result.plan else { throw Failure() }
         let knowledgeFiles: [String: [UInt8]]
         let reports: [KnowledgeBuild.Report]

@@ -1,6 +1,5 @@
 import CrewBuild
 import CrewCore
-import CrewSpec
 import Foundation
 
 /// Where `crew run` gets its plan: a build artifact folder (manifest.json + plan.json), or a crew compiled in
@@ -17,16 +16,14 @@ struct PlanSource {
 
     static func load(_ path: String) async throws -> PlanSource {
         if isArtifact(path) { return try artifact(path) }
-        if crewHasKnowledge(path) {
-            guard let built = try? await BuildPipeline.build(path: path, output: nil, format: .text, quiet: true) else {
-                throw Failure()
-            }
-            var source = try artifact(built.folder)
-            source.baseFolder = built.result.validated?.crew.displayRoot ?? source.baseFolder
-            return source
-        }
         let result = Compilation.compile(path: path, format: .text, toStdout: false)
         guard result.succeeded, let validated = result.validated, let plan = result.plan else { throw Failure() }
+        if !validated.crew.knowledge.isEmpty {
+            guard let built = try? await BuildPipeline.build(result, output: nil, quiet: true) else { throw Failure() }
+            var source = try artifact(built.folder)
+            source.baseFolder = validated.crew.displayRoot
+            return source
+        }
         let artifact = Artifact(validated: validated, plan: plan, inputFiles: Artifact.inputFiles(for: validated))
         return PlanSource(
             planJSON: PlanEncoder.encode(validated, plan),
@@ -65,10 +62,5 @@ struct PlanSource {
         return PlanSource(
             planJSON: plan, artifactHash: manifest.string(at: "artifact_sha256") ?? "", baseFolder: base,
             artifactFolder: folder)
-    }
-
-    /// Knowledge needs index files; a quick load (no validation output) tells whether the crew declares any.
-    static func crewHasKnowledge(_ path: String) -> Bool {
-        !(CrewLoader().load(path: path).crew?.knowledge.isEmpty ?? true)
     }
 }
