@@ -81,7 +81,7 @@ final class LiveView: RunObserver, @unchecked Sendable {
         for (name, task) in running.prefix(20) {
             let elapsed = Date().timeIntervalSince(task.started)
             let spin = Self.spinner[frame % Self.spinner.count]
-            out += "\(spin) \(name)  \(String(format: "%.1fs", elapsed))  \(task.tokens) tokens\n"
+            out += "\(spin) \(name)  \(String(format: "%.1fs", elapsed))  ~\(task.tokens) tokens\n"
         }
         if running.count > 20 { out += "  ... and \(running.count - 20) more\n" }
         drawnLines = running.prefix(20).count + (running.count > 20 ? 1 : 0)

@@ -94,8 +94,8 @@ extension Executor {
                             "attempt": .int(attempt), "delay_ms": .int(Int(delay * 1000)),
                             "error": .string(FailureText.short(error, secrets: clients.secrets)),
                         ]))
-            case .delta:
-                let tokens = counter.delta()
+            case .delta(let piece):
+                let tokens = counter.delta(characters: piece.count)
                 for observer in observers { observer.progress(task: name, outputTokens: tokens) }
             }
         }
@@ -164,10 +164,14 @@ final class Counter: @unchecked Sendable {
     private var deltas = 0
 
     func requests() { lock.withLock { requestTotal += 1 } }
-    func delta() -> Int {
+    /// Streamed output so far, in estimated tokens (4 characters each): providers report exact counts only at
+    /// the end of a stream, and the live view wants a number while it runs.
+    func delta(characters: Int) -> Int {
         lock.withLock {
-            deltas += 1; return deltas
+            deltas += characters
+            return (deltas + 3) / 4
         }
     }
+
     var requestCount: Int { lock.withLock { requestTotal } }
 }
