@@ -29,19 +29,12 @@ struct BuildCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         guard let validated = built.result.validated, let plan = built.result.plan else { throw ExitCode(1) }
-        let hash = built.artifact.manifest.string(at: "artifact_sha256") ?? ""
+        let hash = built.artifact.manifest["artifact_sha256"]?.stringValue ?? ""
         let bytes = built.artifact.files.values.reduce(0) { $0 + $1.count }
         Terminal.out(
             "built `\(validated.crew.name.value)`: \(plural(validated.crew.tasks.count, "task")) in "
                 + "\(plural(plan.waves.count, "wave")) -> \(built.folder) (artifact \(hash.prefix(12)), "
                 + "\(ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)), "
                 + "\(Int(Date().timeIntervalSince(started) * 1000)) ms)\n" + KnowledgeBuild.describe(built.reports))
-    }
-}
-
-extension JSONValue {
-    func string(at key: String) -> String? {
-        guard case .object(let members) = self, case .string(let value)? = members[key] else { return nil }
-        return value
     }
 }

@@ -27,7 +27,7 @@ struct PlanSource {
         let artifact = Artifact(validated: validated, plan: plan, inputFiles: Artifact.inputFiles(for: validated))
         return PlanSource(
             planJSON: PlanEncoder.encode(validated, plan),
-            artifactHash: artifact.manifest.string(at: "artifact_sha256") ?? "",
+            artifactHash: artifact.manifest["artifact_sha256"]?.stringValue ?? "",
             baseFolder: validated.crew.displayRoot, artifactFolder: nil)
     }
 
@@ -60,7 +60,7 @@ struct PlanSource {
             url.lastPathComponent == "build" && parent.lastPathComponent == ".crew"
             ? parent.deletingLastPathComponent().path : "."
         return PlanSource(
-            planJSON: plan, artifactHash: manifest.string(at: "artifact_sha256") ?? "", baseFolder: base,
+            planJSON: plan, artifactHash: manifest["artifact_sha256"]?.stringValue ?? "", baseFolder: base,
             artifactFolder: folder)
     }
 }

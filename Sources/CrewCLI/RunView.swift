@@ -75,7 +75,7 @@ enum EventText {
         case .taskStarted:
             return
                 "started \(task) (agent `\(f["agent"]?.stringValue ?? "")`, model `\(f["model"]?.stringValue ?? "")`)"
-        case .request: return (f["attempt"]?.intValue ?? 1) > 1 ? nil : nil
+        case .request: return nil  // retries say more; a line per request would only be noise
         case .retry:
             if f["reason"]?.stringValue == "schema" { return "re-asking \(task): the answer broke the output schema" }
             return

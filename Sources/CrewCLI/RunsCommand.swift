@@ -51,12 +51,13 @@ struct ShowCommand: ParsableCommand {
         let id = try lookup(store, runID)
         Terminal.out(Summary.table(runID: id, store: store))
         guard let run = store.runJSON(id) else { return }
+        let outputs = store.finishedOutputs(id)
         for task in (run["tasks"]?.arrayValue ?? []).compactMap(\.stringValue) {
             guard let result = store.taskResult(id, task: task) else { continue }
             Terminal.out("\n=== \(task) (\(result["status"]?.stringValue ?? ""))\n")
             if let error = result["error"]?.stringValue {
                 Terminal.out("error: \(error)\n")
-            } else if let output = store.finishedOutputs(id)[task] {
+            } else if let output = outputs[task] {
                 Terminal.out(output.hasSuffix("\n") ? output : output + "\n")
             }
         }

@@ -6,10 +6,11 @@ import Foundation
 enum Summary {
     static func table(runID: String, store: RunStore) -> String {
         guard let run = store.runJSON(runID) else { return "" }
+        let skipped = Set(store.events(runID).filter { $0.kind == .taskSkipped }.compactMap(\.task))
         var rows: [[String]] = [["task", "status", "duration", "tokens in", "tokens out", "cost"]]
         for task in (run["tasks"]?.arrayValue ?? []).compactMap(\.stringValue) {
             let result = store.taskResult(runID, task: task)
-            let status = result?["status"]?.stringValue ?? skippedOrPending(task, runID: runID, store: store)
+            let status = result?["status"]?.stringValue ?? (skipped.contains(task) ? "skipped" : "not run")
             rows.append([
                 task, status, result?["latency_ms"]?.intValue.map(duration) ?? "",
                 result?["input_tokens"]?.intValue.map(String.init) ?? "",
@@ -26,10 +27,6 @@ enum Summary {
             ])
         }
         return render(rows)
-    }
-
-    static func skippedOrPending(_ task: String, runID: String, store: RunStore) -> String {
-        store.events(runID).contains { $0.kind == .taskSkipped && $0.task == task } ? "skipped" : "not run"
     }
 
     /// The first `leftColumns` columns are text (left-aligned); the rest are figures (right-aligned).
