@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         .target(name: "CrewCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -26,7 +27,16 @@ let package = Package(
         ),
         .target(
             name: "CrewKnowledge", dependencies: ["CrewCore", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "CrewRuntime", dependencies: ["CrewCore", "CrewProviders", "CrewKnowledge"]),
+        .target(
+            name: "CrewTools",
+            dependencies: [
+                "CrewCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(name: "CrewMCP", dependencies: ["CrewCore", "CrewTools", .product(name: "MCP", package: "swift-sdk")]),
+        .target(
+            name: "CrewRuntime", dependencies: ["CrewCore", "CrewProviders", "CrewKnowledge", "CrewTools", "CrewMCP"]),
         .target(
             name: "CrewCLI",
             dependencies: [
@@ -60,6 +70,8 @@ let package = Package(
             name: "CrewRuntimeTests",
             dependencies: ["CrewRuntime", "CrewBuild", "CrewProviders", "CrewKnowledge", "CrewTestSupport"]),
         .testTarget(name: "CrewKnowledgeTests", dependencies: ["CrewKnowledge", "CrewTestSupport"]),
+        .testTarget(name: "CrewToolsTests", dependencies: ["CrewTools", "CrewTestSupport"]),
+        .testTarget(name: "CrewMCPTests", dependencies: ["CrewMCP", "CrewTools", "CrewTestSupport"]),
         .testTarget(name: "CrewCLITests", dependencies: ["crew", "CrewTestSupport", "CrewCore"]),
     ]
 )

@@ -1,25 +1,102 @@
 import CrewCore
 
 /// One message of a chat request.
+///
+/// Tool calling adds two shapes: an `assistant` message may carry `toolCalls` (its text may then be empty), and a
+/// `tool` message carries one call's result in `content`, with `toolResult` naming the call it answers. Consecutive
+/// `tool` messages answer the calls of the assistant message before them; each wire format groups them as its API
+/// wants (OpenAI: one `tool` message each; Anthropic: `tool_result` blocks in one user turn; Gemini:
+/// `functionResponse` parts in one turn).
 public struct ChatMessage: Sendable, Hashable {
     public enum Role: String, Sendable {
-        case system, user, assistant
+        case system, user, assistant, tool
     }
 
     public var role: Role
     public var content: String
+    /// `assistant` only: the calls the model asked for, in its order.
+    public var toolCalls: [ToolCall]
+    /// `tool` only: which call this result answers.
+    public var toolResult: ToolResultInfo?
 
     public init(_ role: Role, _ content: String) {
         self.role = role
         self.content = content
+        self.toolCalls = []
+        self.toolResult = nil
     }
+
+    /// An assistant turn that asks for tool calls.
+    public static func assistant(_ text: String, calls: [ToolCall]) -> ChatMessage {
+        var message = ChatMessage(.assistant, text)
+        message.toolCalls = calls
+        return message
+    }
+
+    /// The result of one tool call, as the model will read it.
+    public static func toolResult(for call: ToolCall, content: String, isError: Bool) -> ChatMessage {
+        var message = ChatMessage(.tool, content)
+        message.toolResult = ToolResultInfo(callID: call.id, name: call.name, isError: isError)
+        return message
+    }
+}
+
+/// A model's request to call a tool.
+public struct ToolCall: Sendable, Hashable {
+    /// The provider's id for the call (OpenAI `call_...`, Anthropic `toolu_...`); Gemini may give none, and the
+    /// client then assigns `call_1`, `call_2`, ... so results can always be matched to calls.
+    public var id: String
+    public var name: String
+    /// The arguments as JSON text, exactly as the model wrote them: it may be invalid JSON, which the tool
+    /// runner reports back to the model instead of failing.
+    public var arguments: String
+
+    public init(id: String, name: String, arguments: String) {
+        self.id = id
+        self.name = name
+        self.arguments = arguments
+    }
+}
+
+/// Which call a `tool` message answers.
+public struct ToolResultInfo: Sendable, Hashable {
+    public var callID: String
+    /// The tool's name (Gemini matches results to calls by name).
+    public var name: String
+    /// The call failed; the content says why (Anthropic `is_error`; Gemini `{"error": ...}`).
+    public var isError: Bool
+
+    public init(callID: String, name: String, isError: Bool) {
+        self.callID = callID
+        self.name = name
+        self.isError = isError
+    }
+}
+
+/// A tool offered to the model: its name, what it does, and a JSON Schema of its arguments (an object schema).
+public struct ToolDefinition: Sendable, Hashable {
+    public var name: String
+    public var description: String
+    public var inputSchema: JSONValue
+
+    public init(name: String, description: String, inputSchema: JSONValue) {
+        self.name = name
+        self.description = description
+        self.inputSchema = inputSchema
+    }
+}
+
+/// Whether the model may call tools in this turn. `none` still sends the definitions (some APIs refuse tool
+/// history without them) but asks for a final answer.
+public enum ToolChoice: String, Sendable, Hashable {
+    case auto, none
 }
 
 /// What the executor asks of a model, independent of the provider's wire format.
 public struct ChatRequest: Sendable {
     /// The provider's model name (e.g. `gpt-4o-mini`).
     public var model: String
-    /// At most one system message, first; then user/assistant turns.
+    /// At most one system message, first; then user/assistant/tool turns.
     public var messages: [ChatMessage]
     public var temperature: Double?
     public var topP: Double?
@@ -27,10 +104,14 @@ public struct ChatRequest: Sendable {
     /// When set, the answer must be JSON matching this schema; each provider is asked in its own way.
     public var responseSchema: JSONValue?
     public var stream: Bool
+    /// Tools the model may call; empty for a plain answer.
+    public var tools: [ToolDefinition]
+    public var toolChoice: ToolChoice
 
     public init(
         model: String, messages: [ChatMessage], temperature: Double? = nil, topP: Double? = nil,
-        maxTokens: Int? = nil, responseSchema: JSONValue? = nil, stream: Bool = true
+        maxTokens: Int? = nil, responseSchema: JSONValue? = nil, stream: Bool = true, tools: [ToolDefinition] = [],
+        toolChoice: ToolChoice = .auto
     ) {
         self.model = model
         self.messages = messages
@@ -39,6 +120,8 @@ public struct ChatRequest: Sendable {
         self.maxTokens = maxTokens
         self.responseSchema = responseSchema
         self.stream = stream
+        self.tools = tools
+        self.toolChoice = toolChoice
     }
 }
 
@@ -62,11 +145,14 @@ public struct ChatResponse: Sendable, Hashable {
     public var usage: TokenUsage?
     /// The provider's own word for why it stopped (`stop`, `end_turn`, `STOP`, `length`, `max_tokens`, ...).
     public var finishReason: String?
+    /// Tools the model asks to call, in its order; empty for a final answer.
+    public var toolCalls: [ToolCall]
 
-    public init(text: String, usage: TokenUsage?, finishReason: String?) {
+    public init(text: String, usage: TokenUsage?, finishReason: String?, toolCalls: [ToolCall] = []) {
         self.text = text
         self.usage = usage
         self.finishReason = finishReason
+        self.toolCalls = toolCalls
     }
 }
 
@@ -75,6 +161,11 @@ public enum StreamEvent: Sendable, Hashable {
     case delta(String)
     case usage(TokenUsage)
     case finish(String?)
+    /// A piece of a streamed tool call (OpenAI `delta.tool_calls[i]`, Anthropic `tool_use` block `i`): the first
+    /// piece of call `index` has its id and name, later ones only argument text, to be concatenated in order.
+    case toolCallDelta(index: Int, id: String?, name: String?, arguments: String)
+    /// A tool call that arrives whole (Gemini `functionCall`); it follows any calls assembled from deltas.
+    case toolCall(ToolCall)
 }
 
 /// An API key or token. Its text is never printed, logged or encoded: `description` is `***`.

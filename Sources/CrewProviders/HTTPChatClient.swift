@@ -102,6 +102,7 @@ public struct HTTPChatClient: ChatClient {
         var text = ""
         var usage: TokenUsage?
         var finish: String?
+        var calls = ToolCallAssembler()
         for try await buffer in body {
             activity.touch()
             for event in try parser.feed(buffer.readableBytesView) {
@@ -119,9 +120,14 @@ public struct HTTPChatClient: ChatClient {
                                     input: max($0.input, reported.input), output: max($0.output, reported.output))
                             } ?? reported
                     case .finish(let reason): finish = reason ?? finish
+                    case .toolCallDelta(let index, let id, let name, let arguments):
+                        calls.add(index: index, id: id, name: name, arguments: arguments)
+                    case .toolCall(let call): calls.add(call)
                     }
                 }
-                if step.done { return ChatResponse(text: text, usage: usage, finishReason: finish) }
+                if step.done {
+                    return ChatResponse(text: text, usage: usage, finishReason: finish, toolCalls: calls.finish())
+                }
             }
         }
         throw ProviderError.streamCut
@@ -148,6 +154,34 @@ public struct HTTPChatClient: ChatClient {
             }
         }
         return .connection(String(describing: error))
+    }
+}
+
+/// Puts streamed tool calls together: pieces by index, in index order, then whole calls in arrival order; calls
+/// without an id get `call_1`, `call_2`, ... by position.
+struct ToolCallAssembler {
+    private var pieces: [Int: ToolCall] = [:]
+    private var whole: [ToolCall] = []
+
+    mutating func add(index: Int, id: String?, name: String?, arguments: String) {
+        var call = pieces[index] ?? ToolCall(id: "", name: "", arguments: "")
+        if let id, !id.isEmpty { call.id = id }
+        if let name, !name.isEmpty { call.name = name }
+        call.arguments += arguments
+        pieces[index] = call
+    }
+
+    mutating func add(_ call: ToolCall) {
+        whole.append(call)
+    }
+
+    func finish() -> [ToolCall] {
+        let ordered = pieces.keys.sorted().compactMap { pieces[$0] } + whole
+        return ordered.enumerated().map { position, call in
+            var call = call
+            if call.id.isEmpty { call.id = "call_\(position + 1)" }
+            return call
+        }
     }
 }
 
