@@ -21,6 +21,12 @@ public protocol AgentTool: Sendable {
     /// Runs one call. A failure the model should read (a refused URL, a missing file, a non-zero exit) is thrown as
     /// a `ToolFailure`; the task goes on. Must return promptly (with any error) when the calling task is cancelled.
     func call(_ arguments: JSONValue) async throws(ToolFailure) -> String
+    /// Releases what the tool holds (an HTTP client, a server process); called once when the run ends.
+    func close() async
+}
+
+extension AgentTool {
+    public func close() async {}
 }
 
 /// Why a call failed, in words for the model (and the run record): what went wrong and, when it helps, what to do.
