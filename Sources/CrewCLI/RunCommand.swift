@@ -45,9 +45,20 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Ask providers for whole answers instead of streams.")
     var noStream = false
 
+    @Flag(help: "Approve every draft of a `human_review` task without asking.")
+    var approveAll = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Review answers: a JSON or YAML file mapping task names to answers, used in order.",
+            discussion: "An answer is `approve`, `reject: reason`, or feedback for another draft."),
+        completion: .file())
+    var answers: String?
+
     func validate() throws {
         if let maxParallel, maxParallel < 1 { throw ValidationError("--max-parallel must be at least 1") }
         if json && quiet { throw ValidationError("--json and --quiet exclude each other") }
+        if approveAll && answers != nil { throw ValidationError("--approve-all and --answers exclude each other") }
     }
 
     func run() async throws {
@@ -64,9 +75,10 @@ struct RunCommand: AsyncParsableCommand {
             outputFolder: outputDir ?? source.baseFolder)
         let options = RunSession.Options(
             runsFolder: runsFolder, settings: settings, environment: ProcessInfo.processInfo.environment,
-            artifactFolder: source.artifactFolder)
+            artifactFolder: source.artifactFolder, crewFolder: source.baseFolder)
         if let resume {
-            try await execute(options: options, plan: plan) { observers in
+            let review = try chooseReviewer(plan)
+            try await execute(options: options, plan: plan, review: review) { options, observers in
                 let id = try RunStore(folder: runsFolder).find(resume)
                 return try await RunSession.resume(runID: id, options: options, observers: observers)
             }
@@ -81,7 +93,8 @@ struct RunCommand: AsyncParsableCommand {
             await searcher?.close()
             return
         }
-        try await execute(options: options, plan: plan) { observers in
+        let review = try chooseReviewer(plan)
+        try await execute(options: options, plan: plan, review: review) { options, observers in
             try await RunSession.start(
                 planJSON: source.planJSON, artifactHash: source.artifactHash, inputs: values, options: options,
                 observers: observers)
@@ -94,6 +107,16 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             Terminal.err("error: \(error)\n")
             throw ExitCode(1)
+        }
+    }
+
+    /// Decided before anything runs, so a missing reviewer stops the run instead of failing its reviewed tasks.
+    private func chooseReviewer(_ plan: ExecutionPlan) throws -> ReviewSetup.Choice {
+        do {
+            return try ReviewSetup.choose(plan: plan, approveAll: approveAll, answers: answers)
+        } catch {
+            Terminal.err("error: \(error)\n")
+            throw ExitCode(2)
         }
     }
 
@@ -121,11 +144,13 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Runs `body` with the terminal's observers, turning Ctrl-C and SIGTERM into an interrupted run.
     private func execute(
-        options: RunSession.Options, plan: ExecutionPlan,
-        _ body: @escaping @Sendable ([any RunObserver]) async throws -> RunSession.Outcome
+        options: RunSession.Options, plan: ExecutionPlan, review: ReviewSetup.Choice,
+        _ body: @escaping @Sendable (RunSession.Options, [any RunObserver]) async throws -> RunSession.Outcome
     ) async throws {
         let view = RunView.make(json: json, quiet: quiet, plan: plan)
-        let work = Task { try await body(view.observers) }
+        var options = options
+        options.reviewer = ReviewSetup.reviewer(review, view: view, json: json)
+        let work = Task { [options] in try await body(options, view.observers) }
         let signals = SignalTrap { work.cancel() }
         defer { signals.release() }
         let outcome: RunSession.Outcome

@@ -31,6 +31,15 @@ final class RunView: Sendable {
         live?.stop()
     }
 
+    /// Makes room for a review question; the live view holds its lines until `resume`.
+    func pause() {
+        live?.pause()
+    }
+
+    func resume() {
+        live?.resume()
+    }
+
     func finish(_ outcome: RunSession.Outcome, store: RunStore, outputFolder: String) {
         live?.stop()
         if showSummary {
@@ -80,15 +89,61 @@ enum EventText {
             if f["reason"]?.stringValue == "schema" { return "re-asking \(task): the answer broke the output schema" }
             return
                 "retrying \(task) (attempt \(f["attempt"]?.intValue ?? 0) in \(f["delay_ms"]?.intValue ?? 0) ms): \(f["error"]?.stringValue ?? "")"
+        case .toolCall, .toolResult, .delegationStarted, .delegationFinished, .review:
+            return activity(event, task: task)
         case .taskFinished:
+            let calls = f["tool_calls"]?.intValue ?? 0
             return "finished \(task) in \(Summary.duration(f["latency_ms"]?.intValue ?? 0)), "
                 + "\(f["input_tokens"]?.intValue ?? 0)+\(f["output_tokens"]?.intValue ?? 0) tokens"
                 + (f["cost_usd"]?.doubleValue.map { ", \(Summary.money($0))" } ?? "")
+                + (calls > 0 ? ", \(calls) tool call\(calls == 1 ? "" : "s")" : "")
         case .taskFailed: return "FAILED \(task): \(f["error"]?.stringValue ?? "")"
         case .taskSkipped: return "skipped \(task): \(f["reason"]?.stringValue ?? "")"
         case .taskReused: return "reused \(task) from the earlier attempt"
         case .runFinished:
             return "run \(f["status"]?.stringValue ?? "") in \(Summary.duration(f["duration_ms"]?.intValue ?? 0))"
+        }
+    }
+
+    /// Tool calls, delegations and reviews. A call made by an agent asked for help names that agent.
+    private static func activity(_ event: RunEvent, task: String) -> String? {
+        let f = event.fields
+        let tool = f["tool"]?.stringValue ?? ""
+        let who = f["agent"]?.stringValue.map { "\(task) (\($0))" } ?? task
+        let duration = Summary.duration(f["duration_ms"]?.intValue ?? 0)
+        switch event.kind {
+        case .toolCall:
+            return "\(who) calls \(ToolText.call(tool, arguments: f["arguments"]?.stringValue ?? ""))"
+        case .toolResult where f["error"]?.boolValue == true:
+            return "\(who) \(tool) failed in \(duration): \(ToolText.excerpt(f["result"]?.stringValue ?? ""))"
+        case .toolResult:
+            return "\(who) \(tool) returned \(ToolText.size(f["result_chars"]?.intValue ?? 0)) in \(duration)"
+        case .delegationStarted:
+            let question = ToolText.flat(f["question"]?.stringValue ?? "", limit: 60)
+            return "\(task): \(f["from"]?.stringValue ?? "") asks \(f["agent"]?.stringValue ?? ""): "
+                + "\"\(question)\""
+        case .delegationFinished:
+            return "\(task): \(delegationOutcome(f))"
+        case .review:
+            return "review of \(task), draft \(f["round"]?.intValue ?? 0): \(reviewOutcome(f))"
+        default: return nil
+        }
+    }
+
+    static func delegationOutcome(_ f: [String: JSONValue]) -> String {
+        let agent = f["agent"]?.stringValue ?? ""
+        let time = Summary.duration(f["latency_ms"]?.intValue ?? 0)
+        if let error = f["error"]?.stringValue { return "\(agent) could not answer after \(time): \(error)" }
+        return "\(agent) answered in \(time), \(ToolText.size(f["answer_chars"]?.intValue ?? 0)), "
+            + "\(f["input_tokens"]?.intValue ?? 0)+\(f["output_tokens"]?.intValue ?? 0) tokens"
+    }
+
+    static func reviewOutcome(_ f: [String: JSONValue]) -> String {
+        let feedback = ToolText.excerpt(f["feedback"]?.stringValue ?? "")
+        switch f["decision"]?.stringValue {
+        case "approved": return "approved"
+        case "rejected": return feedback.isEmpty ? "rejected" : "rejected: \(feedback)"
+        default: return "sent back: \(feedback)"
         }
     }
 }

@@ -52,9 +52,11 @@ struct ShowCommand: ParsableCommand {
         Terminal.out(Summary.table(runID: id, store: store))
         guard let run = store.runJSON(id) else { return }
         let outputs = store.finishedOutputs(id)
+        let events = Dictionary(grouping: store.events(id).filter { $0.task != nil }) { $0.task ?? "" }
         for task in (run["tasks"]?.arrayValue ?? []).compactMap(\.stringValue) {
             guard let result = store.taskResult(id, task: task) else { continue }
             Terminal.out("\n=== \(task) (\(result["status"]?.stringValue ?? ""))\n")
+            Terminal.out(ActivityReport.text(result: result, events: events[task] ?? []))
             if let error = result["error"]?.stringValue {
                 Terminal.out("error: \(error)\n")
             } else if let output = outputs[task] {

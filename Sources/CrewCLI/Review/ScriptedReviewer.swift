@@ -1,0 +1,165 @@
+import CrewRuntime
+import Foundation
+import Yams
+
+/// `--approve-all`: every draft is approved as it is.
+struct ApproveAll: Reviewer {
+    func review(task: String, agent: String, draft: String, round: Int) async -> ReviewDecision { .approve }
+}
+
+/// `--answers FILE`: the decisions for each task, used in order. A task that asks once more than the file
+/// answers is rejected, so a script that runs short fails the task instead of approving by accident.
+final class ScriptedReviewer: Reviewer, @unchecked Sendable {
+    private let file: String
+    private let lock = NSLock()
+    private var remaining: [String: [ReviewDecision]]
+
+    init(file: String, answers: [String: [ReviewDecision]]) {
+        self.file = file
+        self.remaining = answers
+    }
+
+    func review(task: String, agent: String, draft: String, round: Int) async -> ReviewDecision {
+        lock.withLock {
+            guard var queue = remaining[task], !queue.isEmpty else {
+                return .reject(
+                    "the answers file \(file) has no answer for draft \(round) of task `\(task)`; "
+                        + "add one to its list")
+            }
+            let next = queue.removeFirst()
+            remaining[task] = queue
+            return next
+        }
+    }
+}
+
+/// Reading an answers file: a mapping of task name to one answer or a list of answers, in JSON or YAML.
+enum AnswersFile {
+    struct Problem: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The decisions per task, checked against the plan: every name must be a task that has a human review.
+    static func load(_ path: String, plan: ExecutionPlan) throws(Problem) -> ScriptedReviewer {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Problem(description: "cannot read the answers file \(path)")
+        }
+        let answers = try parse(String(decoding: data, as: UTF8.self), path: path)
+        try check(answers, path: path, plan: plan)
+        return ScriptedReviewer(file: path, answers: answers)
+    }
+
+    /// JSON is YAML, so one parser reads both. Scalars are taken as written, so `yes` stays an answer rather
+    /// than becoming a boolean.
+    static func parse(_ text: String, path: String) throws(Problem) -> [String: [ReviewDecision]] {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            throw Problem(description: "the answers file \(path) is not valid JSON or YAML: \(syntax(error))")
+        }
+        guard let mapping = node?.mapping else {
+            throw Problem(
+                description: "the answers file \(path) must map task names to answers, e.g. `brief: [approve]`")
+        }
+        var answers: [String: [ReviewDecision]] = [:]
+        for (key, value) in mapping {
+            guard let task = key.scalar?.string else {
+                throw Problem(description: "\(position(path, key)): a task name must be a plain string")
+            }
+            answers[task] = try decisions(value, task: task, path: path)
+        }
+        return answers
+    }
+
+    /// Where the syntax breaks, in one line (Yams's own message quotes the file).
+    private static func syntax(_ error: any Error) -> String {
+        switch error as? YamlError {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return "line \(mark.line), column \(mark.column): \(problem)"
+        default:
+            return String(describing: error).split(separator: "\n").first.map(String.init) ?? "unreadable"
+        }
+    }
+
+    private static func decisions(_ node: Node, task: String, path: String) throws(Problem) -> [ReviewDecision] {
+        let items = node.sequence.map(Array.init) ?? [node]
+        var out: [ReviewDecision] = []
+        for item in items {
+            guard let text = answerText(item) else {
+                throw Problem(
+                    description: "\(position(path, item)): an answer for task `\(task)` must be text: `approve`, "
+                        + "`reject: reason`, or feedback")
+            }
+            guard let decision = ReviewAnswer.scripted(text) else {
+                throw Problem(description: "\(position(path, item)): an answer for task `\(task)` is empty")
+            }
+            out.append(decision)
+        }
+        return out
+    }
+
+    /// A scalar, or `reject: reason` that YAML read as a one-key mapping.
+    private static func answerText(_ node: Node) -> String? {
+        if let scalar = node.scalar { return scalar.string }
+        guard let mapping = node.mapping, mapping.count == 1, let (key, value) = mapping.first,
+            let name = key.scalar?.string, let reason = value.scalar?.string
+        else { return nil }
+        return "\(name): \(reason)"
+    }
+
+    private static func check(_ answers: [String: [ReviewDecision]], path: String, plan: ExecutionPlan)
+        throws(Problem)
+    {
+        var problems: [String] = []
+        let reviewed = plan.tasks.filter(\.humanReview).map(\.name)
+        for task in answers.keys.sorted() {
+            if plan.task(named: task) == nil {
+                let known = reviewed.isEmpty ? "no task has `human_review: true`" : "reviewed tasks: \(list(reviewed))"
+                problems.append(
+                    "the answers file \(path) names task `\(task)`, which the crew does not have (\(known))")
+            } else if !reviewed.contains(task) {
+                problems.append(
+                    "the answers file \(path) answers task `\(task)`, which has no `human_review: true`; "
+                        + "remove it or set human_review on the task")
+            }
+        }
+        if !problems.isEmpty { throw Problem(description: problems.joined(separator: "\n")) }
+    }
+
+    static func list(_ names: [String]) -> String {
+        names.map { "`\($0)`" }.joined(separator: ", ")
+    }
+
+    private static func position(_ path: String, _ node: Node) -> String {
+        guard let mark = node.mark else { return path }
+        return "\(path):\(mark.line):\(mark.column)"
+    }
+}
+
+/// How typed or scripted answers become decisions.
+enum ReviewAnswer {
+    /// An answers-file entry: `approve`/`approved`/`yes`, `reject` or `reject: reason`, else feedback.
+    static func scripted(_ raw: String) -> ReviewDecision? {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return nil }
+        let lower = text.lowercased()
+        if ["approve", "approved", "yes"].contains(lower) { return .approve }
+        if lower == "reject" { return .reject("") }
+        if lower.hasPrefix("reject:") {
+            return .reject(String(text.dropFirst("reject:".count)).trimmingCharacters(in: .whitespaces))
+        }
+        return .revise(text)
+    }
+
+    /// A line typed at the prompt: empty or `y` approves, `r reason` rejects, anything else is feedback.
+    static func typed(_ raw: String) -> ReviewDecision {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let lower = text.lowercased()
+        if ["", "y", "yes", "approve", "approved"].contains(lower) { return .approve }
+        if lower == "r" { return .reject("") }
+        if lower.hasPrefix("r ") { return .reject(String(text.dropFirst(2)).trimmingCharacters(in: .whitespaces)) }
+        return scripted(text) ?? .approve
+    }
+}
