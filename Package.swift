@@ -34,7 +34,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .target(name: "CrewMCP", dependencies: ["CrewCore", "CrewTools", .product(name: "MCP", package: "swift-sdk")]),
+        .target(name: "CrewMCP", dependencies: ["CrewCore", "CrewTools", .product(name: "MCP", package: "swift-sdk"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(
             name: "CrewRuntime", dependencies: ["CrewCore", "CrewProviders", "CrewKnowledge", "CrewTools", "CrewMCP"]),
         .target(

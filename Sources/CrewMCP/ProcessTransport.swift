@@ -1,0 +1,186 @@
+import CrewCore
+import Foundation
+import Logging
+import MCP
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// MCP over a server process's stdin and stdout (one JSON-RPC message a line). Written here rather than using the
+/// SDK's `StdioTransport`, which polls its descriptor every 10 ms and never notices that the server exited: this one
+/// reads with a dispatch source, keeps stderr, and answers the requests a dead server left waiting.
+actor ProcessTransport: Transport {
+    nonisolated let logger = Logger(label: "crew.mcp.stdio", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    private let server: String
+    private let process: ChildProcess
+    private let scrubber: SecretScrubber
+    private let end: ServerEnd
+    private nonisolated let stderrTail = StderrTail()
+    private nonisolated let ledger = RequestLedger()
+    private nonisolated let messages: AsyncThrowingStream<Data, Error>
+    private nonisolated let continuation: AsyncThrowingStream<Data, Error>.Continuation
+    private let writer: DispatchQueue
+    private var stdoutReader: PipeReader?
+    private var stderrReader: PipeReader?
+    private var isOpen = true
+
+    init(server: String, process: ChildProcess, scrubber: SecretScrubber, end: ServerEnd) {
+        self.server = server
+        self.process = process
+        self.scrubber = scrubber
+        self.end = end
+        (messages, continuation) = AsyncThrowingStream.makeStream(of: Data.self, throwing: Error.self)
+        writer = DispatchQueue(label: "crew.mcp.\(server).stdin")
+    }
+
+    nonisolated var processID: Int32 { process.pid }
+
+    /// The server's recent stderr, secrets removed.
+    nonisolated func stderrText() -> String {
+        scrubber.scrub(stderrTail.text())
+    }
+
+    func connect() async throws {
+        guard stdoutReader == nil else { return }
+        let stderrReader = PipeReader(
+            fd: process.stderr, label: "crew.mcp.\(server).stderr",
+            onData: { [stderrTail] in stderrTail.append($0) },
+            onEnd: { [stderrTail] in stderrTail.markEnded() })
+        let splitter = LockedSplitter()
+        let stdoutReader = PipeReader(
+            fd: process.stdout, label: "crew.mcp.\(server).stdout",
+            onData: { [self] chunk in
+                for line in splitter.lines(in: chunk) { deliver(line) }
+                if splitter.isOverflowing { failWaiting("sent a line longer than 64 MB on stdout") }
+            },
+            onEnd: { [self] in Task { await self.stdoutEnded() } })
+        self.stderrReader = stderrReader
+        self.stdoutReader = stdoutReader
+        stderrReader.start()
+        stdoutReader.start()
+    }
+
+    func send(_ data: Data) async throws {
+        guard isOpen else { throw TransportFailure(description: end.message ?? "the connection is closed") }
+        ledger.sent(data)
+        let fd = process.stdin
+        let failure: Int32? = await withCheckedContinuation { done in
+            writer.async {
+                done.resume(returning: Self.writeAll(Array(data) + [UInt8(ascii: "\n")], to: fd))
+            }
+        }
+        if let failure {
+            throw TransportFailure(
+                description: end.message ?? "could not write to MCP server `\(server)`: \(Self.describe(failure))")
+        }
+    }
+
+    nonisolated func receive() -> AsyncThrowingStream<Data, Error> {
+        messages
+    }
+
+    /// Ends the session: closing stdin asks the server to exit (the stdio shutdown of the MCP specification).
+    func disconnect() async {
+        guard isOpen else { return }
+        isOpen = false
+        end.markClosed()
+        finish()
+        let fd = process.stdin
+        writer.async { close(fd) }
+    }
+
+    /// Stops the server (SIGTERM, then SIGKILL after `grace` seconds), reaps it and stops reading its pipes.
+    func shutDown(grace: Double) async {
+        await disconnect()
+        // A server that exits on its own when stdin closes is not sent a signal.
+        if await process.waitForExit(seconds: min(grace, 0.2)) == nil {
+            await process.terminate(grace: grace)
+        } else {
+            await process.terminate(grace: 0)
+        }
+        // A grandchild outside the group may hold the pipes open: stop reading regardless.
+        stdoutReader?.stop()
+        stderrReader?.stop()
+    }
+
+    /// One message from stdout: checked to be JSON (the SDK drops anything else silently, leaving requests waiting).
+    private nonisolated func deliver(_ line: [UInt8]) {
+        guard let message = try? JSONParser.parse(line) else {
+            let preview = String(decoding: line.prefix(200), as: UTF8.self)
+            failWaiting("wrote a line to stdout that is not JSON-RPC: \(scrubber.scrub(preview))")
+            return
+        }
+        ledger.received(message)
+        continuation.yield(Data(line))
+    }
+
+    /// A protocol violation fails what is waiting; the server may still answer later requests.
+    private nonisolated func failWaiting(_ what: String) {
+        for response in ledger.failAll("MCP server `\(server)` \(what)") { continuation.yield(response) }
+    }
+
+    private func stdoutEnded() async {
+        guard isOpen else { return finish() }
+        isOpen = false
+        let status = await process.waitForExit(seconds: 1)
+        // Let stderr drain so that the tail holds the server's last words.
+        for _ in 0..<30 where !stderrTail.hasEnded { try? await Task.sleep(nanoseconds: 10_000_000) }
+        end.fail(endMessage(status))
+        finish()
+    }
+
+    private func endMessage(_ status: ExitStatus?) -> String {
+        var message = "MCP server `\(server)` "
+        message += status.map { "\($0)" } ?? "closed its stdout"
+        let tail = stderrText()
+        if !tail.isEmpty { message += "; the end of its stderr:\n\(tail)" }
+        return message
+    }
+
+    /// Answers whatever is still waiting, then ends the stream with an error.
+    private func finish() {
+        let reason = end.message ?? "MCP server `\(server)` closed the connection"
+        for response in ledger.failAll(reason) { continuation.yield(response) }
+        continuation.finish(throwing: TransportFailure(description: reason))
+    }
+
+    /// Writes everything, blocking (on the writer queue); returns errno on failure.
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += written
+        }
+        return nil
+    }
+
+    private static func describe(_ code: Int32) -> String {
+        code == EPIPE ? "it closed its stdin" : String(cString: strerror(code))
+    }
+}
+
+/// The stdout splitter, touched only from the reader's serial queue; the lock makes that checkable.
+private final class LockedSplitter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var splitter = LineSplitter()
+
+    func lines(in chunk: [UInt8]) -> [[UInt8]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return splitter.lines(in: chunk)
+    }
+
+    var isOverflowing: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return splitter.isOverflowing
+    }
+}

@@ -1,0 +1,98 @@
+"""A small MCP server for crew's tests, on the Python reference SDK (mcp 1.x FastMCP or 2.x MCPServer).
+
+Usage: python3 demo_server.py stdio | python3 demo_server.py http PORT
+"""
+
+import asyncio
+import base64
+import os
+import sys
+
+try:
+    from mcp.server.mcpserver import MCPServer as Server
+    from mcp.server.mcpserver.exceptions import ToolError
+except ImportError:
+    from mcp.server.fastmcp import FastMCP as Server
+    from mcp.server.fastmcp.exceptions import ToolError
+
+try:
+    from mcp.types import ImageContent, TextContent
+except ImportError:
+    from mcp_types import ImageContent, TextContent
+
+server = Server("demo")
+
+
+@server.tool()
+def add(a: int, b: int) -> str:
+    """Adds two integers."""
+    return str(a + b)
+
+
+@server.tool()
+def echo(text: str) -> str:
+    """Returns the text it is given."""
+    return text
+
+
+@server.tool()
+def fail() -> str:
+    """Always raises an error."""
+    raise ToolError("this tool always fails")
+
+
+@server.tool()
+async def slow(seconds: float) -> str:
+    """Sleeps, then answers."""
+    await asyncio.sleep(seconds)
+    return "done"
+
+
+@server.tool()
+def crash() -> str:
+    """Ends the server process in the middle of the call."""
+    sys.stderr.write("demo server: crashing on purpose\n")
+    sys.stderr.flush()
+    os._exit(3)
+
+
+@server.tool()
+def big() -> str:
+    """Returns a large text."""
+    return "x" * 300_000
+
+
+@server.tool()
+def env(name: str) -> str:
+    """Returns an environment variable of the server process."""
+    return os.environ.get(name, "")
+
+
+@server.tool()
+def picture() -> list:
+    """Returns a caption and a small image."""
+    data = base64.b64encode(bytes(12 * 1024)).decode()
+    return [
+        TextContent(type="text", text="a picture"),
+        ImageContent(type="image", data=data, mimeType="image/png"),
+    ]
+
+
+def run_http(port: int) -> None:
+    try:
+        server.run("streamable-http", host="127.0.0.1", port=port)
+    except TypeError:
+        # mcp 1.x reads host and port from the settings.
+        server.settings.host = "127.0.0.1"
+        server.settings.port = port
+        server.run("streamable-http")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "http":
+        run_http(int(sys.argv[2]))
+    else:
+        if os.environ.get("DEMO_FAIL_AT_START"):
+            sys.stderr.write("demo server: refusing to start\n")
+            sys.exit(2)
+        server.run("stdio")
