@@ -13,13 +13,21 @@ public struct RunSession: Sendable {
         public var retry: RetryPolicy
         /// The build artifact's folder, where knowledge indexes are; nil for a crew compiled in memory.
         public var artifactFolder: String?
+        /// The crew's folder: `file` tool roots are relative to it.
+        public var crewFolder: String
+        /// Who approves the drafts of `human_review` tasks.
+        public var reviewer: (any Reviewer)?
+        /// Seconds each MCP server has to start and list its tools.
+        public var toolStartTimeout: Double = 30
 
         public init(
             runsFolder: String, settings: RunSettings, environment: [String: String],
             retry: RetryPolicy = RetryPolicy(),
-            artifactFolder: String? = nil
+            artifactFolder: String? = nil, crewFolder: String? = nil, reviewer: (any Reviewer)? = nil
         ) {
             self.artifactFolder = artifactFolder
+            self.crewFolder = crewFolder ?? settings.outputFolder
+            self.reviewer = reviewer
             self.runsFolder = runsFolder
             self.settings = settings
             self.environment = environment
@@ -78,21 +86,21 @@ public struct RunSession: Sendable {
         options: Options, observers: [any RunObserver]
     ) async throws -> Outcome {
         let http = makeHTTPClient(maxParallel: options.settings.maxParallel)
+        var tools = ToolBox.empty
         do {
             let clients = try ModelClients(
                 plan: plan, http: http, environment: options.environment, retry: options.retry)
+            let knowledge = try knowledgeSearcher(plan, options: options, http: http)
+            tools = try await ToolBox.open(
+                plan: plan, crewFolder: options.crewFolder, environment: options.environment, knowledge: knowledge,
+                startTimeout: options.toolStartTimeout)
+            try checkTools(plan, tools)
             try recorder.writeRun(header.json(status: .running, totals: nil, finished: nil))
             let start = RunEvent(.runStarted, fields: header.startFields(reused: finished.count))
             for observer in [recorder] + observers { observer.handle(start) }
-            let needsKnowledge = plan.agents.values.contains { $0.knowledgeContext && !$0.knowledge.isEmpty }
-            let knowledge = try options.artifactFolder.flatMap { folder in
-                needsKnowledge
-                    ? try KnowledgeSearcher(plan: plan, artifact: folder, environment: options.environment, http: http)
-                    : nil
-            }
             let executor = Executor(
                 plan: plan, inputs: header.inputs, clients: clients, recorder: recorder, observers: observers,
-                settings: options.settings, knowledge: knowledge)
+                settings: options.settings, knowledge: knowledge, tools: tools, reviewer: options.reviewer)
             let (status, outcomes, skipped) = await executor.run(reusing: finished)
             let totals = RunTotals(plan: plan, outcomes: outcomes, skipped: skipped, reused: Set(finished.keys))
             let ended = Date()
@@ -103,12 +111,47 @@ public struct RunSession: Sendable {
             fields["duration_ms"] = .int(Int(ended.timeIntervalSince(header.started) * 1000))
             let end = RunEvent(.runFinished, time: ended, fields: fields)
             for observer in [recorder] + observers { observer.handle(end) }
+            await tools.close()
             try? await http.shutdown()
             return Outcome(runID: header.id, folder: recorder.folder, status: status, run: run)
         } catch {
+            await tools.close()
             try? await http.shutdown()
             throw error
         }
+    }
+
+    /// A searcher when an agent reads knowledge: through `knowledge_context: auto` or a `knowledge` tool.
+    static func knowledgeSearcher(_ plan: ExecutionPlan, options: Options, http: HTTPClient) throws
+        -> KnowledgeSearcher?
+    {
+        let usedTools = Set(plan.agents.values.flatMap(\.tools))
+        let needsKnowledge =
+            plan.agents.values.contains { $0.knowledgeContext && !$0.knowledge.isEmpty }
+            || plan.tools.values.contains { $0.type == "knowledge" && usedTools.contains($0.name) }
+        guard needsKnowledge, let folder = options.artifactFolder else { return nil }
+        return try KnowledgeSearcher(plan: plan, artifact: folder, environment: options.environment, http: http)
+    }
+
+    /// Two tools of one agent with the same name (an MCP server's tool named like a built-in one, say).
+    static func checkTools(_ plan: ExecutionPlan, _ tools: ToolBox) throws {
+        var problems: [String] = []
+        for agent in plan.agents.values.sorted(by: { $0.name < $1.name }) {
+            var names = tools.clashes(for: agent)
+            if !agent.delegateTo.isEmpty,
+                tools.tools(for: agent).contains(where: {
+                    $0.tool.descriptor.name == Executor.delegationToolName
+                })
+            {
+                names.append(Executor.delegationToolName)
+            }
+            for name in Set(names).sorted() {
+                problems.append(
+                    "agent `\(agent.name)` would see two tools named `\(name)`; use `include`/`exclude` on its MCP "
+                        + "tools so each name is offered once")
+            }
+        }
+        if !problems.isEmpty { throw SetupError(message: problems.joined(separator: "\n")) }
     }
 
     /// One client for the whole run. Its per-host connection limit must not be the bottleneck: AsyncHTTPClient's

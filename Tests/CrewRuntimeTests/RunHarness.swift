@@ -42,7 +42,8 @@ struct RunHarness {
 
     func run(
         _ yaml: String, inputs: [String: String] = [:], maxParallel: Int? = nil, failFast: Bool = false,
-        stream: Bool = true, key: String = "test-key-123", observers: [any RunObserver] = []
+        stream: Bool = true, key: String = "test-key-123", observers: [any RunObserver] = [],
+        reviewer: (any Reviewer)? = nil, environment: [String: String] = [:]
     ) async throws -> Run {
         let path = folder.write("crew/crew.yaml", yaml)
         let compiled = Compiler.compile(path: path)
@@ -55,8 +56,10 @@ struct RunHarness {
             maxParallel: maxParallel ?? decoded.maxParallel, failFast: failFast, stream: stream,
             outputFolder: folder.path + "/crew")
         let options = RunSession.Options(
-            runsFolder: folder.path + "/runs", settings: settings, environment: ["CREW_TEST_KEY": key],
-            retry: RetryPolicy(maxRetries: 3, baseDelay: 0.01, maxDelay: 0.05))
+            runsFolder: folder.path + "/runs", settings: settings,
+            environment: environment.merging(["CREW_TEST_KEY": key]) { a, _ in a },
+            retry: RetryPolicy(maxRetries: 3, baseDelay: 0.01, maxDelay: 0.05), crewFolder: folder.path + "/crew",
+            reviewer: reviewer)
         let outcome = try await RunSession.start(
             planJSON: planJSON, artifactHash: "test", inputs: values, options: options, observers: observers)
         let store = RunStore(folder: folder.path + "/runs")

@@ -3,7 +3,8 @@ import CrewProviders
 import Foundation
 
 extension Executor {
-    /// Runs one task: sends its messages, re-asks while a structured answer breaks the schema, writes the output.
+    /// Runs one task: the agent's conversation (tool calls included), re-asked while a structured answer breaks
+    /// the schema or a reviewer sends feedback; then the output is written.
     func perform(_ task: TaskDefinition, context: [(String, String)]) async -> TaskOutcome {
         guard let agent = plan.agents[task.agent], let model = plan.models[task.model] else {
             return .failed("the plan names an agent or model it does not define", TaskReport())
@@ -21,52 +22,42 @@ extension Executor {
             task: task, agent: agent, inputs: inputs, contextOutputs: context, knowledge: passages)
         var report = TaskReport()
         let started = Date()
-        let client = clients.client(model: task.model, task: task.name)
+        let deadline = (task.timeout ?? plan.taskTimeout).map { Date().addingTimeInterval($0) }
+        let speaker = Speaker(
+            agent: agent, model: model, client: clients.client(model: task.model, task: task.name), depth: 0,
+            tally: Tally())
+        defer { try? recorder.writeMessages(task: task.name, Self.encode(messages)) }
         while true {
-            try? recorder.writeMessages(task: task.name, Self.encode(messages))
-            let request = ChatRequest(
-                model: model.model, messages: messages, temperature: model.temperature, topP: model.topP,
-                maxTokens: model.maxTokens, responseSchema: task.outputSchema, stream: settings.stream)
             let response: ChatResponse
             do {
-                response = try await ask(client, request, task: task, report: &report)
-            } catch .cancelled {
+                response = try await converse(
+                    task, speaker, messages: &messages, schema: task.outputSchema, report: &report, deadline: deadline)
+            } catch .provider(.cancelled) {
                 return .cancelled
             } catch {
+                speaker.tally.merge(into: &report)
                 report.latencyMS = Self.milliseconds(since: started)
-                return fail(
-                    task,
-                    FailureText.describe(
-                        error, model: model, endpoint: clients.endpoint(model: model.name), secrets: clients.secrets),
-                    report)
+                return fail(task, describe(error, model: model), report)
             }
-            report.usage.input += response.usage?.input ?? 0
-            report.usage.output += response.usage?.output ?? 0
-            guard let schema = task.outputSchema else {
-                report.output = response.text
-                break
+            switch accept(response, task, &messages, &report) {
+            case .retry: continue
+            case .fail(let message):
+                speaker.tally.merge(into: &report)
+                report.latencyMS = Self.milliseconds(since: started)
+                return fail(task, message, report)
+            case .done: break
             }
-            switch StructuredAnswer.check(response.text, schema: schema) {
-            case .success(let json):
-                report.output = json.serialized(pretty: true) + "\n"
-            case .failure(let errors):
-                guard report.repairs < (task.maxRepairs ?? 2) else {
-                    report.latencyMS = Self.milliseconds(since: started)
-                    let list = errors.prefix(5).joined(separator: "; ")
-                    return fail(
-                        task, "the answer does not match the output schema after \(report.repairs) repairs: \(list)",
-                        report)
-                }
-                report.repairs += 1
-                messages += [ChatMessage(.assistant, response.text), PromptBuilder.repair(errors: errors.errors)]
-                emit(
-                    RunEvent(
-                        .retry, task: task.name,
-                        fields: ["reason": .string("schema"), "errors": .strings(errors.errors)]))
-                continue
+            switch await review(task, agent, &messages, &report) {
+            case .retry: continue
+            case .fail(let message):
+                speaker.tally.merge(into: &report)
+                report.latencyMS = Self.milliseconds(since: started)
+                return fail(task, message, report)
+            case .done: break
             }
             break
         }
+        speaker.tally.merge(into: &report)
         report.latencyMS = Self.milliseconds(since: started)
         report.costUSD = model.price.map {
             Double(report.usage.input) * $0.input / 1e6 + Double(report.usage.output) * $0.output / 1e6
@@ -74,10 +65,42 @@ extension Executor {
         return finish(task, report)
     }
 
-    /// One answer, under the task's timeout; client events become run events.
-    private func ask(_ client: any ChatClient, _ request: ChatRequest, task: TaskDefinition, report: inout TaskReport)
-        async throws(ProviderError) -> ChatResponse
-    {
+    enum Next {
+        case done, retry
+        case fail(String)
+    }
+
+    /// Takes a final answer as the output, or asks again when it breaks the output schema.
+    private func accept(
+        _ response: ChatResponse, _ task: TaskDefinition, _ messages: inout [ChatMessage], _ report: inout TaskReport
+    ) -> Next {
+        guard let schema = task.outputSchema else {
+            report.output = response.text
+            return .done
+        }
+        switch StructuredAnswer.check(response.text, schema: schema) {
+        case .success(let json):
+            report.output = json.serialized(pretty: true) + "\n"
+            return .done
+        case .failure(let errors):
+            guard report.repairs < (task.maxRepairs ?? 2) else {
+                let list = errors.prefix(5).joined(separator: "; ")
+                return .fail("the answer does not match the output schema after \(report.repairs) repairs: \(list)")
+            }
+            report.repairs += 1
+            messages += [ChatMessage(.assistant, response.text), PromptBuilder.repair(errors: errors.errors)]
+            emit(
+                RunEvent(
+                    .retry, task: task.name, fields: ["reason": .string("schema"), "errors": .strings(errors.errors)]))
+            return .retry
+        }
+    }
+
+    /// One answer, within the task's deadline; client events become run events.
+    func ask(
+        _ client: any ChatClient, _ request: ChatRequest, task: TaskDefinition, report: inout TaskReport,
+        deadline: Date?
+    ) async throws(ProviderError) -> ChatResponse {
         let name = task.name
         let counter = Counter()
         let observers = self.observers
@@ -100,9 +123,9 @@ extension Executor {
             }
         }
         defer { report.requests += counter.requestCount }
-        guard let seconds = task.timeout ?? plan.taskTimeout else {
-            return try await client.complete(request, observe: observe)
-        }
+        guard let deadline else { return try await client.complete(request, observe: observe) }
+        let seconds = deadline.timeIntervalSinceNow
+        guard seconds > 0 else { throw .timeout }
         return try await Deadline.run(seconds: seconds) { () async throws(ProviderError) -> ChatResponse in
             try await client.complete(request, observe: observe)
         }
@@ -144,12 +167,34 @@ extension Executor {
             "input_tokens": .int(report.usage.input), "output_tokens": .int(report.usage.output),
             "latency_ms": .int(report.latencyMS), "requests": .int(report.requests), "repairs": .int(report.repairs),
         ]
+        if report.toolCalls > 0 { fields["tool_calls"] = .int(report.toolCalls) }
+        if report.reviews > 0 { fields["reviews"] = .int(report.reviews) }
         if let cost = report.costUSD { fields["cost_usd"] = .double((cost * 1e6).rounded() / 1e6) }
         return fields
     }
 
+    /// Messages as `messages.json` records them: role and content, plus tool calls and the call a result answers.
     static func encode(_ messages: [ChatMessage]) -> JSONValue {
-        .array(messages.map { .object(["role": .string($0.role.rawValue), "content": .string($0.content)]) })
+        .array(
+            messages.map { message in
+                var members: [String: JSONValue] = [
+                    "role": .string(message.role.rawValue), "content": .string(message.content),
+                ]
+                if !message.toolCalls.isEmpty {
+                    members["tool_calls"] = .array(
+                        message.toolCalls.map {
+                            .object([
+                                "id": .string($0.id), "name": .string($0.name), "arguments": .string($0.arguments),
+                            ])
+                        })
+                }
+                if let result = message.toolResult {
+                    members["tool_call_id"] = .string(result.callID)
+                    members["name"] = .string(result.name)
+                    if result.isError { members["is_error"] = .bool(true) }
+                }
+                return .object(members)
+            })
     }
 
     static func milliseconds(since start: Date) -> Int {

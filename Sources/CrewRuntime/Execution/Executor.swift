@@ -13,12 +13,17 @@ public final class Executor: Sendable {
     let observers: [any RunObserver]
     let settings: RunSettings
     let knowledge: KnowledgeSearcher?
+    let tools: ToolBox
+    let reviewer: (any Reviewer)?
 
     public init(
         plan: ExecutionPlan, inputs: [String: String], clients: ModelClients, recorder: RunRecorder,
-        observers: [any RunObserver], settings: RunSettings, knowledge: KnowledgeSearcher? = nil
+        observers: [any RunObserver], settings: RunSettings, knowledge: KnowledgeSearcher? = nil,
+        tools: ToolBox = .empty, reviewer: (any Reviewer)? = nil
     ) {
         self.knowledge = knowledge
+        self.tools = tools
+        self.reviewer = reviewer
         self.plan = plan
         self.inputs = inputs
         self.clients = clients

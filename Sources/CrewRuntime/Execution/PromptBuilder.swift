@@ -57,6 +57,32 @@ public enum PromptBuilder {
     }
 }
 
+extension PromptBuilder {
+    /// Sent when an agent with `on_max_iterations: answer` has used all its turns.
+    public static let lastTurn = ChatMessage(
+        .user,
+        "You have used all the steps you have for this task. Do not call any more tools: give your best final "
+            + "answer now, from what you have found so far.")
+
+    /// Sent when an agent with tools ends with an answer that is not the JSON its task asks for.
+    public static let formatAnswer = ChatMessage(
+        .user, "Now give your final answer as JSON only, matching the JSON Schema given in the task.")
+
+    /// A reviewer's feedback on a draft, for another attempt.
+    public static func feedback(_ text: String) -> ChatMessage {
+        ChatMessage(
+            .user,
+            "A reviewer read your answer and asks for changes:\n\n\(text)\n\nAnswer again in full, with the changes.")
+    }
+
+    /// The first message of an agent asked for help by another (`delegate_to`).
+    public static func delegation(from asker: String, question: String, context: String?) -> String {
+        var text = "Your colleague `\(asker)` asks for your help:\n\n\(question)"
+        if let context, !context.isEmpty { text += "\n\n# What they know so far\n\n\(context)" }
+        return text + "\n\nAnswer them directly and completely."
+    }
+}
+
 /// A passage put in a prompt by `knowledge_context: auto`.
 public struct KnowledgePassage: Sendable {
     /// `docs/setup.md:10-24 › Install › Debian`

@@ -46,6 +46,11 @@ public struct TaskReport: Sendable {
     public var latencyMS: Int = 0
     public var requests: Int = 0
     public var repairs: Int = 0
+    /// Model turns, tool rounds included.
+    public var turns: Int = 0
+    public var toolCalls: Int = 0
+    /// Drafts a reviewer sent back with feedback.
+    public var reviews: Int = 0
     public var output: String = ""
 
     public init() {}

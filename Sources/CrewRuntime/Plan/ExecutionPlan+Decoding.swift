@@ -25,6 +25,7 @@ extension ExecutionPlan {
             taskTimeout: json["task_timeout"]?.doubleValue)
         for (name, value) in json["embedders"]?.objectValue ?? [:] { plan.embedders[name] = try embedder(name, value) }
         for (name, value) in json["knowledge"]?.objectValue ?? [:] { plan.knowledge[name] = knowledge(name, value) }
+        for (name, value) in json["tools"]?.objectValue ?? [:] { plan.tools[name] = try tool(name, value) }
         return plan
     }
 
@@ -86,7 +87,17 @@ extension ExecutionPlan {
             backstory: value["backstory"] == nil ? nil : try template(value["backstory"], "backstory"),
             model: try string(value["model"], "agents.\(name).model"),
             knowledge: (value["knowledge"]?.arrayValue ?? []).compactMap(\.stringValue),
-            knowledgeContext: value["knowledge_context"]?.stringValue == "auto")
+            knowledgeContext: value["knowledge_context"]?.stringValue == "auto",
+            tools: (value["tools"]?.arrayValue ?? []).compactMap(\.stringValue),
+            delegateTo: (value["delegate_to"]?.arrayValue ?? []).compactMap(\.stringValue),
+            maxIterations: max(1, value["max_iterations"]?.intValue ?? 8),
+            answerOnMaxIterations: value["on_max_iterations"]?.stringValue == "answer")
+    }
+
+    static func tool(_ name: String, _ value: JSONValue) throws(DecodingError) -> ToolEntry {
+        ToolEntry(
+            name: name, type: try string(value["type"], "tools.\(name).type"), timeout: value["timeout"]?.doubleValue,
+            maxResultChars: value["max_result_chars"]?.intValue, config: value)
     }
 
     static func task(_ value: JSONValue) throws(DecodingError) -> TaskDefinition {
@@ -99,7 +110,8 @@ extension ExecutionPlan {
                 ? nil : try template(value["expected_output"], "expected_output"),
             context: (value["context"]?.arrayValue ?? []).compactMap(\.stringValue),
             outputFile: value["output"]?["file"]?.stringValue, outputSchema: value["output"]?["schema"],
-            maxRepairs: value["output"]?["max_repairs"]?.intValue, timeout: value["timeout"]?.doubleValue)
+            maxRepairs: value["output"]?["max_repairs"]?.intValue, timeout: value["timeout"]?.doubleValue,
+            humanReview: value["human_review"]?.boolValue ?? false)
     }
 
     static func embedder(_ name: String, _ value: JSONValue) throws(DecodingError) -> EmbedderDefinition {

@@ -11,6 +11,7 @@ public struct ExecutionPlan: Sendable {
     public var agents: [String: AgentDefinition]
     public var embedders: [String: EmbedderDefinition] = [:]
     public var knowledge: [String: KnowledgeDefinition] = [:]
+    public var tools: [String: ToolEntry] = [:]
     /// In topological order: every task after its context.
     public var tasks: [TaskDefinition]
     public var maxParallel: Int
@@ -79,6 +80,26 @@ public struct AgentDefinition: Sendable {
     public var knowledge: [String] = []
     /// With `knowledge_context: auto`, the top hits for the task are put in the prompt.
     public var knowledgeContext = false
+    /// Names of `tools` entries it may call.
+    public var tools: [String] = []
+    /// Agents it may ask for help through the `ask_agent` tool.
+    public var delegateTo: [String] = []
+    /// Model turns per task (each answer or round of tool calls is one).
+    public var maxIterations = 8
+    /// When the turns run out: ask for a final answer without tools (true) or fail the task (false).
+    public var answerOnMaxIterations = false
+}
+
+/// A `tools` entry of the plan: the keys every type has, and the whole entry for the type's own settings.
+public struct ToolEntry: Sendable {
+    public var name: String
+    /// knowledge, http, file, command or mcp.
+    public var type: String
+    /// Seconds one call may take.
+    public var timeout: Double?
+    public var maxResultChars: Int?
+    /// The entry as written in plan.json.
+    public var config: JSONValue
 }
 
 /// An embedding endpoint, as recorded in the plan.
@@ -117,4 +138,6 @@ public struct TaskDefinition: Sendable {
     public var maxRepairs: Int?
     /// Seconds.
     public var timeout: Double?
+    /// A person approves the output (or sends feedback for another attempt) before it is used.
+    public var humanReview = false
 }

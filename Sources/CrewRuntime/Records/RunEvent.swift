@@ -9,6 +9,11 @@ public struct RunEvent: Sendable {
         case knowledgeHits = "knowledge_hits"
         case request
         case retry
+        case toolCall = "tool_call"
+        case toolResult = "tool_result"
+        case delegationStarted = "delegation_started"
+        case delegationFinished = "delegation_finished"
+        case review
         case taskFinished = "task_finished"
         case taskFailed = "task_failed"
         case taskSkipped = "task_skipped"
