@@ -50,11 +50,15 @@ public struct ToolCall: Sendable, Hashable {
     /// The arguments as JSON text, exactly as the model wrote them: it may be invalid JSON, which the tool
     /// runner reports back to the model instead of failing.
     public var arguments: String
+    /// Opaque data the provider attached to the call and wants back with it in the history (Gemini's
+    /// `thoughtSignature`); nil for most calls.
+    public var signature: String?
 
-    public init(id: String, name: String, arguments: String) {
+    public init(id: String, name: String, arguments: String, signature: String? = nil) {
         self.id = id
         self.name = name
         self.arguments = arguments
+        self.signature = signature
     }
 }
 

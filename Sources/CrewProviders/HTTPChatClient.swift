@@ -102,7 +102,7 @@ public struct HTTPChatClient: ChatClient {
         var text = ""
         var usage: TokenUsage?
         var finish: String?
-        var calls = ToolCallAssembler()
+        var calls = ToolCallAssembler(answerTool: (wire as? any AnswerToolWire)?.answerTool)
         for try await buffer in body {
             activity.touch()
             for event in try parser.feed(buffer.readableBytesView) {
@@ -121,7 +121,10 @@ public struct HTTPChatClient: ChatClient {
                             } ?? reported
                     case .finish(let reason): finish = reason ?? finish
                     case .toolCallDelta(let index, let id, let name, let arguments):
-                        calls.add(index: index, id: id, name: name, arguments: arguments)
+                        if let piece = calls.add(index: index, id: id, name: name, arguments: arguments) {
+                            text += piece
+                            observe(.delta(piece))
+                        }
                     case .toolCall(let call): calls.add(call)
                     }
                 }
@@ -159,16 +162,31 @@ public struct HTTPChatClient: ChatClient {
 
 /// Puts streamed tool calls together: pieces by index, in index order, then whole calls in arrival order; calls
 /// without an id get `call_1`, `call_2`, ... by position.
+///
+/// A call of `answerTool` is no tool call but the answer itself (Anthropic's structured output): a stateless stream
+/// parser cannot tell its argument pieces from a real call's, as they carry only the block index, so the assembler,
+/// which sees the name arrive first, hands them back as answer text.
 struct ToolCallAssembler {
+    let answerTool: String?
     private var pieces: [Int: ToolCall] = [:]
+    private var answerIndices: Set<Int> = []
     private var whole: [ToolCall] = []
 
-    mutating func add(index: Int, id: String?, name: String?, arguments: String) {
+    init(answerTool: String? = nil) {
+        self.answerTool = answerTool
+    }
+
+    /// Adds a piece of call `index`; returns its argument text when the call is the answer (`answerTool`).
+    @discardableResult
+    mutating func add(index: Int, id: String?, name: String?, arguments: String) -> String? {
+        if let answerTool, name == answerTool, pieces[index] == nil { answerIndices.insert(index) }
+        if answerIndices.contains(index) { return arguments.isEmpty ? nil : arguments }
         var call = pieces[index] ?? ToolCall(id: "", name: "", arguments: "")
         if let id, !id.isEmpty { call.id = id }
         if let name, !name.isEmpty { call.name = name }
         call.arguments += arguments
         pieces[index] = call
+        return nil
     }
 
     mutating func add(_ call: ToolCall) {

@@ -362,7 +362,8 @@ enum Wire {
             ])
     }
 
-    @Test func streamedToolInputIsDelta() throws {
+    /// The `output` call streams like any call; the reader turns it into answer text (`ToolCallAssembler`).
+    @Test func streamedOutputInputIsToolCallPieces() throws {
         let text = """
             event: content_block_start
             data: {"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_1","name":"output","input":{}}}
@@ -385,7 +386,9 @@ enum Wire {
         #expect(!result.done)
         #expect(
             result.events == [
-                .delta(#"{"title": "Ti"#), .delta(#"des"}"#), .finish("tool_use"),
+                .toolCallDelta(index: 0, id: "toolu_1", name: "output", arguments: ""),
+                .toolCallDelta(index: 0, id: nil, name: nil, arguments: #"{"title": "Ti"#),
+                .toolCallDelta(index: 0, id: nil, name: nil, arguments: #"des"}"#), .finish("tool_use"),
                 .usage(TokenUsage(input: 30, output: 12)),
             ])
     }

@@ -1,19 +1,22 @@
 import CrewCore
 
 /// Anthropic's Messages API. Structured output is asked for as a forced call of a single tool named `output`, whose
-/// input is the answer: the API has no other portable way to constrain the shape of a reply.
+/// input is the answer: the API has no other portable way to constrain the shape of a reply. The name `output` is
+/// therefore reserved: a call of it is always read as the answer, never as a call of a user's tool.
 ///
 /// Streamed usage comes in two parts: `message_start` reports input tokens (and a first output count), the last
 /// `message_delta` the final output tokens (and, in recent API versions and gateways, the input tokens too; else 0).
 /// This parser has no state between events, so the reader must merge `.usage` events field by field, keeping the
 /// largest value of each (every count is cumulative), rather than keep only the last one.
-public struct AnthropicWire: WireFormat {
+public struct AnthropicWire: WireFormat, AnswerToolWire {
     /// Anthropic requires `max_tokens`; this is sent when the request sets none.
     public static let defaultMaxTokens = 4096
     public static let apiVersion = "2023-06-01"
     static let toolName = "output"
 
     public init() {}
+
+    var answerTool: String { Self.toolName }
 
     public func request(_ chat: ChatRequest, endpoint: Endpoint) -> HTTPRequestSpec {
         var headers: [(name: String, value: String)] = []
@@ -27,23 +30,28 @@ public struct AnthropicWire: WireFormat {
 
     func body(_ chat: ChatRequest) -> JSONValue {
         let system = chat.messages.filter { $0.role == .system }.map(\.content)
-        let turns = chat.messages.filter { $0.role != .system }.map { message -> JSONValue in
-            .object(["role": .string(message.role.rawValue), "content": .string(message.content)])
-        }
+        var tools = chat.tools.map(Self.userTool)
+        if let schema = chat.responseSchema { tools.append(Self.tool(schema)) }
         return .object(dropping: [
             ("model", .string(chat.model)),
             ("max_tokens", .int(chat.maxTokens ?? Self.defaultMaxTokens)),
             ("system", system.isEmpty ? nil : .string(system.joined(separator: "\n\n"))),
-            ("messages", .array(turns)),
+            ("messages", .array(Self.turns(chat.messages.filter { $0.role != .system }))),
             ("temperature", chat.temperature.map(JSONValue.double)),
             ("top_p", chat.topP.map(JSONValue.double)),
             ("stream", chat.stream ? .bool(true) : nil),
-            ("tools", chat.responseSchema.map { .array([Self.tool($0)]) }),
-            (
-                "tool_choice",
-                chat.responseSchema.map { _ in .object(["type": .string("tool"), "name": .string(Self.toolName)]) }
-            ),
+            ("tools", tools.isEmpty ? nil : .array(tools)),
+            ("tool_choice", Self.toolChoice(chat)),
         ])
+    }
+
+    /// A schema forces the `output` tool whatever `toolChoice` says: the user's tools are still sent, because the
+    /// API refuses `tool_use` and `tool_result` blocks in the history of a request that defines no tools.
+    static func toolChoice(_ chat: ChatRequest) -> JSONValue? {
+        if chat.responseSchema != nil {
+            return .object(["type": .string("tool"), "name": .string(toolName)])
+        }
+        return chat.tools.isEmpty ? nil : .object(["type": .string(chat.toolChoice.rawValue)])
     }
 
     static func tool(_ schema: JSONValue) -> JSONValue {
@@ -54,40 +62,120 @@ public struct AnthropicWire: WireFormat {
         ])
     }
 
-    /// Text blocks are concatenated; a call of the `output` tool is the answer, its input serialized as JSON text.
+    static func userTool(_ tool: ToolDefinition) -> JSONValue {
+        .object([
+            "name": .string(tool.name), "description": .string(tool.description), "input_schema": tool.inputSchema,
+        ])
+    }
+
+    /// The conversation as alternating turns: consecutive `tool` messages become one user turn of `tool_result`
+    /// blocks, and a user message right after them joins that turn, after the results (the API wants the results
+    /// first in the turn that follows the calls).
+    static func turns(_ messages: [ChatMessage]) -> [JSONValue] {
+        var turns: [JSONValue] = []
+        var results: [JSONValue] = []
+        for message in messages {
+            if message.role == .tool {
+                results.append(resultBlock(message))
+                continue
+            }
+            if !results.isEmpty {
+                var blocks = results
+                results = []
+                if message.role == .user {
+                    if !message.content.isEmpty { blocks.append(textBlock(message.content)) }
+                    turns.append(userTurn(blocks))
+                    continue
+                }
+                turns.append(userTurn(blocks))
+            }
+            turns.append(turn(message))
+        }
+        if !results.isEmpty { turns.append(userTurn(results)) }
+        return turns
+    }
+
+    static func turn(_ message: ChatMessage) -> JSONValue {
+        guard message.role == .assistant, !message.toolCalls.isEmpty else {
+            return .object(["role": .string(message.role.rawValue), "content": .string(message.content)])
+        }
+        // The API rejects empty text blocks.
+        let text = message.content.isEmpty ? [] : [textBlock(message.content)]
+        return .object(["role": .string("assistant"), "content": .array(text + message.toolCalls.map(toolUseBlock))])
+    }
+
+    static func userTurn(_ blocks: [JSONValue]) -> JSONValue {
+        .object(["role": .string("user"), "content": .array(blocks)])
+    }
+
+    static func textBlock(_ text: String) -> JSONValue {
+        .object(["type": .string("text"), "text": .string(text)])
+    }
+
+    /// `input` must be an object: arguments that are not a JSON object (the model's own mistake, already reported
+    /// back to it in the call's result) are sent as `{}`.
+    static func toolUseBlock(_ call: ToolCall) -> JSONValue {
+        let parsed = try? JSONParser.parse(call.arguments)
+        return .object([
+            "type": .string("tool_use"), "id": .string(call.id), "name": .string(call.name),
+            "input": parsed?.objectValue != nil ? parsed ?? .object([:]) : .object([:]),
+        ])
+    }
+
+    static func resultBlock(_ message: ChatMessage) -> JSONValue {
+        .object(dropping: [
+            ("type", .string("tool_result")), ("tool_use_id", .string(message.toolResult?.callID ?? "")),
+            ("content", .string(message.content)),
+            ("is_error", message.toolResult?.isError == true ? .bool(true) : nil),
+        ])
+    }
+
+    /// Text blocks are concatenated; a call of the `output` tool is the answer, its input serialized as JSON text,
+    /// and any other `tool_use` block is a tool call.
     public func parseResponse(_ body: [UInt8]) throws(ProviderError) -> ChatResponse {
         let json = try WireSupport.object(body, "the response")
         if json["type"]?.stringValue == "error" { throw Self.streamError(json) }
         guard let blocks = json["content"]?.arrayValue else { throw .malformed("the response has no content array") }
+        let content = try Self.content(blocks)
         return ChatResponse(
-            text: try Self.answer(blocks),
+            text: content.text,
             usage: try Self.usage(json["usage"], "usage"),
-            finishReason: try WireSupport.string(json["stop_reason"], "stop_reason"))
+            finishReason: try WireSupport.string(json["stop_reason"], "stop_reason"),
+            toolCalls: content.calls)
     }
 
-    static func answer(_ blocks: [JSONValue]) throws(ProviderError) -> String {
+    static func content(_ blocks: [JSONValue]) throws(ProviderError) -> (text: String, calls: [ToolCall]) {
         var text = ""
+        var answer: String?
+        var calls: [ToolCall] = []
         for block in blocks {
             switch block["type"]?.stringValue {
             case "text":
                 guard let piece = block["text"]?.stringValue else { throw .malformed("a text block has no text") }
                 text += piece
+            case "tool_use" where block["name"]?.stringValue == toolName:
+                if answer == nil { answer = try toolInput(block) }
             case "tool_use":
-                return try toolInput(block)
+                calls.append(try toolCall(block))
             case nil: throw .malformed("a content block has no type")
             default: continue  // thinking and future block types carry no answer text
             }
         }
-        return text
+        return (answer ?? text, calls)
     }
 
     static func toolInput(_ block: JSONValue) throws(ProviderError) -> String {
-        let name = block["name"]?.stringValue ?? ""
-        guard name == toolName else { throw .malformed("the model called an unknown tool `\(name)`") }
         guard let input = block["input"], input.objectValue != nil else {
             throw .malformed("the `output` tool call has no input object")
         }
         return input.serialized()
+    }
+
+    static func toolCall(_ block: JSONValue) throws(ProviderError) -> ToolCall {
+        guard let id = block["id"]?.stringValue, let name = block["name"]?.stringValue else {
+            throw .malformed("a tool_use block lacks a string id or name")
+        }
+        return ToolCall(id: id, name: name, arguments: (block["input"] ?? .object([:])).serialized())
     }
 
     static func usage(_ value: JSONValue?, _ what: String) throws(ProviderError) -> TokenUsage? {
@@ -124,29 +212,56 @@ public struct AnthropicWire: WireFormat {
         StreamStep(events: events, done: false)
     }
 
-    /// A text block may start with text (it is normally empty); a tool_use block starts with an empty input.
+    /// A text block may start with text (it is normally empty). A tool_use block starts a call: its id and name
+    /// now, its input in `input_json_delta` pieces (the `input` here is normally `{}`; a gateway that sends it
+    /// whole instead is read as the first piece). The `output` call is told apart by the reader, from its name.
     static func blockStart(_ json: JSONValue) throws(ProviderError) -> [StreamEvent] {
         guard let block = json["content_block"], block.objectValue != nil else {
             throw .malformed("content_block_start has no content_block")
         }
-        guard block["type"]?.stringValue == "text" else { return [] }
-        let text = try WireSupport.string(block["text"], "content_block.text") ?? ""
-        return text.isEmpty ? [] : [.delta(text)]
+        switch block["type"]?.stringValue {
+        case "text":
+            let text = try WireSupport.string(block["text"], "content_block.text") ?? ""
+            return text.isEmpty ? [] : [.delta(text)]
+        case "tool_use":
+            let index = try blockIndex(json)
+            guard let id = block["id"]?.stringValue, let name = block["name"]?.stringValue else {
+                throw .malformed("a tool_use block lacks a string id or name")
+            }
+            let input = block["input"]?.objectValue?.isEmpty == false ? block["input"]?.serialized() ?? "" : ""
+            return [.toolCallDelta(index: index, id: id, name: name, arguments: input)]
+        default:
+            return []
+        }
     }
 
-    /// Text deltas, and the JSON answer's fragments (`input_json_delta`) which concatenate to the tool's input.
+    /// Text deltas, and a call's input fragments (`input_json_delta`), which concatenate to its JSON input.
     static func blockDelta(_ json: JSONValue) throws(ProviderError) -> [StreamEvent] {
         guard let delta = json["delta"], delta.objectValue != nil else {
             throw .malformed("content_block_delta has no delta")
         }
-        let text: String?
         switch delta["type"]?.stringValue {
-        case "text_delta": text = try WireSupport.string(delta["text"], "delta.text")
-        case "input_json_delta": text = try WireSupport.string(delta["partial_json"], "delta.partial_json")
-        default: return []  // thinking_delta, signature_delta and future kinds are not answer text
+        case "text_delta":
+            guard let text = try WireSupport.string(delta["text"], "delta.text") else {
+                throw .malformed("a content_block_delta has no text")
+            }
+            return text.isEmpty ? [] : [.delta(text)]
+        case "input_json_delta":
+            guard let piece = try WireSupport.string(delta["partial_json"], "delta.partial_json") else {
+                throw .malformed("an input_json_delta has no partial_json")
+            }
+            let index = try blockIndex(json)
+            return piece.isEmpty ? [] : [.toolCallDelta(index: index, id: nil, name: nil, arguments: piece)]
+        default:
+            return []  // thinking_delta, signature_delta and future kinds are not answer text
         }
-        guard let text else { throw .malformed("a content_block_delta has no text") }
-        return text.isEmpty ? [] : [.delta(text)]
+    }
+
+    static func blockIndex(_ json: JSONValue) throws(ProviderError) -> Int {
+        guard let index = try WireSupport.int(json["index"], "index") else {
+            throw .malformed("a tool_use stream event has no index")
+        }
+        return index
     }
 
     static func messageDelta(_ json: JSONValue) throws(ProviderError) -> [StreamEvent] {
@@ -169,4 +284,11 @@ public struct AnthropicWire: WireFormat {
     public func errorMessage(_ body: [UInt8]) -> String? {
         WireSupport.errorMessage(body)
     }
+}
+
+/// A wire format whose structured answer arrives as a call of a tool of its own (Anthropic's `output`). Its
+/// stream parser reports that call like any other, since an argument piece carries only its block index; the
+/// stream reader, which sees the name first, turns the call's pieces into answer text.
+protocol AnswerToolWire {
+    var answerTool: String { get }
 }

@@ -33,30 +33,129 @@ public struct GeminiWire: WireFormat {
 
     static let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
+    /// Gemini refuses function declarations together with `responseMimeType: application/json` ("Function calling
+    /// with a response mime type: 'application/json' is unsupported", Gemini 2.5; 3 relaxes it but 2.5 is still
+    /// served), so a request with both keeps only one:
+    /// - `toolChoice: .none` (the agent's last turn, which wants the JSON answer): the schema. Tools and
+    ///   `toolConfig` are left out, and the tool history is written as plain text parts, because function parts
+    ///   in a request that declares no functions are not something the API promises to accept.
+    /// - `toolChoice: .auto`: the tools. The answer is then not constrained; the agent's last `.none` turn is.
     func body(_ chat: ChatRequest) -> JSONValue {
+        let functions = Self.sendsFunctions(chat)
         let system = chat.messages.filter { $0.role == .system }.map { JSONValue.object(["text": .string($0.content)]) }
-        let contents = chat.messages.filter { $0.role != .system }.map { message -> JSONValue in
-            .object([
-                "role": .string(message.role == .assistant ? "model" : "user"),
-                "parts": .array([.object(["text": .string(message.content)])]),
-            ])
-        }
-        let config = Self.generationConfig(chat)
+        let config = Self.generationConfig(chat, schema: functions ? nil : chat.responseSchema)
         return .object(dropping: [
-            ("contents", .array(contents)),
+            ("contents", .array(Self.contents(chat.messages.filter { $0.role != .system }, functions: functions))),
             ("systemInstruction", system.isEmpty ? nil : .object(["parts": .array(system)])),
             ("generationConfig", config.objectValue?.isEmpty == false ? config : nil),
+            (
+                "tools",
+                functions ? .array([.object(["functionDeclarations": .array(chat.tools.map(Self.declaration))])]) : nil
+            ),
+            ("toolConfig", functions ? Self.toolConfig(chat.toolChoice) : nil),
         ])
     }
 
-    static func generationConfig(_ chat: ChatRequest) -> JSONValue {
+    static func toolConfig(_ choice: ToolChoice) -> JSONValue {
+        .object(["functionCallingConfig": .object(["mode": .string(choice.rawValue.uppercased())])])
+    }
+
+    /// Whether the request declares its tools (see `body` for when a schema wins).
+    static func sendsFunctions(_ chat: ChatRequest) -> Bool {
+        !chat.tools.isEmpty && !(chat.responseSchema != nil && chat.toolChoice == .none)
+    }
+
+    static func generationConfig(_ chat: ChatRequest, schema: JSONValue?) -> JSONValue {
         .object(dropping: [
             ("temperature", chat.temperature.map(JSONValue.double)),
             ("topP", chat.topP.map(JSONValue.double)),
             ("maxOutputTokens", chat.maxTokens.map(JSONValue.int)),
-            ("responseMimeType", chat.responseSchema.map { _ in .string("application/json") }),
-            ("responseSchema", chat.responseSchema.map(GeminiSchema.convert)),
+            ("responseMimeType", schema.map { _ in .string("application/json") }),
+            ("responseSchema", schema.map(GeminiSchema.convert)),
         ])
+    }
+
+    /// An object schema without properties is left out: Gemini rejects `properties` that is empty for an object.
+    static func declaration(_ tool: ToolDefinition) -> JSONValue {
+        let parameters = GeminiSchema.convert(tool.inputSchema)
+        let hasProperties = parameters["properties"]?.objectValue?.isEmpty == false
+        return .object(dropping: [
+            ("name", .string(tool.name)), ("description", .string(tool.description)),
+            ("parameters", hasProperties || parameters["type"]?.stringValue != "object" ? parameters : nil),
+        ])
+    }
+
+    /// The turns; consecutive `tool` messages become one user turn. With `functions` false, calls and results are
+    /// written as text.
+    static func contents(_ messages: [ChatMessage], functions: Bool) -> [JSONValue] {
+        var contents: [JSONValue] = []
+        var results: [JSONValue] = []
+        for message in messages {
+            if message.role == .tool {
+                results.append(functions ? functionResponse(message) : .object(["text": .string(resultText(message))]))
+                continue
+            }
+            if !results.isEmpty {
+                contents.append(content("user", results))
+                results = []
+            }
+            contents.append(
+                content(message.role == .assistant ? "model" : "user", parts(message, functions: functions)))
+        }
+        if !results.isEmpty { contents.append(content("user", results)) }
+        return contents
+    }
+
+    static func content(_ role: String, _ parts: [JSONValue]) -> JSONValue {
+        .object(["role": .string(role), "parts": .array(parts)])
+    }
+
+    static func parts(_ message: ChatMessage, functions: Bool) -> [JSONValue] {
+        guard !message.toolCalls.isEmpty else { return [.object(["text": .string(message.content)])] }
+        let text = message.content.isEmpty ? [] : [JSONValue.object(["text": .string(message.content)])]
+        guard functions else {
+            let calls = message.toolCalls.map { "[called tool `\($0.name)` with arguments: \($0.arguments)]" }
+            return text + [.object(["text": .string(calls.joined(separator: "\n"))])]
+        }
+        return text + message.toolCalls.map(functionCall)
+    }
+
+    /// `args` must be an object: arguments that are not one are sent as `{}`. The call's thought signature goes
+    /// back on its part, as Gemini 3 requires.
+    static func functionCall(_ call: ToolCall) -> JSONValue {
+        let parsed = try? JSONParser.parse(call.arguments)
+        let args = parsed?.objectValue != nil ? parsed ?? .object([:]) : .object([:])
+        let function: JSONValue = .object(dropping: [
+            ("name", .string(call.name)), ("args", args), ("id", providerID(call.id).map(JSONValue.string)),
+        ])
+        return .object(dropping: [
+            ("functionCall", function), ("thoughtSignature", call.signature.map(JSONValue.string)),
+        ])
+    }
+
+    static func functionResponse(_ message: ChatMessage) -> JSONValue {
+        let info = message.toolResult
+        let key = info?.isError == true ? "error" : "result"
+        let response: JSONValue = .object(dropping: [
+            ("name", .string(info?.name ?? "")), ("id", info.flatMap { providerID($0.callID) }.map(JSONValue.string)),
+            ("response", .object([key: .string(message.content)])),
+        ])
+        return .object(["functionResponse": response])
+    }
+
+    static func resultText(_ message: ChatMessage) -> String {
+        let name = message.toolResult?.name ?? "tool"
+        let kind = message.toolResult?.isError == true ? "error from" : "result of"
+        return "[\(kind) tool `\(name)`]: \(message.content)"
+    }
+
+    /// A call id Gemini gave, or nil for the `call_N` placeholder the client assigns when it gave none: the
+    /// placeholder is not sent back, as Gemini matches results to calls by name and order then.
+    static func providerID(_ id: String) -> String? {
+        guard !id.isEmpty else { return nil }
+        let number = id.dropFirst("call_".count)
+        let placeholder = id.hasPrefix("call_") && !number.isEmpty && number.allSatisfy { $0.isASCII && $0.isNumber }
+        return placeholder ? nil : id
     }
 
     public func parseResponse(_ body: [UInt8]) throws(ProviderError) -> ChatResponse {
@@ -65,10 +164,13 @@ public struct GeminiWire: WireFormat {
         guard let candidate = try Self.candidates(json).first else {
             throw .malformed("the response has no candidates")
         }
+        var calls = ToolCallAssembler()
+        for call in try Self.calls(candidate) { calls.add(call) }
         return ChatResponse(
             text: try Self.text(candidate),
             usage: try Self.usage(json["usageMetadata"]),
-            finishReason: try WireSupport.string(candidate["finishReason"], "candidates[0].finishReason"))
+            finishReason: try WireSupport.string(candidate["finishReason"], "candidates[0].finishReason"),
+            toolCalls: calls.finish())
     }
 
     /// A chunk yields its text, its finish reason, then its usage (cumulative: the last one is the total). The
@@ -84,6 +186,7 @@ public struct GeminiWire: WireFormat {
         if let candidate {
             let text = try Self.text(candidate)
             if !text.isEmpty { events.append(.delta(text)) }
+            events += try Self.calls(candidate).map(StreamEvent.toolCall)
             reason = try WireSupport.string(candidate["finishReason"], "candidates[0].finishReason")
             if let reason { events.append(.finish(reason)) }
         }
@@ -118,14 +221,35 @@ public struct GeminiWire: WireFormat {
     /// The text parts, concatenated. Thought summaries (`thought: true`) are not answer text; a candidate stopped
     /// for safety may have no content at all.
     static func text(_ candidate: JSONValue) throws(ProviderError) -> String {
-        guard let content = candidate["content"], content != .null else { return "" }
-        guard let partsValue = content["parts"], partsValue != .null else { return "" }
-        guard let parts = partsValue.arrayValue else { throw .malformed("`content.parts` is not an array") }
         var text = ""
-        for part in parts where part["thought"]?.boolValue != true {
+        for part in try parts(candidate) where part["thought"]?.boolValue != true {
             text += try WireSupport.string(part["text"], "content.parts[].text") ?? ""
         }
         return text
+    }
+
+    static func parts(_ candidate: JSONValue) throws(ProviderError) -> [JSONValue] {
+        guard let content = candidate["content"], content != .null else { return [] }
+        guard let partsValue = content["parts"], partsValue != .null else { return [] }
+        guard let parts = partsValue.arrayValue else { throw .malformed("`content.parts` is not an array") }
+        return parts
+    }
+
+    /// The `functionCall` parts, whole (Gemini never splits one). `id` is kept when given, else left empty for
+    /// the client to number; a thought signature on the part travels with the call.
+    static func calls(_ candidate: JSONValue) throws(ProviderError) -> [ToolCall] {
+        var calls: [ToolCall] = []
+        for part in try parts(candidate) {
+            guard let function = part["functionCall"], function != .null else { continue }
+            guard let name = function["name"]?.stringValue else { throw .malformed("a functionCall has no name") }
+            let args = function["args"].flatMap { $0 == .null ? nil : $0 } ?? .object([:])
+            calls.append(
+                ToolCall(
+                    id: try WireSupport.string(function["id"], "functionCall.id") ?? "", name: name,
+                    arguments: args.serialized(),
+                    signature: try WireSupport.string(part["thoughtSignature"], "parts[].thoughtSignature")))
+        }
+        return calls
     }
 
     /// Output counts the candidates' tokens plus the thinking tokens, which are billed as output: OpenAI's

@@ -16,18 +16,58 @@ public struct OpenAIWire: WireFormat {
     }
 
     func body(_ chat: ChatRequest) -> JSONValue {
-        let messages = chat.messages.map { message -> JSONValue in
-            .object(["role": .string(message.role.rawValue), "content": .string(message.content)])
-        }
+        let tools = chat.tools.isEmpty ? nil : JSONValue.array(chat.tools.map(Self.tool))
         return .object(dropping: [
             ("model", .string(chat.model)),
-            ("messages", .array(messages)),
+            ("messages", .array(chat.messages.map(Self.message))),
             ("temperature", chat.temperature.map(JSONValue.double)),
             ("top_p", chat.topP.map(JSONValue.double)),
             ("max_tokens", chat.maxTokens.map(JSONValue.int)),
             ("stream", chat.stream ? .bool(true) : nil),
             ("stream_options", chat.stream ? .object(["include_usage": .bool(true)]) : nil),
             ("response_format", chat.responseSchema.map(Self.responseFormat)),
+            ("tools", tools),
+            // Some compatible servers reject `tool_choice` without `tools`.
+            ("tool_choice", tools.map { _ in .string(chat.toolChoice.rawValue) }),
+        ])
+    }
+
+    static func message(_ message: ChatMessage) -> JSONValue {
+        switch message.role {
+        case .assistant where !message.toolCalls.isEmpty:
+            return .object([
+                "role": .string("assistant"),
+                "content": message.content.isEmpty ? .null : .string(message.content),
+                "tool_calls": .array(message.toolCalls.map(call)),
+            ])
+        case .tool:
+            return .object([
+                "role": .string("tool"), "tool_call_id": .string(message.toolResult?.callID ?? ""),
+                "content": .string(resultText(message)),
+            ])
+        default:
+            return .object(["role": .string(message.role.rawValue), "content": .string(message.content)])
+        }
+    }
+
+    static func call(_ call: ToolCall) -> JSONValue {
+        .object([
+            "id": .string(call.id), "type": .string("function"),
+            "function": .object(["name": .string(call.name), "arguments": .string(call.arguments)]),
+        ])
+    }
+
+    /// The format has no error flag on tool results, so the text says it.
+    static func resultText(_ message: ChatMessage) -> String {
+        message.toolResult?.isError == true ? "Error: " + message.content : message.content
+    }
+
+    static func tool(_ tool: ToolDefinition) -> JSONValue {
+        .object([
+            "type": .string("function"),
+            "function": .object([
+                "name": .string(tool.name), "description": .string(tool.description), "parameters": tool.inputSchema,
+            ]),
         ])
     }
 
@@ -47,10 +87,46 @@ public struct OpenAIWire: WireFormat {
         guard let message = choice["message"], message.objectValue != nil else {
             throw .malformed("choices[0] has no message object")
         }
+        // Whole calls are taken in order, whatever their `index` says (some servers repeat 0).
+        var calls = ToolCallAssembler()
+        for (position, item) in try Self.toolCalls(message["tool_calls"], "choices[0].message").enumerated() {
+            let piece = try Self.callPiece(item, position: position)
+            calls.add(ToolCall(id: piece.id ?? "", name: piece.name ?? "", arguments: piece.arguments))
+        }
         return ChatResponse(
             text: try WireSupport.string(message["content"], "choices[0].message.content") ?? "",
             usage: try Self.usage(json["usage"]),
-            finishReason: try WireSupport.string(choice["finish_reason"], "choices[0].finish_reason"))
+            finishReason: try WireSupport.string(choice["finish_reason"], "choices[0].finish_reason"),
+            toolCalls: calls.finish())
+    }
+
+    static func toolCalls(_ value: JSONValue?, _ what: String) throws(ProviderError) -> [JSONValue] {
+        guard let value, value != .null else { return [] }
+        guard let items = value.arrayValue else { throw .malformed("`\(what).tool_calls` is not an array") }
+        return items
+    }
+
+    /// One entry of `tool_calls`, whole or a streamed piece. Ollama and some servers omit `index` (the position
+    /// stands in) or send `arguments` as an object (serialized here, so it reads like OpenAI's text).
+    static func callPiece(_ item: JSONValue, position: Int) throws(ProviderError) -> (
+        index: Int, id: String?, name: String?, arguments: String
+    ) {
+        guard item.objectValue != nil else { throw .malformed("a tool call is not an object") }
+        let function = item["function"] ?? .null
+        guard function == .null || function.objectValue != nil else {
+            throw .malformed("a tool call's `function` is not an object")
+        }
+        let arguments: String
+        switch function["arguments"] {
+        case nil, .null: arguments = ""
+        case .string(let text): arguments = text
+        case let other?: arguments = other.serialized()
+        }
+        return (
+            try WireSupport.int(item["index"], "tool_calls[].index") ?? position,
+            try WireSupport.string(item["id"], "tool_calls[].id"),
+            try WireSupport.string(function["name"], "tool_calls[].function.name"), arguments
+        )
     }
 
     /// A chunk yields its text, then its finish reason, then its usage (the last chunk, with `include_usage`).
@@ -63,6 +139,11 @@ public struct OpenAIWire: WireFormat {
         if let choice = try Self.choices(json).first {
             let text = try WireSupport.string(choice["delta"]?["content"], "choices[0].delta.content")
             if let text, !text.isEmpty { events.append(.delta(text)) }
+            for (position, item) in try Self.toolCalls(choice["delta"]?["tool_calls"], "delta").enumerated() {
+                let piece = try Self.callPiece(item, position: position)
+                events.append(
+                    .toolCallDelta(index: piece.index, id: piece.id, name: piece.name, arguments: piece.arguments))
+            }
             let reason = try WireSupport.string(choice["finish_reason"], "choices[0].finish_reason")
             if let reason { events.append(.finish(reason)) }
         }

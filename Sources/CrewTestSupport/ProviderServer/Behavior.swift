@@ -10,6 +10,13 @@ public indirect enum Behavior: Sendable {
     /// A structured answer. OpenAI: the message content is the JSON text. Anthropic: a `tool_use` block named
     /// `output` whose input is this value. Gemini: the JSON text in a part. Embeddings: this value is the whole body.
     case replyJSON(JSONValue)
+    /// A turn that asks for tool calls, after `text` if given, in the provider's format: OpenAI `tool_calls`
+    /// (finish reason `tool_calls`), Anthropic `tool_use` blocks (stop reason `tool_use`), Gemini `functionCall`
+    /// parts (`STOP`). Streams send each call's arguments in up to three fragments (OpenAI, Anthropic) or each call
+    /// whole in a chunk of its own (Gemini). Anthropic and Gemini carry arguments as a JSON object, so there
+    /// arguments that are not a JSON object reach the client whole only in an Anthropic stream; elsewhere they
+    /// are sent as `{}`. Output tokens default to the words of the text and the arguments.
+    case toolCalls([ScriptedToolCall], text: String? = nil)
     /// Waits on the event loop's timer (never blocking it), then behaves as `then`.
     case delay(seconds: Double, then: Behavior)
     /// Sends each streamed event `seconds` after the previous one, so a client can watch chunks arrive one by one.
@@ -20,10 +27,13 @@ public indirect enum Behavior: Sendable {
     case status(Int, message: String? = nil, retryAfter: String? = nil)
     /// Reads the request and never answers, until the client closes the connection or the server shuts down.
     case hang
-    /// Streaming: the status line, headers, the stream's opening events and `afterChunks` content events, then the
-    /// connection closes without the end marker (and without the final empty HTTP chunk). Non-streaming: headers
+    /// The answer `of` (`reply`, `replyJSON` or `toolCalls`), cut short. Streaming: the status line, headers, the
+    /// stream's opening events and `afterChunks` content events, then the connection closes without the end marker
+    /// (and without the final empty HTTP chunk). Content events are text pieces and, for tool calls, every event of
+    /// a call (OpenAI: its opening chunk and each argument fragment; Anthropic: block start, each fragment, block
+    /// stop; Gemini: the chunk with the call), so a cut can fall in the middle of a call. Non-streaming: headers
     /// with the full Content-Length, half the body, then a close.
-    case cutStream(afterChunks: Int)
+    case cutStream(afterChunks: Int, of: Behavior = .reply())
     /// Status 200 with a body that is not valid JSON (the normal body cut in half). Streaming: the first content
     /// event's data is cut in half; the rest of the stream, end marker included, follows normally.
     case malformedJSON

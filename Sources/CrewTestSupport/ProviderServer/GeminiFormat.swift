@@ -5,9 +5,10 @@ import CrewCore
 struct GeminiFormat: ProviderFormat {
     func answer(_ answer: Answer, usage: Usage, request: RecordedRequest) -> ResponsePlan {
         guard request.streaming else {
-            return .json(chunk(answer.text, finished: true, usage: usage, request), contentType: Self.contentType)
+            let parts = Self.parts(answer, whole: true)
+            return .json(chunk(parts[0], finished: true, usage: usage, request), contentType: Self.contentType)
         }
-        let pieces = answer.pieces.isEmpty ? [""] : answer.pieces
+        let pieces = Self.parts(answer, whole: false)
         var events: [PlannedEvent] = []
         for (number, piece) in pieces.enumerated() {
             let last = number == pieces.count - 1
@@ -21,10 +22,30 @@ struct GeminiFormat: ProviderFormat {
 
     static let contentType = "application/json; charset=UTF-8"
 
-    private func chunk(_ text: String, finished: Bool, usage: Usage, _ request: RecordedRequest) -> JSONValue {
-        let content: JSONValue = .object([
-            "parts": .array([.object(["text": .string(text)])]), "role": .string("model"),
+    /// The parts of each chunk: one chunk with every part (`whole`), or one per text piece and one per call.
+    private static func parts(_ answer: Answer, whole: Bool) -> [[JSONValue]] {
+        var text = whole ? [answer.text] : answer.pieces
+        var calls: [JSONValue] = []
+        if case .toolCalls(let scripted, let words) = answer {
+            text = whole ? (words.isEmpty ? [] : [words]) : answer.pieces
+            calls = scripted.map(functionCall)
+        }
+        let pieces = text.map { [JSONValue.object(["text": .string($0)])] } + calls.map { [$0] }
+        guard !pieces.isEmpty else { return [[.object(["text": .string("")])]] }
+        return whole ? [pieces.flatMap { $0 }] : pieces
+    }
+
+    private static func functionCall(_ call: ScriptedToolCall) -> JSONValue {
+        let function: JSONValue = .object(dropping: [
+            ("name", .string(call.name)), ("args", call.argumentsObject), ("id", call.id.map(JSONValue.string)),
         ])
+        return .object(dropping: [
+            ("functionCall", function), ("thoughtSignature", call.signature.map(JSONValue.string)),
+        ])
+    }
+
+    private func chunk(_ parts: [JSONValue], finished: Bool, usage: Usage, _ request: RecordedRequest) -> JSONValue {
+        let content: JSONValue = .object(["parts": .array(parts), "role": .string("model")])
         var candidate: [String: JSONValue] = ["content": content, "index": .int(0)]
         if finished { candidate["finishReason"] = .string("STOP") }
         let metadata: JSONValue = .object([

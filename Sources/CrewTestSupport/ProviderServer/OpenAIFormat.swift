@@ -17,9 +17,22 @@ struct OpenAIFormat: ProviderFormat {
     }
 
     private func whole(_ answer: Answer, usage: Usage, request: RecordedRequest) -> ResponsePlan {
-        let message: JSONValue = .object(["role": .string("assistant"), "content": .string(answer.text)])
+        var message: [String: JSONValue] = ["role": .string("assistant"), "content": .string(answer.text)]
+        var finish = "stop"
+        if case .toolCalls(let calls, let text) = answer {
+            message["content"] = text.isEmpty ? .null : .string(text)
+            message["tool_calls"] = .array(
+                calls.enumerated().map { number, call in
+                    .object([
+                        "id": .string(call.id(prefix: "call", request: request, number: number)),
+                        "type": .string("function"),
+                        "function": .object(["name": .string(call.name), "arguments": .string(call.arguments)]),
+                    ])
+                })
+            finish = "tool_calls"
+        }
         let choice: JSONValue = .object([
-            "index": .int(0), "message": message, "finish_reason": .string("stop"),
+            "index": .int(0), "message": .object(message), "finish_reason": .string(finish),
         ])
         var body = envelope(request, object: "chat.completion")
         body["choices"] = .array([choice])
@@ -34,7 +47,12 @@ struct OpenAIFormat: ProviderFormat {
             events.append(
                 PlannedEvent(name: nil, data: delta(["content": .string(piece)], finish: nil, request), kind: .content))
         }
-        events.append(PlannedEvent(name: nil, data: delta([:], finish: "stop", request), kind: .finish))
+        var finish = "stop"
+        if case .toolCalls(let calls, _) = answer {
+            events += callEvents(calls, request)
+            finish = "tool_calls"
+        }
+        events.append(PlannedEvent(name: nil, data: delta([:], finish: finish, request), kind: .finish))
         if request.json?["stream_options"]?["include_usage"]?.boolValue == true {
             var chunk = envelope(request, object: "chat.completion.chunk")
             chunk["choices"] = .array([])
@@ -43,6 +61,28 @@ struct OpenAIFormat: ProviderFormat {
         }
         events.append(PlannedEvent(name: nil, data: "[DONE]", kind: .finish))
         return .stream(events, contentType: "text/event-stream; charset=utf-8")
+    }
+
+    /// Each call as OpenAI streams it: a chunk with its index, id, name and empty arguments, then one chunk per
+    /// argument fragment with only the index and the fragment.
+    private func callEvents(_ calls: [ScriptedToolCall], _ request: RecordedRequest) -> [PlannedEvent] {
+        var events: [PlannedEvent] = []
+        for (number, call) in calls.enumerated() {
+            let first: JSONValue = .object([
+                "index": .int(number), "id": .string(call.id(prefix: "call", request: request, number: number)),
+                "type": .string("function"),
+                "function": .object(["name": .string(call.name), "arguments": .string("")]),
+            ])
+            let pieces =
+                [first]
+                + call.fragments.map { fragment -> JSONValue in
+                    .object(["index": .int(number), "function": .object(["arguments": .string(fragment)])])
+                }
+            events += pieces.map {
+                PlannedEvent(name: nil, data: delta(["tool_calls": .array([$0])], finish: nil, request), kind: .content)
+            }
+        }
+        return events
     }
 
     private func delta(_ delta: [String: JSONValue], finish: String?, _ request: RecordedRequest) -> String {

@@ -68,10 +68,10 @@ final class ProviderConnectionHandler: ChannelInboundHandler, RemovableChannelHa
         case .closeConnection:
             release()
             context.close(promise: nil)
-        case .cutStream(let chunks):
+        case .cutStream(let chunks, _):
             guard let plan = ResponseBuilder.plan(behavior, for: request) else { return }
             send(plan.cut(afterChunks: chunks), pace: pace, context: context)
-        case .reply, .replyJSON, .status, .malformedJSON:
+        case .reply, .replyJSON, .toolCalls, .status, .malformedJSON:
             guard let plan = ResponseBuilder.plan(behavior, for: request) else { return }
             send(plan.delivery(), pace: pace, context: context)
         }

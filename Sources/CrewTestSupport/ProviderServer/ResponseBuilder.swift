@@ -23,14 +23,17 @@ enum ResponseBuilder {
         case .replyJSON(let value):
             let answer = Answer.json(value)
             return format.answer(answer, usage: usage(answer, request, nil, nil), request: request)
+        case .toolCalls(let calls, let text):
+            let answer = Answer.toolCalls(calls, text: text ?? "")
+            return format.answer(answer, usage: usage(answer, request, nil, nil), request: request)
         case .status(let status, let message, let retryAfter):
             var plan = format.failure(status: status, message: message, request: request)
             if let retryAfter { plan.headers.append(("Retry-After", retryAfter)) }
             return plan
         case .malformedJSON:
             return plan(.reply(), for: request)?.malformed()
-        case .cutStream:
-            return plan(.reply(), for: request)
+        case .cutStream(_, let answer):
+            return plan(answer, for: request)
         case .delay, .paced, .hang, .closeConnection:
             return nil
         }

@@ -4,20 +4,23 @@ import CrewCore
 enum Answer {
     case text(String)
     case json(JSONValue)
+    case toolCalls([ScriptedToolCall], text: String)
 
-    /// The full text: the reply text, or the JSON serialised compactly.
+    /// The full text: the reply text, or the JSON serialised compactly. Tool calls: the text and every call's
+    /// arguments, for counting words.
     var text: String {
         switch self {
         case .text(let text): text
         case .json(let value): value.serialized()
+        case .toolCalls(let calls, let text): ([text] + calls.map(\.arguments)).joined(separator: " ")
         }
     }
 
     /// The pieces a stream sends; they concatenate to `text`. Prose splits by words, JSON in fixed-size fragments
-    /// (it has no spaces to split on).
+    /// (it has no spaces to split on). Tool calls: the text's words (the calls are streamed by each format).
     var pieces: [String] {
         switch self {
-        case .text(let text): Answer.words(text)
+        case .text(let text), .toolCalls(_, let text): Answer.words(text)
         case .json: Answer.fragments(text, size: 16)
         }
     }
