@@ -76,8 +76,13 @@ public final class ToolBox: Sendable {
                         + "artifact or a crew folder (which `crew run` builds first)")
             }
             return single(try KnowledgeTool(name: entry.name, config: entry.config, searcher: knowledge))
-        case "http", "file", "command", "mcp":
-            throw ToolSetupError("BUILTIN-PENDING")
+        case "http": return single(try HTTPTool(name: entry.name, config: entry.config, context: context))
+        case "file": return single(try FileTool(name: entry.name, config: entry.config, context: context))
+        case "command": throw ToolSetupError("BUILTIN-PENDING")
+        case "mcp":
+            let source = try await MCPToolSource.connect(
+                name: entry.name, config: entry.config, context: context, timeout: timeout)
+            return (source.tools, { await source.close() })
         default: throw ToolSetupError("tool `\(entry.name)` has an unknown type `\(entry.type)`")
         }
     }
