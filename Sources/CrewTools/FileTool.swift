@@ -89,7 +89,7 @@ public struct FileTool: AgentTool {
         guard !components.isEmpty else { throw ToolFailure("give the path of a file to read (or use list)") }
         let real = try guardRail.existing(components, shown: shown)
         let (bytes, size) = try FileIO.readPrefix(real, limit: maxReadBytes, shown: shown)
-        let text = HTTPResult.completeUTF8(bytes)
+        let text = size > bytes.count ? HTTPResult.completeUTF8(bytes) : bytes[...]
         guard !text.contains(0), let decoded = String(validating: text, as: UTF8.self) else {
             throw ToolFailure("`\(shown)` is not a UTF-8 text file (\(size) bytes); this tool reads text only")
         }
