@@ -125,9 +125,26 @@ enum ToolCatalog {
     private static func text(_ tool: Offered) -> String {
         let origin = tool.entry.map { "tool `\($0)`, type \(tool.type)" } ?? "built in, for delegate_to"
         var out = "\n  \(tool.name)  (\(origin))\n"
-        out += indented(tool.description.isEmpty ? "(no description)" : tool.description, by: 4)
+        out += indented(wrapped(tool.description.isEmpty ? "(no description)" : tool.description), by: 4)
         out += "    input schema:\n" + indented(tool.inputSchema.serialized(pretty: true), by: 6)
         return out
+    }
+
+    /// Long lines broken between words, so that descriptions read on a terminal.
+    private static func wrapped(_ text: String, width: Int = 100) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            var lines: [String] = []
+            var current = ""
+            for word in line.split(separator: " ") {
+                if !current.isEmpty, current.count + 1 + word.count > width {
+                    lines.append(current)
+                    current = ""
+                }
+                current += (current.isEmpty ? "" : " ") + word
+            }
+            lines.append(current)
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n")
     }
 
     private static func indented(_ text: String, by width: Int) -> String {

@@ -10,6 +10,9 @@ final class TerminalReviewer: Reviewer, @unchecked Sendable {
     private let view: RunView
     private let write: @Sendable (String) -> Void
     private let color: Bool
+    private let lock = NSLock()
+    /// A question is on screen, waiting for its answer.
+    private var asking = false
 
     init(view: RunView, toStandardError: Bool) {
         self.view = view
@@ -29,13 +32,19 @@ final class TerminalReviewer: Reviewer, @unchecked Sendable {
                 }
             }
         } onCancel: {
+            // The question stays unanswered on screen; what follows starts on a line of its own.
+            if lock.withLock({ asking }) { write("\n") }
             once.resume(.reject("the run was interrupted during the review"))
         }
     }
 
     private func ask(task: String, agent: String, draft: String, round: Int) -> ReviewDecision {
         view.pause()
-        defer { view.resume() }
+        lock.withLock { asking = true }
+        defer {
+            lock.withLock { asking = false }
+            view.resume()
+        }
         let title = "review: task `\(task)` (agent `\(agent)`), draft \(round)"
         let body = draft.hasSuffix("\n") ? draft : draft + "\n"
         write("\n" + bold("── \(title) ──") + "\n" + body + bold("──") + "\n")
