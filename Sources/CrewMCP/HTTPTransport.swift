@@ -40,7 +40,10 @@ actor HTTPTransport: Transport {
         self.scrubber = scrubber
         self.end = end
         var configuration = HTTPClient.Configuration()
-        configuration.timeout.connect = .milliseconds(Int64(max(connectTimeout, 0.1) * 1000))
+        configuration.timeout.connect = .milliseconds(Int64(min(max(connectTimeout, 0.1), 10) * 1000))
+        // A refused connection fails the request at once (the model hears about it) instead of being retried
+        // until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         (messages, continuation) = AsyncThrowingStream.makeStream(of: Data.self, throwing: Error.self)
     }

@@ -43,7 +43,7 @@ enum CallError {
             return "The call to MCP tool `\(tool)` was cancelled."
         }
         // A dead server explains every error that follows: say how it ended rather than "connection closed".
-        if let ended = session.end.failure {
+        if let ended = session.end.failure ?? session.end.message {
             return "The call to MCP tool `\(tool)` failed: \(ended)"
         }
         return "The call to MCP tool `\(tool)` of server `\(session.server)` failed: \(describe(error))"

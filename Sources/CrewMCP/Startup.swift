@@ -13,7 +13,11 @@ enum Startup {
         }
         defer { timer.cancel() }
         do {
-            return try await session.start()
+            return try await withTaskCancellationHandler {
+                try await session.start()
+            } onCancel: {
+                Task { await session.abort("the start of MCP server `\(server)` was cancelled") }
+            }
         } catch {
             throw ToolSetupError(await message(for: error, session: session))
         }
