@@ -156,6 +156,8 @@ public struct HTTPChatClient: ChatClient {
             default: return .connection(String(describing: error))
             }
         }
+        // NIO's parser reports a connection closed mid-body (a cut stream or a cut Content-Length body) this way.
+        if let error = error as? HTTPParserError, error == .invalidEOFState { return .streamCut }
         return .connection(String(describing: error))
     }
 }

@@ -100,11 +100,10 @@ func ask(_ question: String = "why?", id: String? = nil, agent: String = "expert
                 ? .toolCalls([ask("first", id: "c1"), ask("second", id: "c2")])
                 : .reply(text: results.joined(separator: " | "))
         }
-        let started = Date()
         let run = try await harness.run(delegationCrew(harness.model()))
-        let elapsed = Date().timeIntervalSince(started)
         #expect(run.output("t") == "answer one | answer two")
-        #expect(elapsed < 1.5, "two calls of 0.6 s and 0.1 s took \(elapsed) s")
+        // Both questions reach the expert's model before either answer comes back.
+        #expect(harness.server.maxInFlight == 2)
         #expect(run.events(.toolResult).count == 2)
     }
 

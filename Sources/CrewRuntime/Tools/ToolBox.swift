@@ -78,7 +78,7 @@ public final class ToolBox: Sendable {
             return single(try KnowledgeTool(name: entry.name, config: entry.config, searcher: knowledge))
         case "http": return single(try HTTPTool(name: entry.name, config: entry.config, context: context))
         case "file": return single(try FileTool(name: entry.name, config: entry.config, context: context))
-        case "command": throw ToolSetupError("BUILTIN-PENDING")
+        case "command": return single(try CommandTool(name: entry.name, config: entry.config, context: context))
         case "mcp":
             let source = try await MCPToolSource.connect(
                 name: entry.name, config: entry.config, context: context, timeout: timeout)
