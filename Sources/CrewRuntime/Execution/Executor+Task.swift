@@ -27,6 +27,31 @@ extension Executor {
             agent: agent, model: model, client: clients.client(model: task.model, task: task.name), depth: 0,
             tally: Tally())
         defer { try? recorder.writeMessages(task: task.name, Self.encode(messages)) }
+        let verdict = await work(task, speaker, &messages, &report, deadline: deadline)
+        speaker.tally.merge(into: &report)
+        report.latencyMS = Self.milliseconds(since: started)
+        switch verdict {
+        case .cancelled: return .cancelled
+        case .fail(let message): return fail(task, message, report)
+        case .done, .retry:
+            report.costUSD = model.price.map {
+                Double(report.usage.input) * $0.input / 1e6 + Double(report.usage.output) * $0.output / 1e6
+            }
+            return finish(task, report)
+        }
+    }
+
+    /// What to do after a step of a task.
+    enum Next {
+        case done, retry, cancelled
+        case fail(String)
+    }
+
+    /// Conversation, schema check and review, again while one of them asks for another attempt.
+    private func work(
+        _ task: TaskDefinition, _ speaker: Speaker, _ messages: inout [ChatMessage], _ report: inout TaskReport,
+        deadline: Date?
+    ) async -> Next {
         while true {
             let response: ChatResponse
             do {
@@ -35,39 +60,13 @@ extension Executor {
             } catch .provider(.cancelled) {
                 return .cancelled
             } catch {
-                speaker.tally.merge(into: &report)
-                report.latencyMS = Self.milliseconds(since: started)
-                return fail(task, describe(error, model: model), report)
+                return .fail(describe(error, model: speaker.model))
             }
-            switch accept(response, task, &messages, &report) {
-            case .retry: continue
-            case .fail(let message):
-                speaker.tally.merge(into: &report)
-                report.latencyMS = Self.milliseconds(since: started)
-                return fail(task, message, report)
-            case .done: break
-            }
-            switch await review(task, agent, &messages, &report) {
-            case .retry: continue
-            case .fail(let message):
-                speaker.tally.merge(into: &report)
-                report.latencyMS = Self.milliseconds(since: started)
-                return fail(task, message, report)
-            case .done: break
-            }
-            break
+            var next = accept(response, task, &messages, &report)
+            if case .done = next { next = await review(task, speaker.agent, &messages, &report) }
+            if case .retry = next { continue }
+            return next
         }
-        speaker.tally.merge(into: &report)
-        report.latencyMS = Self.milliseconds(since: started)
-        report.costUSD = model.price.map {
-            Double(report.usage.input) * $0.input / 1e6 + Double(report.usage.output) * $0.output / 1e6
-        }
-        return finish(task, report)
-    }
-
-    enum Next {
-        case done, retry
-        case fail(String)
     }
 
     /// Takes a final answer as the output, or asks again when it breaks the output schema.
