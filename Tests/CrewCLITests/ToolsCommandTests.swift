@@ -128,4 +128,25 @@ import Testing
         #expect(show.stdout.contains("=== brief (succeeded)\ntool calls: 1\n  search_notes"))
         #expect(show.stdout.contains("chars\n\nspring tides, twice a month"))
     }
+
+    @Test func delegationsShowNestedInShow() async throws {
+        let server = try await ProviderTestServer.start { request in
+            if request.lastUserText.contains("asks for your help") { return .reply(text: "twice a month") }
+            guard request.toolResults.isEmpty else { return .reply(text: "the brief") }
+            let question = #"{"agent": "researcher", "question": "How often are spring tides?"}"#
+            return .toolCalls([ScriptedToolCall(id: "d1", name: "ask_agent", arguments: question)])
+        }
+        defer { Task { try? await server.shutdown() } }
+        let model =
+            "{ provider: openai, model: test-model, base_url: \"\(server.baseURL)/v1\", api_key: \"${env:CREW_TEST_KEY}\" }"
+        let folder = crewFolder(model: model)
+        let run = try cli.crew(["run", folder.path], environment: ["CREW_TEST_KEY": "k"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("`brief`: writer asks researcher: \"How often are spring tides?\""))
+        let show = try cli.crew(["show", "last", "--runs-dir", folder.path + "/.crew/runs"])
+        #expect(show.stdout.contains("tool calls: 1, delegations: 1"))
+        #expect(show.stdout.contains("\n  → researcher, asked by writer: \"How often are spring tides?\"\n"))
+        #expect(show.stdout.contains("\n  ← researcher answered in"))
+        #expect(show.stdout.contains("\n  ask_agent "))
+    }
 }
