@@ -33,27 +33,6 @@ struct StdioTests {
         #expect(echoed == "[redacted]")
         await source.close()
     }
-
-    @Test func includeAndExclude() async throws {
-        async let included = MCPToolSource.connect(
-            name: "demo", config: demoConfig(include: ["add", "echo"]), context: testContext(),
-            timeout: startupTimeout)
-        async let excluded = MCPToolSource.connect(
-            name: "demo", config: demoConfig(exclude: ["crash", "slow"]), context: testContext(),
-            timeout: startupTimeout)
-        let (some, most) = try await (included, excluded)
-        #expect(some.tools.map(\.descriptor.name).sorted() == ["add", "echo"])
-        let rest = Set(most.tools.map(\.descriptor.name))
-        #expect(!rest.contains("crash") && !rest.contains("slow") && rest.contains("add"))
-        await some.close()
-        await most.close()
-    }
-
-    @Test func unknownIncludeListsTheServersTools() async throws {
-        let error = try #require(await setupError(demoConfig(include: ["add", "nope"])))
-        #expect(error.message.contains("`nope`"))
-        #expect(error.message.contains("add, big, crash, echo"))
-    }
 }
 
 @Suite(
@@ -68,6 +47,24 @@ struct RawServerTests {
         let called = try await tool(source, "four_with_dots").call(.object([:]))
         #expect(called == "called four.with.dots")
         await source.close()
+    }
+
+    @Test func includeAndExclude() async throws {
+        let paged = stdioConfig(PythonMCP.rawServer, ["paged"], include: ["one", "three"])
+        async let included = MCPToolSource.connect(name: "raw", config: paged, context: testContext(), timeout: 10)
+        let all = stdioConfig(PythonMCP.rawServer, ["paged"], exclude: ["two", "four.with.dots"])
+        async let excluded = MCPToolSource.connect(name: "raw", config: all, context: testContext(), timeout: 10)
+        let (some, rest) = try await (included, excluded)
+        #expect(some.tools.map(\.descriptor.name) == ["one", "three"])
+        #expect(rest.tools.map(\.descriptor.name) == ["one", "three"])
+        await some.close()
+        await rest.close()
+    }
+
+    @Test func unknownIncludeListsTheServersTools() async throws {
+        let config = stdioConfig(PythonMCP.rawServer, ["paged"], include: ["one", "nope"])
+        let error = try #require(await setupError(config, timeout: 10))
+        #expect(error.message.contains("no tool `nope` (from `include`); it has: four.with.dots, one, three, two"))
     }
 
     @Test func aLineThatIsNotJSONFailsTheCall() async throws {

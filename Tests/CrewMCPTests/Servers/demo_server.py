@@ -8,6 +8,11 @@ import base64
 import os
 import sys
 
+if os.environ.get("DEMO_FAIL_AT_START"):
+    # Before the slow imports, so that the test of a server that dies at start is quick.
+    sys.stderr.write("demo server: refusing to start\n")
+    sys.exit(2)
+
 try:
     from mcp.server.mcpserver import MCPServer as Server
     from mcp.server.mcpserver.exceptions import ToolError
@@ -92,7 +97,4 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "http":
         run_http(int(sys.argv[2]))
     else:
-        if os.environ.get("DEMO_FAIL_AT_START"):
-            sys.stderr.write("demo server: refusing to start\n")
-            sys.exit(2)
         server.run("stdio")
