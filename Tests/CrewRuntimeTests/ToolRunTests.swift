@@ -114,6 +114,22 @@ import Testing
         #expect(run.output("t")?.contains("[truncated: the first 1000 of") == true)
     }
 
+    @Test func theCommandToolPassesTheModelsTextAsOneArgumentWithoutAShell() async throws {
+        let harness = try await RunHarness.start(
+            callsThenEcho([ScriptedToolCall(id: "1", name: "say", arguments: #"{"text":"hi; touch pwned $(id)"}"#)]))
+        let tools = """
+              say:
+                type: command
+                program: echo
+                args: ["{text}"]
+                input_schema: { type: object, required: [text], properties: { text: { type: string } } }
+
+            """
+        let run = try await harness.run(toolCrew(harness.model(), tools: tools, agentTools: "say"))
+        #expect(run.output("t")?.contains("hi; touch pwned $(id)") == true)
+        #expect(!FileManager.default.fileExists(atPath: harness.folder.path + "/crew/pwned"))
+    }
+
     @Test func anUnsetHeaderVariableStopsTheRunBeforeAnyRequest() async throws {
         let harness = try await RunHarness.start()
         let tools =
