@@ -30,17 +30,19 @@ final class Tally: @unchecked Sendable {
 }
 
 extension Executor {
-    static let delegationToolName = "ask_agent"
+    public static let delegationToolName = "ask_agent"
 
-    /// `ask_agent`: puts a question to one of the agents in `delegate_to`, who answers with its own model and tools.
-    func delegationTool(_ task: TaskDefinition, _ speaker: Speaker, _ colleagues: [String]) -> ToolInvoker.Offered {
+    /// How `ask_agent` looks to an agent that may ask `colleagues` (also what `crew tools` shows).
+    public static func delegationDescriptor(
+        colleagues: [String], plan: ExecutionPlan, inputs: [String: String]
+    ) -> ToolDescriptor {
         let list = colleagues.compactMap { name in
             plan.agents[name].map {
                 "- \(name): \($0.role.rendered(inputs: inputs)); \($0.goal.rendered(inputs: inputs))"
             }
         }.joined(separator: "\n")
-        let descriptor = ToolDescriptor(
-            name: Self.delegationToolName,
+        return ToolDescriptor(
+            name: delegationToolName,
             description: "Ask a colleague to do a piece of work or answer a question; they reply in text. "
                 + "Give them everything they need: they cannot see your conversation.\nColleagues:\n\(list)",
             inputSchema: .object([
@@ -57,6 +59,11 @@ extension Executor {
                 "required": .strings(["agent", "question"]),
                 "additionalProperties": .bool(false),
             ]))
+    }
+
+    /// `ask_agent`: puts a question to one of the agents in `delegate_to`, who answers with its own model and tools.
+    func delegationTool(_ task: TaskDefinition, _ speaker: Speaker, _ colleagues: [String]) -> ToolInvoker.Offered {
+        let descriptor = Self.delegationDescriptor(colleagues: colleagues, plan: plan, inputs: inputs)
         return ToolInvoker.Offered(
             descriptor: descriptor, timeout: task.timeout ?? plan.taskTimeout ?? 3600,
             maxResultChars: ToolInvoker.defaultMaxResultChars,

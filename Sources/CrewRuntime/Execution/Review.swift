@@ -32,6 +32,8 @@ extension Executor {
         }
         let round = report.reviews + 1
         let decision = await reviewer.review(task: task.name, agent: agent.name, draft: report.output, round: round)
+        // Ctrl-C while a person reads the draft: the task did not finish, it was not rejected.
+        if Task.isCancelled { return .cancelled }
         var fields: [String: JSONValue] = ["round": .int(round)]
         switch decision {
         case .approve:

@@ -41,7 +41,8 @@ struct ToolInvoker: Sendable {
 
     private func invoke(_ call: ToolCall, deadline: Date?) async -> ChatMessage {
         let started = Date()
-        emit(event(.toolCall, call, ["arguments": .string(String(call.arguments.prefix(Self.recordedArgumentChars)))]))
+        let arguments = FailureText.scrub(String(call.arguments.prefix(Self.recordedArgumentChars)), secrets: secrets())
+        emit(event(.toolCall, call, ["arguments": .string(arguments)]))
         let outcome = await outcome(call, deadline: deadline)
         let text = FailureText.scrub(outcome.text, secrets: secrets())
         let shown = Self.cap(text, tools[call.name]?.maxResultChars ?? Self.defaultMaxResultChars)

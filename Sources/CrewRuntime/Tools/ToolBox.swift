@@ -54,7 +54,8 @@ public final class ToolBox: Sendable {
                 entries[name] = tools.map { Bound(tool: $0, entry: entry) }
                 closers.append(close)
             } catch {
-                problems.append(error.message)
+                let named = error.message.contains("`\(name)`") ? error.message : "tool `\(name)`: \(error.message)"
+                problems.append(named)
             }
         }
         let box = ToolBox(entries: entries, ledger: ledger, closers: closers)
