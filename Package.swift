@@ -26,7 +26,9 @@ let package = Package(
             dependencies: ["CrewCore", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
         .target(
-            name: "CrewKnowledge", dependencies: ["CrewCore", .product(name: "Crypto", package: "swift-crypto")]),
+            name: "CrewKnowledge",
+            dependencies: ["CrewCore", "CCrewKernels", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "CCrewKernels"),
         .target(
             name: "CrewTools",
             dependencies: [

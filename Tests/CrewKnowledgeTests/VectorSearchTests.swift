@@ -154,3 +154,42 @@ enum VectorFixture {
         #expect(abs(found[0].score - 1) <= 1e-6 && found[1].score == 0)
     }
 }
+
+/// IVF over float32 with int8 search codes: probes scan the codes, the best candidates are re-ranked exactly.
+@Suite struct VectorSearchCodeTests {
+    let data = VectorFixture.clustered(count: 4_100, dimensions: 45, clusters: 30, seed: 11)
+
+    @Test func codesRerankToExactScores() throws {
+        let folder = TemporaryFolder()
+        let index = try VectorFixture.write(
+            VectorFixture.builder(Array(data[..<4_000]), kind: .ivf(lists: 40)), in: folder)
+        #expect(index.hasSearchCodes)
+        var hits = 0
+        for query in data[4_000...] {
+            let exact = index.exactSearch(query, k: 10)
+            let truth = Dictionary(
+                uniqueKeysWithValues: index.exactSearch(query, k: 4_000).map { ($0.document, $0.score) })
+            let found = index.search(query, k: 10, probes: 40)
+            for hit in found { #expect(truth[hit.document] == hit.score, "re-ranked scores are the exact scores") }
+            hits += Set(found.map(\.document)).intersection(exact.map(\.document)).count
+            let wholePool = index.search(query, k: 10, probes: 40, rerank: 400)
+            #expect(wholePool.map(\.document) == exact.map(\.document))
+        }
+        #expect(hits >= 990)
+    }
+
+    @Test func filesWithoutCodesSearchTheFloatRows() throws {
+        let folder = TemporaryFolder()
+        var builder = VectorFixture.builder(Array(data[..<4_000]), kind: .ivf(lists: 40))
+        builder.searchCodes = false
+        let plain = try VectorFixture.write(builder, in: folder, name: "plain.idx")
+        let coded = try VectorFixture.write(
+            VectorFixture.builder(Array(data[..<4_000]), kind: .ivf(lists: 40)), in: folder)
+        #expect(!plain.hasSearchCodes)
+        for query in data[4_000..<4_020] {
+            let a = plain.search(query, k: 10, probes: 40)
+            #expect(a.map(\.document) == plain.exactSearch(query, k: 10).map(\.document))
+            #expect(coded.search(query, k: 10, probes: 40, rerank: 400).map(\.document) == a.map(\.document))
+        }
+    }
+}

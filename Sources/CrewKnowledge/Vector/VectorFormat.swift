@@ -54,6 +54,11 @@ enum VectorFormat {
         static let centroids: UInt32 = 5
         /// u32 × (lists + 1): the first row of each list, then count (absent for an exact index).
         static let listStarts: UInt32 = 6
+        /// i8 × count × stride: int8 search codes of the float32 rows, same order (float32 IVF only, optional): a
+        /// probe scans a quarter of the bytes, and the best candidates are re-ranked from `vectors`.
+        static let codes: UInt32 = 7
+        /// f32 × count: each search code row's scale, as `scales` is for int8 storage (present with `codes`).
+        static let codeScales: UInt32 = 8
     }
 
     static let layoutVersion: UInt32 = 1

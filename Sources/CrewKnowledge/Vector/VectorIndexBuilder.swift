@@ -9,6 +9,9 @@ public struct VectorIndexBuilder {
     /// Vectors whose length was not `dimensions`: stored as zero vectors (they score 0 against every query) so ids
     /// stay sequential; `crew build` reports the count instead of crashing on bad input.
     public private(set) var mismatchedVectors = 0
+    /// Whether a float32 IVF index gets int8 search codes (files written before them lack the sections; tests
+    /// turn this off to make one).
+    var searchCodes = true
     /// Normalized rows, each zero-padded to `stride` floats.
     private var rows: [Float] = []
     private let stride: Int
@@ -82,7 +85,11 @@ public struct VectorIndexBuilder {
         }
         let (vectors, scales) = encode(order)
         if storage == .int8 { writer.add(section: VectorFormat.Section.scales, bytes: Self.raw(scales)) }
+        // A float32 IVF index also gets int8 search codes: probes scan them, then the best rows are re-ranked.
+        let codes = searchCodes && storage == .float32 && lists > 0 ? encodeInt8(order) : nil
+        if let codes { writer.add(section: VectorFormat.Section.codeScales, bytes: Self.raw(codes.1)) }
         writer.add(section: VectorFormat.Section.ids, bytes: Self.raw(order.map { UInt32($0) }))
+        if let codes { writer.add(section: VectorFormat.Section.codes, bytes: codes.0) }
         writer.add(section: VectorFormat.Section.vectors, bytes: vectors)
         return writer.bytes()
     }

@@ -40,6 +40,18 @@ extension VectorIndex {
         try expect(VectorFormat.Section.centroids, bytes: lists * stride * 4, "centroids")
         try expect(VectorFormat.Section.listStarts, bytes: (lists + 1) * 4, "list starts")
         try checkListStarts()
+        try checkSearchCodes()
+    }
+
+    /// The optional search codes of a float32 IVF index: both sections or neither, each of its exact size.
+    private func checkSearchCodes() throws(MappedIndex.LoadError) {
+        let present = [VectorFormat.Section.codes, VectorFormat.Section.codeScales].filter { mapped.section($0) != nil }
+        guard !present.isEmpty else { return }
+        guard storage == .float32, present.count == 2 else {
+            throw MappedIndex.LoadError(path: mapped.path, problem: "int8 search codes without their scales")
+        }
+        try expect(VectorFormat.Section.codes, bytes: count * stride, "search codes")
+        try expect(VectorFormat.Section.codeScales, bytes: count * 4, "search code scales")
     }
 
     private func expect(_ id: UInt32, bytes: Int, _ name: String) throws(MappedIndex.LoadError) {

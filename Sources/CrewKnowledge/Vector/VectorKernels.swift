@@ -1,71 +1,50 @@
-/// The scoring loops: dot products over rows read straight from the mapping. Rows are padded to whole 16-component
-/// blocks (`VectorFormat.lane`), so there is no tail loop. Float32 rows are scored four at a time, in 8-component
-/// steps: each query step is loaded once for four rows, and four accumulators, the query step and temporaries fit
-/// the 16 SSE registers of baseline x86-64.
+import CCrewKernels
+
+/// Swift entry points to the C scoring kernels (`Sources/CCrewKernels`): AVX2 + FMA + F16C when the CPU has them,
+/// portable SIMD otherwise. Rows are padded to whole 16-component blocks (`VectorFormat.lane`), as the kernels need.
 enum VectorKernels {
-    /// Dot product of a float32 query and one float32 row, both `blocks` × 16 components: the same arithmetic, in
-    /// the same order, as one lane of `dotFloat32x4`, so a row's score does not depend on how rows were grouped.
-    @inline(__always)
-    static func dotFloat32(_ query: UnsafeRawPointer, _ row: UnsafeRawPointer, blocks: Int) -> Float {
-        var sum = SIMD8<Float>()
-        for step in 0..<(blocks &* 2) {
-            let offset = step &* 32
-            sum +=
-                query.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-                * row.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-        }
-        return sum.sum()
-    }
+    /// Rows scored per kernel call when the caller walks a long range: 1 KB of scores stays in L1.
+    static let block = 256
 
-    /// Dot products of a float32 query with four consecutive float32 rows, `rowBytes` apart.
-    @inline(__always)
-    static func dotFloat32x4(_ query: UnsafeRawPointer, _ row: UnsafeRawPointer, rowBytes: Int, blocks: Int)
-        -> SIMD4<Float>
-    {
-        var a = SIMD8<Float>()
-        var b = SIMD8<Float>()
-        var c = SIMD8<Float>()
-        var d = SIMD8<Float>()
-        for step in 0..<(blocks &* 2) {
-            let offset = step &* 32
-            let q = query.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-            a += q * row.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-            b += q * row.loadUnaligned(fromByteOffset: offset &+ rowBytes, as: SIMD8<Float>.self)
-            c += q * row.loadUnaligned(fromByteOffset: offset &+ rowBytes &* 2, as: SIMD8<Float>.self)
-            d += q * row.loadUnaligned(fromByteOffset: offset &+ rowBytes &* 3, as: SIMD8<Float>.self)
-        }
-        return SIMD4(a.sum(), b.sum(), c.sum(), d.sum())
-    }
+    /// True when the wide (AVX2) kernels run on this CPU.
+    static var wide: Bool { crew_kernels_wide() != 0 }
 
-    /// Dot product of a float32 query and a float16 row. The halves are widened with integer operations, not
-    /// `Float(Float16)`: without the F16C instruction set (Swift targets baseline x86-64) that is a library call per
-    /// component, ten times slower. Shifting the exponent and mantissa into place and multiplying by 2^112 is exact
-    /// for normal and subnormal halves; stored components are within [-1, 1], never infinite or NaN.
-    @inline(__always)
-    static func dotFloat16(_ query: UnsafeRawPointer, _ row: UnsafeRawPointer, blocks: Int) -> Float {
-        var sum = SIMD16<Float>()
-        for block in 0..<blocks {
-            let half = SIMD16<UInt32>(
-                truncatingIfNeeded: row.loadUnaligned(fromByteOffset: block &* 32, as: SIMD16<UInt16>.self))
-            let magnitude = unsafeBitCast((half & 0x7FFF) &<< 13, to: SIMD16<Float>.self) * 0x1p112
-            let value = unsafeBitCast(
-                unsafeBitCast(magnitude, to: SIMD16<UInt32>.self) | ((half & 0x8000) &<< 16), to: SIMD16<Float>.self)
-            sum += query.loadUnaligned(fromByteOffset: block &* 64, as: SIMD16<Float>.self) * value
+    /// Quantizes a float32 query to int16 for the int8 kernels; returns the factor that turns the int32 dot
+    /// products back into float scores (0 when the query is all zeros or not finite).
+    static func quantize(
+        _ query: UnsafePointer<Float>, into out: UnsafeMutablePointer<Int16>, stride: Int
+    ) -> Float {
+        var largest: Float = 0
+        for i in 0..<stride { largest = max(largest, abs(query[i])) }
+        guard largest > 0, largest.isFinite else {
+            out.update(repeating: 0, count: stride)
+            return 0
         }
-        return sum.sum()
+        let scale = Float(crew_query_i16_limit(stride)) / largest
+        for i in 0..<stride { out[i] = Int16((query[i] * scale).rounded()) }
+        return 1 / scale
     }
+}
 
-    /// Dot product of a float32 query and an int8 row, before the row's scale is applied.
-    @inline(__always)
-    static func dotInt8(_ query: UnsafeRawPointer, _ row: UnsafeRawPointer, blocks: Int) -> Float {
-        var sum = SIMD16<Float>()
-        for block in 0..<blocks {
-            let codes = row.loadUnaligned(fromByteOffset: block &* 16, as: SIMD16<Int8>.self)
-            sum +=
-                query.loadUnaligned(fromByteOffset: block &* 64, as: SIMD16<Float>.self)
-                * SIMD16<Float>(codes)
+extension VectorIndex {
+    /// Calls `body(score, row)` for every row in `rows`, scored by the float32 kernel a block at a time (used where
+    /// every score is needed: k-means assignment, probe calibration).
+    static func scanFloat32(
+        _ rows: Range<Int>, query: UnsafeRawPointer, rows base: UnsafeRawPointer, stride: Int,
+        _ body: (Float, Int) -> Void
+    ) {
+        let q = query.assumingMemoryBound(to: Float.self)
+        let vectors = base.assumingMemoryBound(to: Float.self)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: VectorKernels.block) { scores in
+            guard let out = scores.baseAddress else { return }
+            var first = rows.lowerBound
+            while first < rows.upperBound {
+                let n = min(VectorKernels.block, rows.upperBound - first)
+                crew_scores_f32(q, vectors + first * stride, stride, n, out)
+                for i in 0..<n { body(out[i], first + i) }
+                first += n
+            }
         }
-        return sum.sum()
     }
 }
 
