@@ -21,7 +21,11 @@ import Testing
 
     init() {}
 
-    func crew(_ arguments: [String], environment: [String: String] = [:], in folder: String? = nil) throws -> Output {
+    /// Runs `crew` and waits for it on a thread of its own: blocking a test's task would stall Swift's small
+    /// cooperative pool (two threads here) and with it every other test's timers.
+    func crew(_ arguments: [String], environment: [String: String] = [:], in folder: String? = nil) async throws
+        -> Output
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
@@ -34,69 +38,74 @@ import Testing
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        return await withCheckedContinuation { continuation in
+            Thread {
+                let stdout = out.fileHandleForReading.readDataToEndOfFile()
+                let stderr = err.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(
+                    returning: Output(
+                        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                        stderr: String(decoding: stderr, as: UTF8.self)))
+            }.start()
+        }
     }
 
-    @Test func versionPrints() throws {
-        let out = try crew(["--version"])
+    @Test func versionPrints() async throws {
+        let out = try await crew(["--version"])
         #expect(out.status == 0)
         #expect(out.stdout.hasPrefix("0."))
     }
 
-    @Test func exitCodesAreZeroOneTwo() throws {
-        #expect(try crew(["validate", Fixtures.root + "/valid/minimal.yaml"]).status == 0)
-        #expect(try crew(["validate", Fixtures.root + "/invalid/cycle-three.yaml"]).status == 1)
-        #expect(try crew(["validate", "--format", "yaml"]).status == 2)
-        #expect(try crew(["validate", "--no-such-flag"]).status == 2)
-        #expect(try crew(["frobnicate"]).status == 2)
-        #expect(try crew(["validate", "/no/such/crew"]).status == 1)
+    @Test func exitCodesAreZeroOneTwo() async throws {
+        #expect(try await crew(["validate", Fixtures.root + "/valid/minimal.yaml"]).status == 0)
+        #expect(try await crew(["validate", Fixtures.root + "/invalid/cycle-three.yaml"]).status == 1)
+        #expect(try await crew(["validate", "--format", "yaml"]).status == 2)
+        #expect(try await crew(["validate", "--no-such-flag"]).status == 2)
+        #expect(try await crew(["frobnicate"]).status == 2)
+        #expect(try await crew(["validate", "/no/such/crew"]).status == 1)
     }
 
-    @Test func validateSpeaksJSONAndGitHub() throws {
+    @Test func validateSpeaksJSONAndGitHub() async throws {
         let path = Fixtures.root + "/invalid/unknown-task-agent.yaml"
-        let json = try crew(["validate", path, "--format", "json"])
+        let json = try await crew(["validate", path, "--format", "json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect(object?["errors"] as? Int == 1)
-        let github = try crew(["validate", path, "--format", "github"])
+        let github = try await crew(["validate", path, "--format", "github"])
         #expect(github.stdout.hasPrefix("::error file="))
         #expect(github.stdout.contains(",line=18,col=12,"))
     }
 
-    @Test func colourOnlyOnATerminalAndNeverWithNoColor() throws {
+    @Test func colourOnlyOnATerminalAndNeverWithNoColor() async throws {
         let path = Fixtures.root + "/invalid/unknown-task-agent.yaml"
-        #expect(!(try crew(["validate", path])).stdout.contains("\u{1B}["))
-        #expect(!(try crew(["validate", path], environment: ["NO_COLOR": "1"])).stdout.contains("\u{1B}["))
+        #expect(!(try await crew(["validate", path])).stdout.contains("\u{1B}["))
+        #expect(!(try await crew(["validate", path], environment: ["NO_COLOR": "1"])).stdout.contains("\u{1B}["))
     }
 
-    @Test func initMakesACrewThatBuildsAndGraphs() throws {
+    @Test func initMakesACrewThatBuildsAndGraphs() async throws {
         let folder = TemporaryFolder()
-        let created = try crew(["init", folder.path + "/starter"])
+        let created = try await crew(["init", folder.path + "/starter"])
         #expect(created.status == 0, "\(created.stderr)")
-        #expect(try crew(["init", folder.path + "/starter"]).status == 1)  // never overwrites
-        #expect(try crew(["validate", folder.path + "/starter"]).status == 0)
-        let built = try crew(["build", folder.path + "/starter"])
+        #expect(try await crew(["init", folder.path + "/starter"]).status == 1)  // never overwrites
+        #expect(try await crew(["validate", folder.path + "/starter"]).status == 0)
+        let built = try await crew(["build", folder.path + "/starter"])
         #expect(built.status == 0, "\(built.stderr)")
         #expect(FileManager.default.fileExists(atPath: folder.path + "/starter/.crew/build/manifest.json"))
-        let dot = try crew(["graph", folder.path + "/starter", "--format", "dot"])
+        let dot = try await crew(["graph", folder.path + "/starter", "--format", "dot"])
         #expect(dot.stdout.hasPrefix("digraph"))
     }
 
-    @Test func buildOfAnInvalidCrewWritesNothing() throws {
+    @Test func buildOfAnInvalidCrewWritesNothing() async throws {
         let folder = TemporaryFolder()
-        let out = try crew(["build", Fixtures.root + "/invalid/cycle-three.yaml", "-o", folder.path + "/out"])
+        let out = try await crew(["build", Fixtures.root + "/invalid/cycle-three.yaml", "-o", folder.path + "/out"])
         #expect(out.status == 1)
         #expect(out.stderr.contains("error[E204]"))
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/out"))
     }
 
-    @Test func completionsAreGenerated() throws {
-        let out = try crew(["completions", "bash"])
+    @Test func completionsAreGenerated() async throws {
+        let out = try await crew(["completions", "bash"])
         #expect(out.status == 0 && out.stdout.contains("validate"))
-        #expect(try crew(["completions", "tcsh"]).status == 2)
+        #expect(try await crew(["completions", "tcsh"]).status == 2)
     }
 }

@@ -35,9 +35,9 @@ import Testing
         return folder
     }
 
-    @Test func buildQueryAndBatch() throws {
+    @Test func buildQueryAndBatch() async throws {
         let folder = knowledgeCrew()
-        let built = try cli.crew(["build", folder.path])
+        let built = try await cli.crew(["build", folder.path])
         #expect(built.status == 0, "\(built.stderr)")
         #expect(built.stdout.contains("knowledge `notes`: 2 documents"))
         for file in ["notes.chunks", "notes.bm25", "notes.vectors"] {
@@ -46,26 +46,26 @@ import Testing
         let manifest = try String(contentsOfFile: folder.path + "/.crew/build/manifest.json", encoding: .utf8)
         #expect(manifest.contains("indexes/notes.bm25"))
         for mode in ["bm25", "vector", "hybrid"] {
-            let out = try cli.crew([
+            let out = try await cli.crew([
                 "query", folder.path + "/.crew/build", "notes", "spring tides full moon", "-k", "2", "--mode", mode,
             ])
             #expect(out.status == 0, "\(out.stderr)")
             #expect(out.stdout.hasPrefix(" 1. "), "\(mode): \(out.stdout)")
             #expect(out.stdout.contains("docs/tides.md"), "\(mode)")
         }
-        let json = try cli.crew(["query", folder.path, "notes", "lava magma", "--json"])
+        let json = try await cli.crew(["query", folder.path, "notes", "lava magma", "--json"])
         let hits = try JSONParser.parse(json.stdout).arrayValue ?? []
         #expect(hits.first?["source"]?.stringValue == "docs/volcanoes.md")
         #expect(hits.first?["heading"]?.arrayValue?.last?.stringValue == "Lava")
         folder.write("queries.txt", "tides moon\nlava\n")
-        let batch = try cli.crew(["query", folder.path, "notes", "--batch", folder.path + "/queries.txt"])
+        let batch = try await cli.crew(["query", folder.path, "notes", "--batch", folder.path + "/queries.txt"])
         #expect(batch.stdout.split(separator: "\n").count == 2)
-        #expect(try cli.crew(["query", folder.path, "nope", "x"]).status == 1)
+        #expect(try await cli.crew(["query", folder.path, "nope", "x"]).status == 1)
     }
 
-    @Test func knowledgeContextReachesThePromptAndTheRecord() throws {
+    @Test func knowledgeContextReachesThePromptAndTheRecord() async throws {
         let folder = knowledgeCrew()
-        let run = try cli.crew(["run", folder.path, "--quiet"])
+        let run = try await cli.crew(["run", folder.path, "--quiet"])
         #expect(run.status == 0, "\(run.stderr)")
         let runs = folder.path + "/.crew/runs"
         let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs).first)
@@ -74,7 +74,7 @@ import Testing
         #expect(messages.contains("docs/tides.md"))
         let events = try String(contentsOfFile: runs + "/" + id + "/events.jsonl", encoding: .utf8)
         #expect(events.contains("\"type\":\"knowledge_hits\""))
-        let dry = try cli.crew(["run", folder.path, "--dry-run"])
+        let dry = try await cli.crew(["run", folder.path, "--dry-run"])
         #expect(dry.stdout.contains("# Knowledge") && dry.stdout.contains("## docs/tides.md:"))
     }
 }

@@ -31,8 +31,8 @@ import Testing
         return try await ProviderTestServer.start { _ in .reply(text: "draft \(count.next())") }
     }
 
-    func run(_ folder: TemporaryFolder, _ extra: [String]) throws -> CLITests.Output {
-        try cli.crew(["run", folder.path] + extra, environment: ["CREW_TEST_KEY": "k"])
+    func run(_ folder: TemporaryFolder, _ extra: [String]) async throws -> CLITests.Output {
+        try await cli.crew(["run", folder.path] + extra, environment: ["CREW_TEST_KEY": "k"])
     }
 
     func events(_ folder: TemporaryFolder) throws -> [JSONValue] {
@@ -48,7 +48,7 @@ import Testing
         let server = try await draftServer()
         defer { Task { try? await server.shutdown() } }
         let folder = crewFolder(server)
-        let out = try run(folder, ["--approve-all"])
+        let out = try await run(folder, ["--approve-all"])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("review of `brief`, draft 1: approved"))
         let reviews = try events(folder).filter { $0["type"]?.stringValue == "review" }
@@ -62,7 +62,7 @@ import Testing
         defer { Task { try? await server.shutdown() } }
         let folder = crewFolder(server)
         folder.write("answers.yaml", "brief:\n  - Make it shorter, please.\n  - approve\n")
-        let out = try run(folder, ["--answers", folder.path + "/answers.yaml"])
+        let out = try await run(folder, ["--answers", folder.path + "/answers.yaml"])
         #expect(out.status == 0, "\(out.stderr)")
         let briefs = server.requests.filter { $0.json?.serialized().contains("BRIEF") == true }
         #expect(briefs.count == 2)
@@ -71,7 +71,7 @@ import Testing
         let decisions = try events(folder).filter { $0["type"]?.stringValue == "review" }
             .compactMap { $0["decision"]?.stringValue }
         #expect(decisions == ["revise", "approved"])
-        let show = try cli.crew(["show", "last", "--runs-dir", folder.path + "/.crew/runs"])
+        let show = try await cli.crew(["show", "last", "--runs-dir", folder.path + "/.crew/runs"])
         #expect(show.stdout.contains("review 1: sent back: Make it shorter, please."))
     }
 
@@ -80,7 +80,7 @@ import Testing
         defer { Task { try? await server.shutdown() } }
         let folder = crewFolder(server)
         folder.write("answers.json", #"{"brief": "reject: off topic"}"#)
-        let out = try run(folder, ["--answers", folder.path + "/answers.json"])
+        let out = try await run(folder, ["--answers", folder.path + "/answers.json"])
         #expect(out.status == 1)
         #expect(out.stdout.contains("FAILED `brief`: the reviewer rejected the output: off topic"))
     }
@@ -90,7 +90,7 @@ import Testing
         defer { Task { try? await server.shutdown() } }
         let folder = crewFolder(server)
         folder.write("answers.yaml", "brief: more detail\n")
-        let out = try run(folder, ["--answers", folder.path + "/answers.yaml"])
+        let out = try await run(folder, ["--answers", folder.path + "/answers.yaml"])
         #expect(out.status == 1)
         #expect(out.stdout.contains("answers.yaml has no answer for draft 2 of task `brief`"))
     }
@@ -99,13 +99,13 @@ import Testing
         let server = try await draftServer()
         defer { Task { try? await server.shutdown() } }
         let folder = crewFolder(server)
-        let out = try run(folder, [])
+        let out = try await run(folder, [])
         #expect(out.status == 2)
         #expect(out.stderr.contains("task `brief` need"))
         #expect(out.stderr.contains("--approve-all") && out.stderr.contains("--answers FILE"))
         #expect(server.requests.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/.crew/runs"))
-        let dry = try run(folder, ["--dry-run"])
+        let dry = try await run(folder, ["--dry-run"])
         #expect(dry.status == 0)
     }
 
@@ -122,14 +122,14 @@ import Testing
         ]
         for (text, message) in cases {
             folder.write("answers.yaml", text)
-            let out = try run(folder, ["--answers", folder.path + "/answers.yaml"])
+            let out = try await run(folder, ["--answers", folder.path + "/answers.yaml"])
             #expect(out.status == 2, "\(text)")
             #expect(out.stderr.contains(message), "\(out.stderr)")
         }
-        let missing = try run(folder, ["--answers", folder.path + "/nope.yaml"])
+        let missing = try await run(folder, ["--answers", folder.path + "/nope.yaml"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("cannot read the answers file"))
-        #expect(try run(folder, ["--approve-all", "--answers", "x"]).status == 2)
+        #expect(try await run(folder, ["--approve-all", "--answers", "x"]).status == 2)
         #expect(server.requests.isEmpty)
     }
 }

@@ -38,6 +38,11 @@ import Testing
         return process
     }
 
+    /// Waits without blocking a thread of the cooperative pool.
+    func exited(_ process: Process) async {
+        while process.isRunning { try? await Task.sleep(nanoseconds: 10_000_000) }
+    }
+
     func waitFor(_ condition: () -> Bool, seconds: Double = 20) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while !condition() {
@@ -70,7 +75,7 @@ import Testing
         try await waitFor { server.requests.contains { $0.lastUserText.hasPrefix("STUCK") } }
         let sent = Date()
         kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
+        await exited(process)
         #expect(Date().timeIntervalSince(sent) < 2)
         #expect(process.terminationStatus == 130)
         let run = try runJSON(folder)
@@ -90,11 +95,11 @@ import Testing
         let runs = folder.path + "/.crew/runs"
         try await waitFor { server.requests.contains { $0.lastUserText.hasPrefix("SLOW") } }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await exited(process)
         let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs).first)
         #expect(try runJSON(folder)["status"]?.stringValue == "running")  // killed: nobody wrote the end
         server.setScript { _ in .reply(text: "slow output") }
-        let resumed = try cli.crew(["run", folder.path, "--resume", id], environment: ["CREW_TEST_KEY": "k"])
+        let resumed = try await cli.crew(["run", folder.path, "--resume", id], environment: ["CREW_TEST_KEY": "k"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(server.requests.filter { $0.lastUserText.hasPrefix("FAST") }.count == 1)
         let run = try runJSON(folder)
@@ -118,11 +123,11 @@ import Testing
         )
         var outputs: [String] = []
         for format in [["--json"], [], ["--quiet"]] {
-            let out = try cli.crew(["run", folder.path] + format, environment: ["CREW_TEST_KEY": canary])
+            let out = try await cli.crew(["run", folder.path] + format, environment: ["CREW_TEST_KEY": canary])
             #expect(out.status == 1)
             outputs += [out.stdout, out.stderr]
         }
-        let logs = try cli.crew(["logs", "last", "--runs-dir", folder.path + "/.crew/runs"])
+        let logs = try await cli.crew(["logs", "last", "--runs-dir", folder.path + "/.crew/runs"])
         outputs += [logs.stdout, logs.stderr]
         #expect(outputs.allSatisfy { !$0.contains(canary) })
         #expect(outputs[0].contains("was rejected (401)"))
@@ -145,7 +150,7 @@ import Testing
             tasks:
                 "  one: { agent: a, description: \"About {topic}\" }\n  two: { agent: a, description: Next, context: [one] }"
         )
-        let out = try cli.crew(["run", folder.path, "--dry-run", "--input", "topic=waves"])
+        let out = try await cli.crew(["run", folder.path, "--dry-run", "--input", "topic=waves"])
         #expect(out.status == 0)
         #expect(out.stdout.contains("You are Tester.\n\nYour goal: Test waves"))
         #expect(out.stdout.contains("About waves"))
@@ -157,13 +162,13 @@ import Testing
         let server = try await ProviderTestServer.start()
         defer { Task { try? await server.shutdown() } }
         let folder = crewFolder(server, tasks: "  one: { agent: a, description: \"{topic} x{count}\" }")
-        let typed = try cli.crew(["run", folder.path, "--input", "count=many"], environment: ["CREW_TEST_KEY": "k"])
+        let typed = try await cli.crew(["run", folder.path, "--input", "count=many"], environment: ["CREW_TEST_KEY": "k"])
         #expect(typed.status == 1)
         #expect(typed.stderr.contains("input `count` must be an integer, got `many`"))
-        let unknown = try cli.crew(["run", folder.path, "--input", "topik=x"], environment: ["CREW_TEST_KEY": "k"])
+        let unknown = try await cli.crew(["run", folder.path, "--input", "topik=x"], environment: ["CREW_TEST_KEY": "k"])
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("unknown input `topik` (did you mean `topic`?)"))
-        let malformed = try cli.crew(["run", folder.path, "--input", "novalue"])
+        let malformed = try await cli.crew(["run", folder.path, "--input", "novalue"])
         #expect(malformed.status == 2)
         #expect(server.requests.isEmpty)
     }
@@ -172,19 +177,19 @@ import Testing
         let server = try await ProviderTestServer.start { _ in .reply(text: "the answer") }
         defer { Task { try? await server.shutdown() } }
         let folder = crewFolder(server, tasks: "  one: { agent: a, description: D }")
-        let run = try cli.crew(["run", folder.path, "--json"], environment: ["CREW_TEST_KEY": "k"])
+        let run = try await cli.crew(["run", folder.path, "--json"], environment: ["CREW_TEST_KEY": "k"])
         #expect(run.status == 0)
         let lines = run.stdout.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
         #expect(lines.first?["type"]?.stringValue == "run_started")
         #expect(lines.last?["type"]?.stringValue == "run_finished")
         let runsDir = folder.path + "/.crew/runs"
-        let runs = try cli.crew(["runs", "--runs-dir", runsDir])
+        let runs = try await cli.crew(["runs", "--runs-dir", runsDir])
         #expect(runs.stdout.contains("cli-run") && runs.stdout.contains("succeeded"))
-        let show = try cli.crew(["show", "last", "--runs-dir", runsDir])
+        let show = try await cli.crew(["show", "last", "--runs-dir", runsDir])
         #expect(show.stdout.contains("=== one (succeeded)\nthe answer"))
-        let logs = try cli.crew(["logs", "last", "--runs-dir", runsDir, "--follow"])
+        let logs = try await cli.crew(["logs", "last", "--runs-dir", runsDir, "--follow"])
         #expect(logs.stdout.contains("finished `one`"))
-        #expect(try cli.crew(["show", "nope", "--runs-dir", runsDir]).status == 1)
+        #expect(try await cli.crew(["show", "nope", "--runs-dir", runsDir]).status == 1)
     }
 
     @Test func modelsCheckReportsWhatAnswers() async throws {
@@ -203,7 +208,7 @@ import Testing
         )
         yaml = yaml.replacing("tasks:\n", with: "tasks:\n  two: { agent: b, description: E }\n")
         folder.write("crew.yaml", yaml)
-        let out = try cli.crew(["models", folder.path, "--check"], environment: ["CREW_TEST_KEY": "k"])
+        let out = try await cli.crew(["models", folder.path, "--check"], environment: ["CREW_TEST_KEY": "k"])
         #expect(out.status == 1, "\(out.stdout)\(out.stderr)")
         #expect(out.stdout.contains("ok   m: openai test-model: answered in"))
         #expect(out.stdout.contains("FAIL gone: openai missing"))

@@ -36,9 +36,9 @@ import Testing
         return folder
     }
 
-    @Test func listsEachAgentsToolsWithTheirSchemas() throws {
+    @Test func listsEachAgentsToolsWithTheirSchemas() async throws {
         let folder = crewFolder(model: "{ provider: mock }")
-        let out = try cli.crew(["tools", folder.path])
+        let out = try await cli.crew(["tools", folder.path])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("agent `researcher`: 1 tool"))
         #expect(out.stdout.contains("search_notes  (tool `search_notes`, type knowledge)\n    Search our notes"))
@@ -47,7 +47,7 @@ import Testing
         #expect(out.stdout.contains("- researcher: Researcher; Dig into tides"))
         #expect(out.stdout.contains("\"required\": ["))
 
-        let json = try cli.crew(["tools", folder.path, "--json", "--agent", "writer"])
+        let json = try await cli.crew(["tools", folder.path, "--json", "--agent", "writer"])
         #expect(json.status == 0, "\(json.stderr)")
         let document = try JSONParser.parse(json.stdout)
         let agents = document["agents"]?.arrayValue ?? []
@@ -59,7 +59,7 @@ import Testing
         #expect(tool["input_schema"]?["required"] == .array([.string("agent"), .string("question")]))
     }
 
-    @Test func listsBuiltInFileAndHTTPTools() throws {
+    @Test func listsBuiltInFileAndHTTPTools() async throws {
         let folder = crewFolder(
             model: "{ provider: mock }",
             extraTools: """
@@ -67,12 +67,12 @@ import Testing
                   drafts: { type: file, root: drafts, write: true }
                 """,
             researcherTools: "pages, drafts")
-        let out = try cli.crew(["tools", folder.path, "--agent", "researcher"])
+        let out = try await cli.crew(["tools", folder.path, "--agent", "researcher"])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("agent `researcher`: 2 tools"))
         #expect(out.stdout.contains("pages  (tool `pages`, type http)"))
         #expect(out.stdout.contains("drafts  (tool `drafts`, type file)"))
-        let json = try cli.crew(["tools", folder.path, "--agent", "researcher", "--json"])
+        let json = try await cli.crew(["tools", folder.path, "--agent", "researcher", "--json"])
         let tools = try JSONParser.parse(json.stdout)["agents"]?.arrayValue?.first?["tools"]?.arrayValue ?? []
         #expect(tools.map { $0["entry"]?.stringValue } == ["pages", "drafts"])
         #expect(tools.map { $0["type"]?.stringValue } == ["http", "file"])
@@ -84,19 +84,19 @@ import Testing
         #expect(drafts["input_schema"]?["properties"]?["path"] != nil)
     }
 
-    @Test func anUnknownAgentIsAUsageError() throws {
+    @Test func anUnknownAgentIsAUsageError() async throws {
         let folder = crewFolder(model: "{ provider: mock }")
-        let out = try cli.crew(["tools", folder.path, "--agent", "editor"])
+        let out = try await cli.crew(["tools", folder.path, "--agent", "editor"])
         #expect(out.status == 2)
         #expect(out.stderr.contains("the crew has no agent `editor`; its agents are `researcher`, `writer`"))
     }
 
-    @Test func aToolThatCannotBeSetUpExitsOne() throws {
+    @Test func aToolThatCannotBeSetUpExitsOne() async throws {
         let folder = crewFolder(
             model: "{ provider: mock }",
             extraTools: "  mcp_notes: { type: mcp, command: crew-no-such-server-\(UUID().uuidString) }",
             researcherTools: "search_notes, mcp_notes")
-        let out = try cli.crew(["tools", folder.path])
+        let out = try await cli.crew(["tools", folder.path])
         #expect(out.status == 1)
         #expect(out.stderr.contains("error: "))
         #expect(out.stderr.contains("crew-no-such-server"))
@@ -116,15 +116,15 @@ import Testing
         var yaml = try String(contentsOfFile: folder.path + "/crew.yaml", encoding: .utf8)
         yaml = yaml.replacing("brief: { agent: writer", with: "brief: { agent: researcher")
         folder.write("crew.yaml", yaml)
-        let run = try cli.crew(["run", folder.path], environment: ["CREW_TEST_KEY": "k"])
+        let run = try await cli.crew(["run", folder.path], environment: ["CREW_TEST_KEY": "k"])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("`brief` calls search_notes(\"spring\")"))
         #expect(run.stdout.contains("1 tool call"))
         let runs = folder.path + "/.crew/runs"
-        let logs = try cli.crew(["logs", "last", "--runs-dir", runs])
+        let logs = try await cli.crew(["logs", "last", "--runs-dir", runs])
         #expect(logs.stdout.contains("`brief` calls search_notes(\"spring\")"))
         #expect(logs.stdout.contains("`brief` search_notes returned"))
-        let show = try cli.crew(["show", "last", "--runs-dir", runs])
+        let show = try await cli.crew(["show", "last", "--runs-dir", runs])
         #expect(show.stdout.contains("=== brief (succeeded)\ntool calls: 1\n  search_notes"))
         #expect(show.stdout.contains("chars\n\nspring tides, twice a month"))
     }
@@ -140,10 +140,10 @@ import Testing
         let model =
             "{ provider: openai, model: test-model, base_url: \"\(server.baseURL)/v1\", api_key: \"${env:CREW_TEST_KEY}\" }"
         let folder = crewFolder(model: model)
-        let run = try cli.crew(["run", folder.path], environment: ["CREW_TEST_KEY": "k"])
+        let run = try await cli.crew(["run", folder.path], environment: ["CREW_TEST_KEY": "k"])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("`brief`: writer asks researcher: \"How often are spring tides?\""))
-        let show = try cli.crew(["show", "last", "--runs-dir", folder.path + "/.crew/runs"])
+        let show = try await cli.crew(["show", "last", "--runs-dir", folder.path + "/.crew/runs"])
         #expect(show.stdout.contains("tool calls: 1, delegations: 1"))
         #expect(show.stdout.contains("\n  → researcher, asked by writer: \"How often are spring tides?\"\n"))
         #expect(show.stdout.contains("\n  ← researcher answered in"))
