@@ -19,9 +19,22 @@ enum DryRun {
             for message in messages {
                 out += "--- \(message.role.rawValue)\n\(message.content)\n"
             }
+            if let tools = offeredTools(agent, plan) { out += "--- tools\n\(tools)\n" }
             out += "\n"
         }
         return out
+    }
+
+    /// The tools the agent is offered, by entry (an MCP entry stands for all the server tools it lets through,
+    /// which a dry run does not start the server to list), and how many turns it has.
+    static func offeredTools(_ agent: AgentDefinition, _ plan: ExecutionPlan) -> String? {
+        var entries = agent.tools.map { name in "\(name) (\(plan.tools[name]?.type ?? "unknown"))" }
+        if !agent.delegateTo.isEmpty {
+            entries.append("\(Executor.delegationToolName) (asks \(agent.delegateTo.joined(separator: ", ")))")
+        }
+        guard !entries.isEmpty else { return nil }
+        let limit = agent.answerOnMaxIterations ? "then a final answer without tools" : "then the task fails"
+        return entries.joined(separator: ", ") + "; at most \(agent.maxIterations) turns, \(limit)"
     }
 
     static func passages(
