@@ -120,6 +120,9 @@ import Testing
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("`brief` calls search_notes(\"spring\")"))
         #expect(run.stdout.contains("1 tool call"))
+        // The knowledge tool searched the compiled index: the model got the passage with its source and lines.
+        let result = server.requests.compactMap { $0.toolResults.first?.content }.first ?? ""
+        #expect(result.contains("notes/tides.md:") && result.contains("Spring tides come twice a month."), "\(result)")
         let runs = folder.path + "/.crew/runs"
         let logs = try await cli.crew(["logs", "last", "--runs-dir", runs])
         #expect(logs.stdout.contains("`brief` calls search_notes(\"spring\")"))
