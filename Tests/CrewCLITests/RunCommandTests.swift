@@ -83,6 +83,57 @@ import Testing
         #expect(run["totals"]?["succeeded"]?.intValue == 1)
     }
 
+    @Test func ctrlCDuringAToolCallStopsTheProgramAndTheRun() async throws {
+        let server = try await ProviderTestServer.start { request in
+            request.toolResults.isEmpty
+                ? .toolCalls([ScriptedToolCall(id: "s1", name: "wait", arguments: #"{"seconds": "47.321"}"#)])
+                : .reply(text: "done")
+        }
+        defer { Task { try? await server.shutdown() } }
+        let folder = TemporaryFolder(prefix: "crew-cli-tool-signal")
+        folder.write(
+            "crew.yaml",
+            """
+            version: 1
+            name: tool-signal
+            models:
+              m: { provider: openai, model: test-model, base_url: "\(server.baseURL)/v1", api_key: "${env:CREW_TEST_KEY}" }
+            tools:
+              wait:
+                type: command
+                program: sleep
+                args: ["{seconds}"]
+                input_schema: { type: object, required: [seconds], properties: { seconds: { type: string } } }
+            agents:
+              a: { role: Tester, goal: Wait, tools: [wait], model: m }
+            tasks:
+              t: { agent: a, description: Wait a while. }
+            """)
+        let process = try launch(["run", folder.path], environment: ["CREW_TEST_KEY": "k"])
+        try await waitFor { Self.running("sleep 47.321") }
+        let sent = Date()
+        kill(process.processIdentifier, SIGINT)
+        await exited(process)
+        #expect(Date().timeIntervalSince(sent) < 3)
+        #expect(process.terminationStatus == 130)
+        #expect(!Self.running("sleep 47.321"), "the tool's program outlived the run")
+        #expect(try runJSON(folder)["status"]?.stringValue == "interrupted")
+    }
+
+    /// Whether a process whose command line ends with this exists (zombies excluded: they are already dead).
+    static func running(_ commandLine: String) -> Bool {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.contains { pid in
+            guard pid.allSatisfy(\.isNumber),
+                let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+                let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), !stat.contains(") Z ")
+            else { return false }
+            let arguments = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            // argv[0] may be the program's full path.
+            return arguments.joined(separator: " ").hasSuffix(commandLine)
+        }
+    }
+
     @Test func resumeAfterKill9ReusesFinishedOutputs() async throws {
         let server = try await ProviderTestServer.start { request in
             request.lastUserText.hasPrefix("FAST") ? .reply(text: "fast output") : .delay(seconds: 30, then: .reply())
@@ -162,10 +213,12 @@ import Testing
         let server = try await ProviderTestServer.start()
         defer { Task { try? await server.shutdown() } }
         let folder = crewFolder(server, tasks: "  one: { agent: a, description: \"{topic} x{count}\" }")
-        let typed = try await cli.crew(["run", folder.path, "--input", "count=many"], environment: ["CREW_TEST_KEY": "k"])
+        let typed = try await cli.crew(
+            ["run", folder.path, "--input", "count=many"], environment: ["CREW_TEST_KEY": "k"])
         #expect(typed.status == 1)
         #expect(typed.stderr.contains("input `count` must be an integer, got `many`"))
-        let unknown = try await cli.crew(["run", folder.path, "--input", "topik=x"], environment: ["CREW_TEST_KEY": "k"])
+        let unknown = try await cli.crew(
+            ["run", folder.path, "--input", "topik=x"], environment: ["CREW_TEST_KEY": "k"])
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("unknown input `topik` (did you mean `topic`?)"))
         let malformed = try await cli.crew(["run", folder.path, "--input", "novalue"])
