@@ -77,18 +77,8 @@ public struct ToolResultInfo: Sendable, Hashable {
     }
 }
 
-/// A tool offered to the model: its name, what it does, and a JSON Schema of its arguments (an object schema).
-public struct ToolDefinition: Sendable, Hashable {
-    public var name: String
-    public var description: String
-    public var inputSchema: JSONValue
-
-    public init(name: String, description: String, inputSchema: JSONValue) {
-        self.name = name
-        self.description = description
-        self.inputSchema = inputSchema
-    }
-}
+/// A tool offered to the model (the same description the tools themselves give).
+public typealias ToolDefinition = ToolDescriptor
 
 /// Whether the model may call tools in this turn. `none` still sends the definitions (some APIs refuse tool
 /// history without them) but asks for a final answer.

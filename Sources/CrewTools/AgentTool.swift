@@ -1,18 +1,5 @@
 import CrewCore
 
-/// A tool as the model sees it: a name, what it does, and a JSON Schema (an object schema) of its arguments.
-public struct ToolDescriptor: Sendable, Hashable {
-    public var name: String
-    public var description: String
-    public var inputSchema: JSONValue
-
-    public init(name: String, description: String, inputSchema: JSONValue) {
-        self.name = name
-        self.description = description
-        self.inputSchema = inputSchema
-    }
-}
-
 /// Something an agent can call. The runtime parses the model's arguments and checks them against
 /// `descriptor.inputSchema` before `call`, caps the result, applies the tool's timeout by cancelling the calling task,
 /// and records everything; a tool only does its one job.

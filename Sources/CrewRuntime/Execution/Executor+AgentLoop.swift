@@ -41,11 +41,7 @@ extension Executor {
             tools: Dictionary(offered.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { a, _ in a }),
             secrets: { [clients, tools] in clients.secrets + tools.secrets }, emit: { [self] in emit($0) },
             task: task.name, delegate: speaker.depth > 0 ? speaker.agent.name : nil)
-        let definitions = offered.map {
-            ToolDefinition(
-                name: $0.descriptor.name, description: $0.descriptor.description, inputSchema: $0.descriptor.inputSchema
-            )
-        }
+        let definitions = offered.map(\.descriptor)
         for _ in 0..<speaker.agent.maxIterations {
             let response = try await turn(
                 task, speaker, messages, tools: definitions, schema: nil, report: &report, deadline: deadline)
