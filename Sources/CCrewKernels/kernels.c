@@ -23,7 +23,12 @@ typedef uint16_t u16x4 __attribute__((vector_size(8)));
 
 // Rows ahead of the one being scored whose lines are prefetched: far enough to cover DRAM latency at the scan's
 // speed, and it makes the CPU cross 4 KB page boundaries (where its own prefetcher stops) early.
-enum { PREFETCH_ROWS = 8 };
+#ifndef GATHER_AHEAD
+#define GATHER_AHEAD 8
+#endif
+#ifndef PREFETCH_ROWS
+#define PREFETCH_ROWS 8
+#endif
 
 static inline f32x4 load4(const float *p) {
     f32x4 v;
@@ -155,14 +160,15 @@ WIDE static void scores_f32_wide(const float *query, const float *rows, size_t s
 
 WIDE static void scores_f32_gather_wide(const float *query, const float *rows, size_t stride, const uint32_t *picks,
                                         size_t n, float *scores) {
-    // While row j is scored, row j + 2's lines are fetched (one per 16-component step, as many as the row has).
-    for (size_t j = 0; j < n && j < 2; j++) {
+    // Scattered rows come from DRAM at its latency: keep GATHER_AHEAD rows in flight. The first ones are fetched
+    // whole up front; then, while row j is scored, row j + GATHER_AHEAD's lines are fetched, one per step.
+    for (size_t j = 0; j < n && j < GATHER_AHEAD; j++) {
         const char *row = (const char *)(rows + (size_t)picks[j] * stride);
         for (size_t i = 0; i < stride * 4; i += 64) _mm_prefetch(row + i, _MM_HINT_T0);
     }
     for (size_t j = 0; j < n; j++) {
         const float *row = rows + (size_t)picks[j] * stride;
-        const float *next = j + 2 < n ? rows + (size_t)picks[j + 2] * stride : row;
+        const float *next = j + GATHER_AHEAD < n ? rows + (size_t)picks[j + GATHER_AHEAD] * stride : row;
         scores[j] = dot_f32_wide(query, row, next, stride);
     }
 }
@@ -175,6 +181,8 @@ WIDE static void scores_f16_wide(const float *query, const uint16_t *rows, size_
     size_t r = 0;
     for (; r + 4 <= n; r += 4) {
         const uint16_t *a = rows + r * stride, *b = a + stride, *c = b + stride, *d = c + stride;
+        const char *ahead = (const char *)(a + PREFETCH_ROWS * stride);
+        for (size_t i = 0; i < 4 * 2 * stride; i += 64) _mm_prefetch(ahead + i, _MM_HINT_T0);
         __m256 a0 = _mm256_setzero_ps(), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
         for (size_t i = 0; i < stride; i += 16) {
             __m256 q0 = _mm256_loadu_ps(query + i), q1 = _mm256_loadu_ps(query + i + 8);

@@ -5,7 +5,7 @@ import Foundation
 /// `Benchmarks/vectors/make_data.py` writes, so they line up with `run_baselines.py` (faiss, hnswlib, usearch).
 ///
 ///   crew-bench vectors [--data DIR] [--dims 384] [--storage float32|float16|int8] [--lists N (0: exact)]
-///                      [--probes 1,2,4] [--count N] [--cold]
+///                      [--probes 1,2,4] [--rerank N] [--count N] [--cold]
 enum VectorBench {
     struct Options {
         var data = "Benchmarks/vectors/data"
@@ -14,6 +14,8 @@ enum VectorBench {
         var lists: Int?
         var probes = [1, 2, 4, 6, 8, 12, 16, 24, 32]
         var cold = false
+        /// Candidates re-ranked per result when the index has int8 search codes (nil: the index's default).
+        var rerank: Int?
         /// Use only the first `count` base vectors; the ground truth is then recomputed by exact search.
         var count: Int?
 
@@ -40,6 +42,7 @@ enum VectorBench {
                 storage = parsed
             case "--lists": lists = Int(value)
             case "--count": count = Int(value)
+            case "--rerank": rerank = Int(value)
             case "--probes": probes = value.split(separator: ",").compactMap { Int($0) }
             default: throw BenchFailure("unknown option \(name)")
             }
@@ -69,7 +72,7 @@ enum VectorBench {
             truth = queryRows.flatMap { index.exactSearch($0, k: 10).map { Int32($0.document) } }
         }
         exactScan(index, queries: queryRows, truth: truth)
-        probeSweep(index, queries: queryRows, truth: truth, probes: options.probes)
+        probeSweep(index, queries: queryRows, truth: truth, probes: options.probes, rerank: options.rerank)
     }
 
     static func build(_ base: [Float], dimensions d: Int, options: Options, path: String) throws {
@@ -159,12 +162,16 @@ extension VectorBench {
                 bytes / time / 1e9, recall(results, truth: truth)))
     }
 
-    static func probeSweep(_ index: VectorIndex, queries: [[Float]], truth: [Int32], probes: [Int]) {
+    static func probeSweep(_ index: VectorIndex, queries: [[Float]], truth: [Int32], probes: [Int], rerank: Int?) {
         guard index.lists > 0 else { return print("exact index: no probes to sweep") }
-        print("IVF: \(index.lists) lists, default probes \(index.defaultProbes)")
+        let codes =
+            index.hasSearchCodes ? ", int8 search codes, re-rank k × \(rerank ?? VectorIndex.defaultRerank)" : ""
+        print("IVF: \(index.lists) lists, default probes \(index.defaultProbes)\(codes)")
         for probe in probes where probe <= index.lists {
             var results: [[UInt32]] = []
-            let time = seconds { results = queries.map { index.search($0, k: 10, probes: probe).map(\.document) } }
+            let time = seconds {
+                results = queries.map { index.search($0, k: 10, probes: probe, rerank: rerank).map(\.document) }
+            }
             let line = String(
                 format: "  probes %3d: %8.0f queries/s, recall@10 %.4f", probe, Double(queries.count) / time,
                 recall(results, truth: truth))
