@@ -39,8 +39,11 @@ enum RunBench {
     }
 
     /// Runs a crew in this process; returns the wall time in seconds.
-    static func runInProcess(_ yaml: String, folder: TemporaryFolder, stream: Bool) async throws -> Double {
-        let path = folder.write("crew-\(UUID().uuidString.prefix(6))/crew.yaml", yaml)
+    static func runInProcess(_ yaml: String, folder: TemporaryFolder, stream: Bool, at crew: String? = nil)
+        async throws -> Double
+    {
+        let relative = crew.map { String($0.dropFirst(folder.path.count + 1)) } ?? "crew-\(UUID().uuidString.prefix(6))"
+        let path = folder.write(relative + "/crew.yaml", yaml)
         let result = Compiler.compile(path: path)
         guard let validated = result.validated, let plan = result.plan else { throw BenchError("crew invalid") }
         let planJSON = PlanEncoder.encode(validated, plan)
@@ -48,7 +51,7 @@ enum RunBench {
         let options = RunSession.Options(
             runsFolder: folder.path + "/runs",
             settings: RunSettings(maxParallel: decoded.maxParallel, stream: stream, outputFolder: folder.path),
-            environment: ["BENCH_KEY": "k"])
+            environment: ["BENCH_KEY": "k"], crewFolder: crew)
         let start = DispatchTime.now().uptimeNanoseconds
         let outcome = try await RunSession.start(
             planJSON: planJSON, artifactHash: "bench", inputs: [:], options: options, observers: [])
@@ -85,6 +88,7 @@ enum RunBench {
         print(
             "`crew run` of the 200-task chain as a process: \(ms(child.seconds)), peak RSS \(child.maxRSSKiB / 1024) MiB, exit \(child.status)"
         )
+        try await toolLoop(server: server, folder: folder, runs: runs)
         server.setScript { _ in .delay(seconds: 0.2, then: .reply()) }
         var fanTimes: [Double] = []
         for _ in 0..<runs {
@@ -96,6 +100,40 @@ enum RunBench {
             "fan-out 1 -> 16 -> 1, 200 ms per request: median \(ms(fan)) = \(String(format: "%.1f", (fan / 0.6 - 1) * 100))% over 3 x 200 ms; "
                 + "server saw at most \(server.maxInFlight) requests at once")
         try await server.shutdown()
+    }
+}
+
+extension RunBench {
+    /// The agent loop's own cost: every task of a 200-task chain makes one round of `calls` file-tool reads (two
+    /// model requests per task), against the same chain answering in one request.
+    static func toolLoop(server: ProviderTestServer, folder: TemporaryFolder, runs: Int) async throws {
+        let plainChain = chainYAML(200, baseURL: server.baseURL)
+        var plainTimes: [Double] = []
+        for _ in 0..<runs { plainTimes.append(try await runInProcess(plainChain, folder: folder, stream: false)) }
+        for calls in [1, 4] {
+            server.setScript { request in
+                guard request.toolResults.isEmpty else { return .reply(text: "done", inputTokens: 10, outputTokens: 1) }
+                let read = #"{"operation": "read", "path": "notes.md"}"#
+                return .toolCalls((0..<calls).map { ScriptedToolCall(id: "c\($0)", name: "notes", arguments: read) })
+            }
+            let yaml = plainChain.replacing(
+                "agents:\n  a: { role: Worker, goal: Work }",
+                with:
+                    "tools:\n  notes: { type: file, root: . }\nagents:\n  a: { role: Worker, goal: Work, tools: [notes] }"
+            )
+            var times: [Double] = []
+            for _ in 0..<runs {
+                let crew = folder.path + "/tools-\(UUID().uuidString.prefix(6))"
+                folder.write(String(crew.dropFirst(folder.path.count + 1)) + "/notes.md", "Spring tides.\n")
+                times.append(try await runInProcess(yaml, folder: folder, stream: false, at: crew))
+            }
+            let perTask = (median(times) - median(plainTimes)) / 200 * 1000
+            print(
+                "chain of 200 tasks, each with one round of \(calls) file-tool call\(calls == 1 ? "" : "s"): median "
+                    + "\(ms(median(times))); \(String(format: "%.2f", perTask)) ms per task over the one-request chain "
+                    + "(a second HTTP request, the calls, two more record writes)")
+        }
+        server.setScript { _ in .reply(text: "done", inputTokens: 10, outputTokens: 1) }
     }
 }
 

@@ -53,7 +53,6 @@ extension Executor {
             messages.append(.assistant(response.text, calls: response.toolCalls))
             report.toolCalls += response.toolCalls.count
             messages += await invoker.run(response.toolCalls, deadline: deadline)
-            if speaker.depth == 0 { try? recorder.writeMessages(task: task.name, Self.encode(messages)) }
             if Task.isCancelled { throw .provider(.cancelled) }
         }
         guard speaker.agent.answerOnMaxIterations else { throw .outOfTurns(speaker.agent.maxIterations) }
