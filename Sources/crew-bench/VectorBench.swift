@@ -5,7 +5,7 @@ import Foundation
 /// `Benchmarks/vectors/make_data.py` writes, so they line up with `run_baselines.py` (faiss, hnswlib, usearch).
 ///
 ///   crew-bench vectors [--data DIR] [--dims 384] [--storage float32|float16|int8] [--lists N (0: exact)]
-///                      [--probes 1,2,4] [--rerank N] [--count N] [--cold]
+///                      [--probes 1,2,4] [--rerank N] [--count N] [--cold] [--reuse]
 enum VectorBench {
     struct Options {
         var data = "Benchmarks/vectors/data"
@@ -14,6 +14,9 @@ enum VectorBench {
         var lists: Int?
         var probes = [1, 2, 4, 6, 8, 12, 16, 24, 32]
         var cold = false
+        /// Search the index file a previous run wrote instead of building it again (so a cold load is not measured
+        /// right after writing 190 MB, while the disk may still be busy).
+        var reuse = false
         /// Candidates re-ranked per result when the index has int8 search codes (nil: the index's default).
         var rerank: Int?
         /// Use only the first `count` base vectors; the ground truth is then recomputed by exact search.
@@ -22,8 +25,8 @@ enum VectorBench {
         init(_ arguments: [String]) throws {
             var iterator = arguments.makeIterator()
             while let name = iterator.next() {
-                if name == "--cold" {
-                    cold = true
+                if name == "--cold" || name == "--reuse" {
+                    if name == "--cold" { cold = true } else { reuse = true }
                     continue
                 }
                 guard let value = iterator.next() else { throw BenchFailure("\(name) needs a value") }
@@ -65,7 +68,9 @@ enum VectorBench {
         let queryRows = (0..<queries.count / d).map { Array(queries[$0 * d..<($0 + 1) * d]) }
         print("data: \(n) × \(d) float32, \(queryRows.count) queries, storage \(options.storage.rawValue)")
         let path = options.data + "/crew-\(options.storage.rawValue).vectors"
-        try build(base, dimensions: d, options: options, path: path)
+        if !options.reuse || !FileManager.default.fileExists(atPath: path) {
+            try build(base, dimensions: d, options: options, path: path)
+        }
         try load(path: path, cold: options.cold, query: queryRows.first ?? [])
         let index = try VectorIndex(path: path)
         if options.count != nil {
