@@ -59,12 +59,7 @@ enum KnowledgeArtifact {
     }
 
     static func plan(in folder: String) throws -> ExecutionPlan {
-        do {
-            let source = try PlanSource.artifact(folder)
-            return try ExecutionPlan.decode(source.planJSON, artifactHash: source.artifactHash)
-        } catch {
-            Terminal.err("error: \(error)\n")
-            throw ExitCode(1)
-        }
+        guard let source = try? PlanSource.artifact(folder) else { throw ExitCode(1) }
+        return try source.executionPlan()
     }
 }

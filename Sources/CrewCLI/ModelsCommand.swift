@@ -17,13 +17,7 @@ struct ModelsCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let source = try? await PlanSource.load(crew.path) else { throw ExitCode(1) }
-        let plan: ExecutionPlan
-        do {
-            plan = try ExecutionPlan.decode(source.planJSON, artifactHash: source.artifactHash)
-        } catch {
-            Terminal.err("error: \(error)\n")
-            throw ExitCode(1)
-        }
+        let plan = try source.executionPlan()
         var failures = 0
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         for name in plan.models.keys.sorted() {

@@ -1,5 +1,7 @@
+import ArgumentParser
 import CrewBuild
 import CrewCore
+import CrewRuntime
 import Foundation
 
 /// Where `crew run` gets its plan: a build artifact folder (manifest.json + plan.json), or a crew compiled in
@@ -62,5 +64,15 @@ struct PlanSource {
         return PlanSource(
             planJSON: plan, artifactHash: manifest["artifact_sha256"]?.stringValue ?? "", baseFolder: base,
             artifactFolder: folder)
+    }
+
+    /// The plan as the runtime reads it; an unreadable one is reported and ends the command (exit 1).
+    func executionPlan() throws -> ExecutionPlan {
+        do {
+            return try ExecutionPlan.decode(planJSON, artifactHash: artifactHash)
+        } catch {
+            Terminal.err("error: \(error)\n")
+            throw ExitCode(1)
+        }
     }
 }

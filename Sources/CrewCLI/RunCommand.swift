@@ -69,7 +69,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let runsFolder = runsDir ?? FileSystem.join(source.baseFolder, ".crew/runs")
-        let plan = try decodePlan(source)
+        let plan = try source.executionPlan()
         let settings = RunSettings(
             maxParallel: maxParallel ?? plan.maxParallel, failFast: failFast, stream: !noStream,
             outputFolder: outputDir ?? source.baseFolder)
@@ -98,15 +98,6 @@ struct RunCommand: AsyncParsableCommand {
             try await RunSession.start(
                 planJSON: source.planJSON, artifactHash: source.artifactHash, inputs: values, options: options,
                 observers: observers)
-        }
-    }
-
-    private func decodePlan(_ source: PlanSource) throws -> ExecutionPlan {
-        do {
-            return try ExecutionPlan.decode(source.planJSON, artifactHash: source.artifactHash)
-        } catch {
-            Terminal.err("error: \(error)\n")
-            throw ExitCode(1)
         }
     }
 

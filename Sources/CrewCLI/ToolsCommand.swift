@@ -21,13 +21,7 @@ struct ToolsCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let source = try? await PlanSource.load(crew.path) else { throw ExitCode(1) }
-        let plan: ExecutionPlan
-        do {
-            plan = try ExecutionPlan.decode(source.planJSON, artifactHash: source.artifactHash)
-        } catch {
-            Terminal.err("error: \(error)\n")
-            throw ExitCode(1)
-        }
+        let plan = try source.executionPlan()
         let agents = try chosenAgents(plan)
         let listings = try await ToolCatalog.list(
             plan: plan, agents: agents, source: source, environment: ProcessInfo.processInfo.environment)
