@@ -1,3 +1,5 @@
+import CrewCore
+
 /// The text an `http` call hands back: status line, content type, final URL after redirects, and the body as text
 /// (HTML made readable, JSON and other text as is, binary bodies described but not shown), with a note when the
 /// body was cut.
@@ -40,7 +42,9 @@ struct HTTPResult {
             return "(binary body of \(body.count) bytes, not shown)"
         }
         let text = String(decoding: Self.completeUTF8(body), as: UTF8.self)
-        if type == "text/html" || type == "application/xhtml+xml" { return HTMLText.text(text) }
+        if type == "text/html" || type == "application/xhtml+xml" {
+            return HTMLText.convert(text, keepLinks: true).text
+        }
         return text
     }
 

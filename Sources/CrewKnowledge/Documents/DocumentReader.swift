@@ -1,3 +1,4 @@
+import CrewCore
 import Foundation
 
 /// Reads knowledge source files into documents. Every failure is a `DocumentError` naming the file and saying what

@@ -2,14 +2,19 @@
 /// `<pre>` becomes a fenced block, list items `- ` lines, block elements paragraph breaks; script, style and other
 /// invisible elements are dropped, whitespace is collapsed and character references decoded. Not a full HTML
 /// parser: it needs no tree, only the text in reading order. Each output line remembers its source lines.
-enum HTMLText {
-    struct Result {
-        var text: String
-        var lines: [ClosedRange<Int>]
+/// Knowledge bases read HTML files with it, and the `http` tool reads pages with it (keeping links, so a model can
+/// follow them).
+public enum HTMLText {
+    public struct Result: Sendable {
+        public var text: String
+        /// The source lines of each output line.
+        public var lines: [ClosedRange<Int>]
     }
 
-    static func convert(_ html: String) -> Result {
+    /// `keepLinks`: `<a href="u">text</a>` becomes `[text](u)`.
+    public static func convert(_ html: String, keepLinks: Bool = false) -> Result {
         var converter = HTMLConverter(bytes: Array(html.utf8))
+        converter.keepLinks = keepLinks
         converter.run()
         return converter.finish()
     }
@@ -40,6 +45,9 @@ struct HTMLConverter {
     var inPre = false
     var skipNewline = false
     var inHeading = false
+    var keepLinks = false
+    /// The `href` of the open `<a>`, when links are kept.
+    var link: [UInt8]?
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -145,7 +153,11 @@ struct HTMLConverter {
         let name = String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self).lowercased()
         index = nameEnd
         skipTagRest()
-        element(name, closing: closing)
+        if keepLinks, name == "a" {
+            anchor(closing: closing, attributes: bytes[nameEnd..<index])
+        } else {
+            element(name, closing: closing)
+        }
         return true
     }
 
@@ -214,6 +226,34 @@ struct HTMLConverter {
         } else if name == "td" || name == "th" {
             pendingSpace = true
         }
+    }
+
+    /// Opens `[` for a link with an `href`, and closes it with `](href)`.
+    mutating func anchor(closing: Bool, attributes: ArraySlice<UInt8>) {
+        if closing {
+            if let href = link { emit(Array("](".utf8) + href + [UInt8(ascii: ")")]) }
+            link = nil
+        } else if let href = Self.href(attributes) {
+            emit([UInt8(ascii: "[")])
+            link = href
+        }
+    }
+
+    /// The value of an `href="..."` (or `'...'`) attribute.
+    static func href(_ attributes: ArraySlice<UInt8>) -> [UInt8]? {
+        let text = Array(attributes)
+        let key = Array("href=".utf8)
+        guard
+            let start = (0..<max(0, text.count - key.count)).first(where: { i in
+                text[i..<(i + key.count)].map { $0 | 0x20 } == key.map { $0 | 0x20 }
+            })
+        else { return nil }
+        var i = start + key.count
+        guard i < text.count, text[i] == UInt8(ascii: "\"") || text[i] == UInt8(ascii: "'") else { return nil }
+        let quote = text[i]
+        i += 1
+        guard let end = text[i...].firstIndex(of: quote), end > i else { return nil }
+        return Array(text[i..<end])
     }
 
     static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
