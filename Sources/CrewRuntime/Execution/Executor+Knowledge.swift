@@ -23,13 +23,7 @@ extension Executor {
                 RunEvent(
                     .knowledgeHits, task: task.name,
                     fields: ["knowledge": .string(name), "query": .string(query), "hits": .array(recorded)]))
-            passages += hits.map { hit in
-                let heading =
-                    hit.chunk.headingPath.isEmpty ? "" : " › " + hit.chunk.headingPath.joined(separator: " › ")
-                return KnowledgePassage(
-                    label: "\(hit.chunk.source):\(hit.chunk.lineStart)-\(hit.chunk.lineEnd)\(heading)",
-                    text: hit.chunk.text)
-            }
+            passages += hits.map(KnowledgePassage.init(hit:))
         }
         return passages
     }
