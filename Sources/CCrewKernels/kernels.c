@@ -106,6 +106,45 @@ void crew_scores_i8_portable(const int16_t *query16, float factor, const int8_t 
     }
 }
 
+size_t crew_u4_row_bytes(size_t stride) { return (stride + 63) / 64 * 32; }
+
+void crew_scores_u4_portable(const int8_t *weights, float factor, float offset, const uint8_t *codes,
+                             size_t row_bytes, size_t n, float *scores) {
+    for (size_t r = 0; r < n; r++) {
+        const uint8_t *row = codes + r * row_bytes;
+        int32_t sum = 0;
+        for (size_t c = 0; c < row_bytes; c += 32) {
+            const int8_t *w = weights + 2 * c;
+            for (size_t j = 0; j < 32; j++) {
+                sum += (int32_t)w[j] * (row[c + j] & 15) + (int32_t)w[32 + j] * (row[c + j] >> 4);
+            }
+        }
+        scores[r] = offset + (float)sum * factor;
+    }
+}
+
+float crew_u4_weights(const float *query, const float *lows, const float *steps, size_t stride, int8_t *weights,
+                      float *factor) {
+    float largest = 0, offset = 0;
+    for (size_t i = 0; i < stride; i++) {
+        float product = query[i] * steps[i];
+        float magnitude = product < 0 ? -product : product;
+        largest = magnitude > largest ? magnitude : largest;
+        offset += query[i] * lows[i];
+    }
+    size_t count = 2 * crew_u4_row_bytes(stride);
+    memset(weights, 0, count);
+    // `largest` is NaN or infinite when a product is: no weights, and the codes add nothing to the scores.
+    if (!(largest > 0) || largest > 3.4e38f) {
+        *factor = 0;
+        return offset;
+    }
+    float scale = 127 / largest;
+    for (size_t i = 0; i < stride; i++) weights[i] = (int8_t)__builtin_rintf(query[i] * steps[i] * scale);
+    *factor = 1 / scale;
+    return offset;
+}
+
 // MARK: - AVX2 + FMA + F16C
 
 #if CREW_X86
@@ -253,6 +292,51 @@ WIDE static void scores_i8_wide(const int16_t *query16, float factor, const int8
     }
 }
 
+// One 32-byte chunk of 4-bit codes against its 64 weights: unsigned codes × signed weights in adjacent pairs
+// (at most 2 × 15 × 127 each, and the two halves' sum at most 7,620, so int16 never saturates), widened to int32.
+WIDE static inline __m256i madd_u4_wide(const uint8_t *p, __m256i low_weights, __m256i high_weights) {
+    const __m256i mask = _mm256_set1_epi8(15);
+    __m256i bytes = _mm256_loadu_si256((const __m256i *)p);
+    __m256i low = _mm256_and_si256(bytes, mask);
+    __m256i high = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), mask);
+    __m256i pairs =
+        _mm256_add_epi16(_mm256_maddubs_epi16(low, low_weights), _mm256_maddubs_epi16(high, high_weights));
+    return _mm256_madd_epi16(pairs, _mm256_set1_epi16(1));
+}
+
+WIDE static void scores_u4_wide(const int8_t *weights, float factor, float offset, const uint8_t *codes,
+                                size_t row_bytes, size_t n, float *scores) {
+    size_t r = 0;
+    for (; r + 4 <= n; r += 4) {
+        const uint8_t *a = codes + r * row_bytes, *b = a + row_bytes, *c = b + row_bytes, *d = c + row_bytes;
+        const char *ahead = (const char *)(a + PREFETCH_ROWS * row_bytes);
+        for (size_t i = 0; i < 4 * row_bytes; i += 64) _mm_prefetch(ahead + i, _MM_HINT_T0);
+        __m256i sa = _mm256_setzero_si256(), sb = sa, sc = sa, sd = sa;
+        for (size_t i = 0; i < row_bytes; i += 32) {
+            __m256i lw = _mm256_loadu_si256((const __m256i *)(weights + 2 * i));
+            __m256i hw = _mm256_loadu_si256((const __m256i *)(weights + 2 * i + 32));
+            sa = _mm256_add_epi32(sa, madd_u4_wide(a + i, lw, hw));
+            sb = _mm256_add_epi32(sb, madd_u4_wide(b + i, lw, hw));
+            sc = _mm256_add_epi32(sc, madd_u4_wide(c + i, lw, hw));
+            sd = _mm256_add_epi32(sd, madd_u4_wide(d + i, lw, hw));
+        }
+        scores[r] = offset + (float)sum_i32_wide(sa) * factor;
+        scores[r + 1] = offset + (float)sum_i32_wide(sb) * factor;
+        scores[r + 2] = offset + (float)sum_i32_wide(sc) * factor;
+        scores[r + 3] = offset + (float)sum_i32_wide(sd) * factor;
+    }
+    for (; r < n; r++) {
+        const uint8_t *row = codes + r * row_bytes;
+        __m256i s = _mm256_setzero_si256();
+        for (size_t i = 0; i < row_bytes; i += 32) {
+            __m256i lw = _mm256_loadu_si256((const __m256i *)(weights + 2 * i));
+            __m256i hw = _mm256_loadu_si256((const __m256i *)(weights + 2 * i + 32));
+            s = _mm256_add_epi32(s, madd_u4_wide(row + i, lw, hw));
+        }
+        scores[r] = offset + (float)sum_i32_wide(s) * factor;
+    }
+}
+
 static int detect_wide(void) {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
@@ -312,6 +396,14 @@ void crew_scores_i8(const int16_t *query16, float factor, const int8_t *rows, co
     if (crew_kernels_wide()) return scores_i8_wide(query16, factor, rows, scales, stride, n, scores);
 #endif
     crew_scores_i8_portable(query16, factor, rows, scales, stride, n, scores);
+}
+
+void crew_scores_u4(const int8_t *weights, float factor, float offset, const uint8_t *codes, size_t row_bytes,
+                    size_t n, float *scores) {
+#if CREW_X86
+    if (crew_kernels_wide()) return scores_u4_wide(weights, factor, offset, codes, row_bytes, n, scores);
+#endif
+    crew_scores_u4_portable(weights, factor, offset, codes, row_bytes, n, scores);
 }
 
 // MARK: - Top k

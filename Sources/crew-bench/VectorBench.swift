@@ -17,7 +17,7 @@ enum VectorBench {
         /// Search the index file a previous run wrote instead of building it again (so a cold load is not measured
         /// right after writing 190 MB, while the disk may still be busy).
         var reuse = false
-        /// Candidates re-ranked per result when the index has int8 search codes (nil: the index's default).
+        /// Candidates re-ranked per result when the index has search codes (nil: the index's default).
         var rerank: Int?
         /// Use only the first `count` base vectors; the ground truth is then recomputed by exact search.
         var count: Int?
@@ -170,7 +170,7 @@ extension VectorBench {
     static func probeSweep(_ index: VectorIndex, queries: [[Float]], truth: [Int32], probes: [Int], rerank: Int?) {
         guard index.lists > 0 else { return print("exact index: no probes to sweep") }
         let codes =
-            index.hasSearchCodes ? ", int8 search codes, re-rank k × \(rerank ?? VectorIndex.defaultRerank)" : ""
+            index.hasSearchCodes ? ", 4-bit search codes, re-rank k × \(rerank ?? VectorIndex.defaultRerank)" : ""
         print("IVF: \(index.lists) lists, default probes \(index.defaultProbes)\(codes)")
         for probe in probes where probe <= index.lists {
             var results: [[UInt32]] = []

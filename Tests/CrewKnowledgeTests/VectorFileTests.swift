@@ -76,17 +76,57 @@ import Testing
         }
     }
 
+    /// The optional search-code sections of a float32 IVF file: a pair cut in half, a wrong size, or row codes in
+    /// another storage's file is damage; without both pairs the file still loads and searches its float rows.
+    @Test func damagedSearchCodesAreErrors() throws {
+        let folder = TemporaryFolder()
+        let good = VectorFixture.builder(vectors, kind: .ivf(lists: 10)).bytes()
+        let section = VectorFormat.Section.self
+        var cases: [(String, [UInt8])] = [
+            ("codes without ranges", rebuilt(good, dropping: section.codeRanges)),
+            ("ranges without codes", rebuilt(good, dropping: section.codes)),
+            ("centroid codes without scales", rebuilt(good, dropping: section.centroidScales)),
+            ("short codes", rebuilt(good, resizing: section.codes, by: -32)),
+            ("long ranges", rebuilt(good, resizing: section.codeRanges, by: 4)),
+            ("short centroid codes", rebuilt(good, resizing: section.centroidCodes, by: -1)),
+        ]
+        let float32 = sections(good)
+        let int8 = rebuilt(VectorFixture.builder(vectors, storage: .int8, kind: .ivf(lists: 10)).bytes()) {
+            $0[section.codes] = float32[section.codes]
+            $0[section.codeRanges] = float32[section.codeRanges]
+        }
+        cases.append(("codes in an int8 file", int8))
+        for (name, bytes) in cases {
+            folder.write(name, data: Data(bytes))
+            #expect(throws: MappedIndex.LoadError.self, "\(name)") { try VectorIndex(path: folder.path + "/" + name) }
+        }
+        let plain = rebuilt(good) { sections in
+            for id in [section.codes, section.codeRanges, section.centroidCodes, section.centroidScales] {
+                sections[id] = nil
+            }
+        }
+        folder.write("plain", data: Data(plain))
+        let index = try VectorIndex(path: folder.path + "/plain")
+        #expect(!index.hasSearchCodes)
+        #expect(index.search(vectors[5], k: 1, probes: 10).first?.document == 5)
+    }
+
     /// Re-packs a file's sections through the writer (so the container checksums stay valid) after a change.
     func rebuilt(_ bytes: [UInt8], change: (inout [UInt32: [UInt8]]) -> Void) -> [UInt8] {
-        let folder = TemporaryFolder()
-        folder.write("in", data: Data(bytes))
-        guard let mapped = try? MappedIndex(path: folder.path + "/in", expecting: .vectors) else { return [] }
-        var sections: [UInt32: [UInt8]] = [:]
-        for id in UInt32(1)...6 { if let raw = mapped.section(id) { sections[id] = Array(raw) } }
+        var sections = self.sections(bytes)
         change(&sections)
         var writer = IndexFileWriter(kind: .vectors)
         for id in sections.keys.sorted() { writer.add(section: id, bytes: sections[id] ?? []) }
         return writer.bytes()
+    }
+
+    func sections(_ bytes: [UInt8]) -> [UInt32: [UInt8]] {
+        let folder = TemporaryFolder()
+        folder.write("in", data: Data(bytes))
+        guard let mapped = try? MappedIndex(path: folder.path + "/in", expecting: .vectors) else { return [:] }
+        var sections: [UInt32: [UInt8]] = [:]
+        for id in UInt32(1)...12 { if let raw = mapped.section(id) { sections[id] = Array(raw) } }
+        return sections
     }
 
     func rebuilt(_ bytes: [UInt8], dropping id: UInt32) -> [UInt8] {

@@ -87,6 +87,50 @@ import Testing
         }
     }
 
+    @Test(arguments: [16, 64, 80, 400])
+    func fourBitMatchesIntegerReference(stride: Int) {
+        var random = VectorRandom(seed: UInt64(stride) + 5)
+        let rowBytes = crew_u4_row_bytes(stride)
+        #expect(rowBytes == VectorFormat.codeRowBytes(stride: stride) && rowBytes % 32 == 0)
+        // Extreme weights and codes included: 15 × ±127 in every pair is the worst case for the int16 sums.
+        let weights = (0..<2 * rowBytes).map { i in i % 7 == 0 ? Int8(-127) : Int8(Int(random.next() % 255) - 127) }
+        for n in Self.rowCounts {
+            let codes = (0..<n * rowBytes).map { i in i % 5 == 0 ? UInt8(0xFF) : UInt8(random.next() % 256) }
+            var wide = [Float](repeating: 0, count: n)
+            var portable = [Float](repeating: 0, count: n)
+            crew_scores_u4(weights, 0.25, 2, codes, rowBytes, n, &wide)
+            crew_scores_u4_portable(weights, 0.25, 2, codes, rowBytes, n, &portable)
+            #expect(wide == portable, "integer sums are exact on both paths")
+            for r in 0..<n {
+                var sum = 0
+                for component in 0..<2 * rowBytes {
+                    let byte = Int(codes[r * rowBytes + component / 64 * 32 + component % 32])
+                    let code = component % 64 < 32 ? byte & 15 : byte >> 4
+                    sum += Int(weights[component]) * code
+                }
+                #expect(wide[r] == 2 + Float(sum) * 0.25)
+            }
+        }
+    }
+
+    @Test func fourBitCodesLandInTheKernelsLayout() {
+        let stride = 80
+        let row = (0..<stride).map { Float($0 % 16) }
+        let ranges = [Float](repeating: 0, count: stride) + [Float](repeating: 1, count: stride)
+        let codes = SearchCodes.nibbles(row, order: [0], starts: [0, 1], stride: stride, ranges: ranges)
+        #expect(codes.count == VectorFormat.codeRowBytes(stride: stride))
+        var weights = [Int8](repeating: 0, count: 2 * codes.count)
+        for component in 0..<stride {
+            weights[component] = 1
+            var score: Float = 0
+            crew_scores_u4(weights, 1, 0, codes, codes.count, 1, &score)
+            #expect(score == Float(component % 16), "component \(component)")
+            weights[component] = 0
+        }
+        #expect(SearchCodes.nibble(-3, low: 0, step: 1) == 0 && SearchCodes.nibble(99, low: 0, step: 1) == 15)
+        #expect(SearchCodes.nibble(5, low: 5, step: 0) == 0)
+    }
+
     @Test func queryLimitKeepsSumsInInt32() {
         #expect(crew_query_i16_limit(384) == 32_767)
         for stride in [16, 512, 528, 4_096, 65_536] {

@@ -155,7 +155,7 @@ enum VectorFixture {
     }
 }
 
-/// IVF over float32 with int8 search codes: probes scan the codes, the best candidates are re-ranked exactly.
+/// IVF over float32 with 4-bit search codes: probes scan the codes, the best candidates are re-ranked exactly.
 @Suite struct VectorSearchCodeTests {
     let data = VectorFixture.clustered(count: 4_100, dimensions: 45, clusters: 30, seed: 11)
 

@@ -43,6 +43,26 @@ void crew_scores_i8(const int16_t *query16, float factor, const int8_t *rows, co
 void crew_scores_i8_portable(const int16_t *query16, float factor, const int8_t *rows, const float *scales,
                              size_t stride, size_t n, float *scores);
 
+/// Bytes of a 4-bit code row for rows of `stride` components: the stride rounded up to 64, halved.
+size_t crew_u4_row_bytes(size_t stride);
+
+/// scores[r] = offset + factor × Σ_i weights[i] × code(r, i) for 4-bit code rows of `row_bytes` bytes (a multiple
+/// of 32).
+/// Within each 32-byte chunk c of a row, byte j holds the code of component 64c + j in its low nibble and that of
+/// component 64c + 32 + j in its high nibble; `weights` has 2 × row_bytes entries in component order. Sums are
+/// exact int32 arithmetic, so both paths give the same scores.
+void crew_scores_u4(const int8_t *weights, float factor, float offset, const uint8_t *codes, size_t row_bytes,
+                    size_t n, float *scores);
+void crew_scores_u4_portable(const int8_t *weights, float factor, float offset, const uint8_t *codes,
+                             size_t row_bytes, size_t n, float *scores);
+
+/// Fills `weights` (2 × crew_u4_row_bytes(stride) entries; those past `stride` become 0) for crew_scores_u4 from
+/// one list's code ranges: weights[i] = round(query[i] × steps[i] / factor), int8, with *factor chosen so the largest
+/// magnitude is 127 (0 when every product is 0 or one is not finite). Returns dot(query, lows): the part of every
+/// row's score that the codes leave out.
+float crew_u4_weights(const float *query, const float *lows, const float *steps, size_t stride, int8_t *weights,
+                      float *factor);
+
 /// Offers n candidates to a top list of capacity k, kept best first in top_scores / top_ids (currently `count`
 /// entries): candidate j has score scores[j] and id ids[j] (or first_id + j when ids is NULL). Better = higher score,
 /// then smaller id; a candidate not better than the k-th is dropped after one comparison. Returns the new count.

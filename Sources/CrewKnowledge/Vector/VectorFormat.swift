@@ -54,11 +54,18 @@ enum VectorFormat {
         static let centroids: UInt32 = 5
         /// u32 × (lists + 1): the first row of each list, then count (absent for an exact index).
         static let listStarts: UInt32 = 6
-        /// i8 × count × stride: int8 search codes of the float32 rows, same order (float32 IVF only, optional): a
-        /// probe scans a quarter of the bytes, and the best candidates are re-ranked from `vectors`.
-        static let codes: UInt32 = 7
-        /// f32 × count: each search code row's scale, as `scales` is for int8 storage (present with `codes`).
-        static let codeScales: UInt32 = 8
+        // 7 and 8 held int8 search codes in files of earlier builds; readers ignore them.
+        /// u8 × count × `codeRowBytes`: 4-bit search codes of the float32 rows, same order (float32 IVF only,
+        /// optional): a probe scans an eighth of the bytes, and the best candidates are re-ranked from `vectors`.
+        static let codes: UInt32 = 9
+        /// f32 × lists × 2 × stride: per list, each component's code range, the lows then the steps (component ≈
+        /// low + code × step).
+        static let codeRanges: UInt32 = 10
+        /// i8 × lists × stride: the centroids quantized as int8 storage is (IVF, optional): probe selection reads a
+        /// quarter of the float32 centroids' bytes.
+        static let centroidCodes: UInt32 = 11
+        /// f32 × lists: each centroid code row's scale (present with `centroidCodes`).
+        static let centroidScales: UInt32 = 12
     }
 
     static let layoutVersion: UInt32 = 1
@@ -70,6 +77,11 @@ enum VectorFormat {
     /// of 10k vectors takes about 1.7 ms a query with perfect recall, negligible next to a model call; at 20k it is
     /// 3.5–7 ms while IVF answers in 0.14 ms at recall 0.997, so larger collections get IVF.
     static let ivfThreshold = 10_000
+
+    /// Bytes of one 4-bit search code row (see `crew_scores_u4`).
+    static func codeRowBytes(stride: Int) -> Int {
+        (stride + 63) / 64 * 32
+    }
 
     static func stride(for dimensions: Int) -> Int {
         (dimensions + lane - 1) / lane * lane

@@ -9,8 +9,8 @@ public struct VectorIndexBuilder {
     /// Vectors whose length was not `dimensions`: stored as zero vectors (they score 0 against every query) so ids
     /// stay sequential; `crew build` reports the count instead of crashing on bad input.
     public private(set) var mismatchedVectors = 0
-    /// Whether a float32 IVF index gets int8 search codes (files written before them lack the sections; tests
-    /// turn this off to make one).
+    /// Whether an IVF index gets search codes (4-bit row codes for float32, int8 centroid codes for every storage);
+    /// files written before them lack the sections, and tests turn this off to make one.
     var searchCodes = true
     /// Normalized rows, each zero-padded to `stride` floats.
     private var rows: [Float] = []
@@ -81,15 +81,23 @@ public struct VectorIndexBuilder {
         // Small sections first: loading reads the header and list starts, and a cold load then needs one disk read.
         if lists > 0 {
             writer.add(section: VectorFormat.Section.listStarts, bytes: Self.raw(starts))
+            if searchCodes {
+                let codes = SearchCodes.int8(centroids, order: Array(0..<lists), stride: stride)
+                writer.add(section: VectorFormat.Section.centroidScales, bytes: Self.raw(codes.scales))
+                writer.add(section: VectorFormat.Section.centroidCodes, bytes: codes.codes)
+            }
             writer.add(section: VectorFormat.Section.centroids, bytes: Self.raw(centroids))
         }
         let (vectors, scales) = encode(order)
         if storage == .int8 { writer.add(section: VectorFormat.Section.scales, bytes: Self.raw(scales)) }
-        // A float32 IVF index also gets int8 search codes: probes scan them, then the best rows are re-ranked.
-        let codes = searchCodes && storage == .float32 && lists > 0 ? encodeInt8(order) : nil
-        if let codes { writer.add(section: VectorFormat.Section.codeScales, bytes: Self.raw(codes.1)) }
         writer.add(section: VectorFormat.Section.ids, bytes: Self.raw(order.map { UInt32($0) }))
-        if let codes { writer.add(section: VectorFormat.Section.codes, bytes: codes.0) }
+        // A float32 IVF index also gets 4-bit search codes: probes scan them, then the best rows are re-ranked.
+        if searchCodes && storage == .float32 && lists > 0 {
+            let ranges = SearchCodes.ranges(rows, order: order, starts: starts, stride: stride)
+            writer.add(section: VectorFormat.Section.codeRanges, bytes: Self.raw(ranges))
+            let codes = SearchCodes.nibbles(rows, order: order, starts: starts, stride: stride, ranges: ranges)
+            writer.add(section: VectorFormat.Section.codes, bytes: codes)
+        }
         writer.add(section: VectorFormat.Section.vectors, bytes: vectors)
         return writer.bytes()
     }
@@ -108,27 +116,9 @@ public struct VectorIndexBuilder {
             for row in order { out += rows[row * stride..<(row + 1) * stride].map { Float16($0) } }
             return (Self.raw(out), [])
         case .int8:
-            return encodeInt8(order)
+            let codes = SearchCodes.int8(rows, order: order, stride: stride)
+            return (codes.codes, codes.scales)
         }
-    }
-
-    /// Symmetric per-row quantization: scale = max |component| / 127, code = round(component / scale).
-    private func encodeInt8(_ order: [Int]) -> ([UInt8], [Float]) {
-        var out = [UInt8]()
-        out.reserveCapacity(order.count * stride)
-        var scales = [Float]()
-        scales.reserveCapacity(order.count)
-        for row in order {
-            let slice = rows[row * stride..<(row + 1) * stride]
-            let largest = slice.reduce(Float(0)) { max($0, abs($1)) }
-            let scale = largest > 0 ? largest / 127 : 1
-            scales.append(scale)
-            for value in slice {
-                let code = Int8(max(-127, min(127, (value / scale).rounded())))
-                out.append(UInt8(bitPattern: code))
-            }
-        }
-        return (out, scales)
     }
 
     /// The first row of each list (rows are sorted by list), then the row count.

@@ -43,15 +43,30 @@ extension VectorIndex {
         try checkSearchCodes()
     }
 
-    /// The optional search codes of a float32 IVF index: both sections or neither, each of its exact size.
+    /// The optional search codes of an IVF index: each pair of sections both present or both absent, row codes in a
+    /// float32 index only, each section of its exact size.
     private func checkSearchCodes() throws(MappedIndex.LoadError) {
-        let present = [VectorFormat.Section.codes, VectorFormat.Section.codeScales].filter { mapped.section($0) != nil }
-        guard !present.isEmpty else { return }
-        guard storage == .float32, present.count == 2 else {
-            throw MappedIndex.LoadError(path: mapped.path, problem: "int8 search codes without their scales")
+        let rowBytes = VectorFormat.codeRowBytes(stride: stride)
+        if try pair(VectorFormat.Section.codes, VectorFormat.Section.codeRanges, "4-bit search codes") {
+            guard storage == .float32 else {
+                throw MappedIndex.LoadError(path: mapped.path, problem: "4-bit search codes in a \(storage) index")
+            }
+            try expect(VectorFormat.Section.codes, bytes: count * rowBytes, "search codes")
+            try expect(VectorFormat.Section.codeRanges, bytes: lists * 2 * stride * 4, "search code ranges")
         }
-        try expect(VectorFormat.Section.codes, bytes: count * stride, "search codes")
-        try expect(VectorFormat.Section.codeScales, bytes: count * 4, "search code scales")
+        if try pair(VectorFormat.Section.centroidCodes, VectorFormat.Section.centroidScales, "centroid codes") {
+            try expect(VectorFormat.Section.centroidCodes, bytes: lists * stride, "centroid codes")
+            try expect(VectorFormat.Section.centroidScales, bytes: lists * 4, "centroid code scales")
+        }
+    }
+
+    /// True when both sections are present, false when neither is; one without the other is damage.
+    private func pair(_ first: UInt32, _ second: UInt32, _ name: String) throws(MappedIndex.LoadError) -> Bool {
+        switch (mapped.section(first) != nil, mapped.section(second) != nil) {
+        case (true, true): return true
+        case (false, false): return false
+        default: throw MappedIndex.LoadError(path: mapped.path, problem: "\(name) without their companion section")
+        }
     }
 
     private func expect(_ id: UInt32, bytes: Int, _ name: String) throws(MappedIndex.LoadError) {

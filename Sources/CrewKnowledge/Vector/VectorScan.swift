@@ -33,21 +33,24 @@ extension VectorIndex {
         return true
     }
 
-    /// Scores `rows` by their int8 search codes and offers them to `pool` under their row numbers.
+    /// Scores `rows` (one list) by their 4-bit search codes and offers them to `pool` under their row numbers.
+    /// `factor` and `offset` come from `SearchScratch.loadWeights` for the list's ranges.
     func scanCodes(
-        _ rows: Range<Int>, _ codes: UnsafePointer<Int8>, _ scales: UnsafePointer<Float>, _ scratch: SearchScratch,
-        factor: Float, into pool: inout TopList
+        _ rows: Range<Int>, _ codes: UnsafePointer<UInt8>, _ scratch: SearchScratch, factor: Float, offset: Float,
+        into pool: inout TopList
     ) {
+        let rowBytes = VectorFormat.codeRowBytes(stride: stride)
         var first = rows.lowerBound
         while first < rows.upperBound {
             let n = min(VectorKernels.block, rows.upperBound - first)
-            crew_scores_i8(scratch.query16, factor, codes + first * stride, scales + first, stride, n, scratch.scores)
+            crew_scores_u4(scratch.weights, factor, offset, codes + first * rowBytes, rowBytes, n, scratch.scores)
             pool.offer(scratch.scores, ids: nil, firstID: first, n: n)
             first += n
         }
     }
 
-    /// Writes the int16 query the int8 kernels need, once per search, and returns its factor (0 when unused).
+    /// Writes the int16 query the int8 kernels need (int8 storage, int8 centroid codes) and returns its factor
+    /// (0 when unused).
     func quantizeQuery(_ scratch: SearchScratch, codes: Bool) -> Float {
         guard storage == .int8 || codes else { return 0 }
         return VectorKernels.quantize(scratch.query, into: scratch.query16, stride: stride)

@@ -26,10 +26,13 @@ struct TopList {
 }
 
 /// One query's working memory, carved out of a single allocation: the normalized query (float32 and, for the int8
-/// kernels, int16), a block of scores, and the top lists of probes, re-rank candidates and results.
+/// kernels, int16), the int8 weights of the 4-bit code kernel, a block of scores, and the top lists of probes,
+/// re-rank candidates and results.
 struct SearchScratch {
     let query: UnsafeMutablePointer<Float>
     let query16: UnsafeMutablePointer<Int16>
+    /// 2 × code row bytes entries (see `crew_scores_u4`).
+    let weights: UnsafeMutablePointer<Int8>
     let scores: UnsafeMutablePointer<Float>
     let probes: TopList
     let candidates: TopList
@@ -44,6 +47,7 @@ struct SearchScratch {
         let fourByteParts = [stride, VectorKernels.block, probes, probes, candidates, candidates, k, k]
         let bytes =
             (fourByteParts + [candidates, candidates]).reduce(0) { $0 + ($1 + 7) / 8 * 32 } + (stride + 7) / 8 * 16
+            + 2 * VectorFormat.codeRowBytes(stride: stride)
         memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
         var cursor = memory
         func take<T>(_ n: Int, _ type: T.Type) -> UnsafeMutablePointer<T> {
@@ -53,6 +57,7 @@ struct SearchScratch {
         }
         query = take(stride, Float.self)
         query16 = take(stride, Int16.self)
+        weights = take(2 * VectorFormat.codeRowBytes(stride: stride), Int8.self)
         scores = take(VectorKernels.block, Float.self)
         self.probes = TopList(take(probes, Float.self), take(probes, UInt32.self), capacity: probes)
         self.candidates = TopList(take(candidates, Float.self), take(candidates, UInt32.self), capacity: candidates)
@@ -71,5 +76,13 @@ struct SearchScratch {
         let scale = sum > 0 && sum.isFinite ? 1 / sum.squareRoot() : 0
         query.update(repeating: 0, count: stride)
         for (i, value) in vector.enumerated() { query[i] = scale == 0 ? 0 : value * scale }
+    }
+
+    /// Writes the weights of the 4-bit code kernel for one list's ranges (lows, then steps) and returns the
+    /// kernel's factor and offset for it (see `crew_u4_weights`), so that scores of different lists compare.
+    func loadWeights(ranges: UnsafePointer<Float>, stride: Int) -> (factor: Float, offset: Float) {
+        var factor: Float = 0
+        let offset = crew_u4_weights(query, ranges, ranges + stride, stride, weights, &factor)
+        return (factor, offset)
     }
 }
