@@ -153,18 +153,23 @@ extension VectorBench {
         while let block = try handle.read(upToCount: 8 << 20), !block.isEmpty {}
     }
 
-    /// Exact scan speed (GB/s of stored vectors read) and its recall (1.0 for float32 up to ties).
+    /// Exact scan speed (GB/s of stored vectors read) on one thread and on the automatic split over the cores, and
+    /// its recall (1.0 for float32 up to ties).
     static func exactScan(_ index: VectorIndex, queries: [[Float]], truth: [Int32]) {
         let sample = Array(queries.prefix(50))
-        var results: [[UInt32]] = []
-        let time = seconds { results = sample.map { index.exactSearch($0, k: 10).map(\.document) } }
         let width = index.storage == .float32 ? 4 : index.storage == .float16 ? 2 : 1
         let bytes = Double(index.count * ((index.dimensions + 15) / 16 * 16) * width * sample.count)
-        print(
-            String(
-                format: "exact scan: %.2f ms/query, %.1f GB/s of vectors, recall@10 %.4f",
-                time / Double(sample.count) * 1000,
-                bytes / time / 1e9, recall(results, truth: truth)))
+        for threads in [1, nil] {
+            var results: [[UInt32]] = []
+            let time = seconds {
+                results = sample.map { index.exactSearch($0, k: 10, threads: threads).map(\.document) }
+            }
+            print(
+                String(
+                    format: "exact scan (%@): %.2f ms/query, %.1f GB/s of vectors, recall@10 %.4f",
+                    threads == 1 ? "one thread" : "all cores", time / Double(sample.count) * 1000,
+                    bytes / time / 1e9, recall(results, truth: truth)))
+        }
     }
 
     static func probeSweep(_ index: VectorIndex, queries: [[Float]], truth: [Int32], probes: [Int], rerank: Int?) {

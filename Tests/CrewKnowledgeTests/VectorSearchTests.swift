@@ -79,6 +79,22 @@ enum VectorFixture {
         }
     }
 
+    /// A scan split over threads gives the one-thread result, ties included (duplicated rows score alike).
+    @Test(arguments: [VectorStorage.float32, .int8])
+    func splitScansMatchOneThread(storage: VectorStorage) throws {
+        let folder = TemporaryFolder()
+        let index = try VectorFixture.write(
+            VectorFixture.builder(vectors + vectors[..<300], storage: storage, kind: .exact), in: folder)
+        for query in queries.prefix(20) + [vectors[7]] {
+            let one = index.exactSearch(query, k: 25, threads: 1)
+            for threads in [2, 3, 7, 5_000] {
+                let split = index.exactSearch(query, k: 25, threads: threads)
+                #expect(split.map(\.document) == one.map(\.document) && split.map(\.score) == one.map(\.score))
+            }
+        }
+        #expect(index.exactSearch(vectors[7], k: 2, threads: 4).map(\.document) == [7, 1_500 + 7])
+    }
+
     /// Quantized scores stay within a documented tolerance of the exact score of the same document: float16
     /// 2e-3, int8 1e-2 (rounding error of at most half a step per component, summed over unit vectors).
     @Test(arguments: [(VectorStorage.float16, Float(2e-3)), (VectorStorage.int8, Float(1e-2))])
