@@ -36,9 +36,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .target(name: "CrewMCP", dependencies: ["CrewCore", "CrewTools", .product(name: "MCP", package: "swift-sdk"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        // The MCP pieces that need no SDK.
+        .target(name: "CrewMCPLink", dependencies: ["CrewCore", "CrewTools"]),
         .target(
-            name: "CrewRuntime", dependencies: ["CrewCore", "CrewProviders", "CrewKnowledge", "CrewTools", "CrewMCP"]),
+            name: "CrewMCP",
+            dependencies: [
+                "CrewCore", "CrewTools", "CrewMCPLink", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .target(
+            name: "CrewRuntime",
+            dependencies: ["CrewCore", "CrewProviders", "CrewKnowledge", "CrewTools", "CrewMCP"]),
         .target(
             name: "CrewCLI",
             dependencies: [
@@ -74,7 +83,8 @@ let package = Package(
         .testTarget(name: "CrewKnowledgeTests", dependencies: ["CrewKnowledge", "CrewTestSupport"]),
         .testTarget(name: "CrewToolsTests", dependencies: ["CrewTools", "CrewTestSupport"]),
         .testTarget(
-            name: "CrewMCPTests", dependencies: ["CrewMCP", "CrewTools", "CrewTestSupport"], exclude: ["Servers"]),
+            name: "CrewMCPTests", dependencies: ["CrewMCP", "CrewMCPLink", "CrewTools", "CrewTestSupport"],
+            exclude: ["Servers"]),
         .testTarget(name: "CrewCLITests", dependencies: ["crew", "CrewTestSupport", "CrewCore"]),
     ]
 )

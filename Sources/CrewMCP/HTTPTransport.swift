@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CrewCore
+import CrewMCPLink
 import Foundation
 import Logging
 import MCP

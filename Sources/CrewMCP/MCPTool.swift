@@ -1,4 +1,5 @@
 import CrewCore
+import CrewMCPLink
 import CrewTools
 import MCP
 

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewMCPLink
 import Foundation
 import Logging
 import MCP
@@ -23,8 +24,8 @@ actor ProcessTransport: Transport {
     private nonisolated let ledger = RequestLedger()
     private nonisolated let messages: AsyncThrowingStream<Data, Error>
     private nonisolated let continuation: AsyncThrowingStream<Data, Error>.Continuation
-    private let writer: DispatchQueue
-    private var stdoutReader: PipeReader?
+    private let writer: LineWriter
+    private var stdoutReader: LineReader?
     private var stderrReader: PipeReader?
     private var isOpen = true
 
@@ -34,7 +35,7 @@ actor ProcessTransport: Transport {
         self.scrubber = scrubber
         self.end = end
         (messages, continuation) = AsyncThrowingStream.makeStream(of: Data.self, throwing: Error.self)
-        writer = DispatchQueue(label: "crew.mcp.\(server).stdin")
+        writer = LineWriter(fd: process.stdin, label: "crew.mcp.\(server).stdin")
     }
 
     nonisolated var processID: Int32 { process.pid }
@@ -50,13 +51,9 @@ actor ProcessTransport: Transport {
             fd: process.stderr, label: "crew.mcp.\(server).stderr",
             onData: { [stderrTail] in stderrTail.append($0) },
             onEnd: { [stderrTail] in stderrTail.markEnded() })
-        let splitter = LockedSplitter()
-        let stdoutReader = PipeReader(
-            fd: process.stdout, label: "crew.mcp.\(server).stdout",
-            onData: { [self] chunk in
-                for line in splitter.lines(in: chunk) { deliver(line) }
-                if splitter.isOverflowing { failWaiting("sent a line longer than 64 MB on stdout") }
-            },
+        let stdoutReader = LineReader(
+            fd: process.stdout, label: "crew.mcp.\(server).stdout", onLine: { [self] in deliver($0) },
+            onOverflow: { [self] in failWaiting("sent a line longer than 64 MB on stdout") },
             onEnd: { [self] in Task { await self.stdoutEnded() } })
         self.stderrReader = stderrReader
         self.stdoutReader = stdoutReader
@@ -67,13 +64,7 @@ actor ProcessTransport: Transport {
     func send(_ data: Data) async throws {
         guard isOpen else { throw TransportFailure(description: end.message ?? "the connection is closed") }
         ledger.sent(data)
-        let fd = process.stdin
-        let failure: Int32? = await withCheckedContinuation { done in
-            writer.async {
-                done.resume(returning: Self.writeAll(Array(data) + [UInt8(ascii: "\n")], to: fd))
-            }
-        }
-        if let failure {
+        if let failure = await writer.write(Array(data)) {
             throw TransportFailure(
                 description: end.message ?? "could not write to MCP server `\(server)`: \(Self.describe(failure))")
         }
@@ -89,8 +80,7 @@ actor ProcessTransport: Transport {
         isOpen = false
         end.markClosed()
         finish()
-        let fd = process.stdin
-        writer.async { close(fd) }
+        writer.close()
     }
 
     /// Stops the server (SIGTERM, then SIGKILL after `grace` seconds), reaps it and stops reading its pipes.
@@ -148,39 +138,7 @@ actor ProcessTransport: Transport {
         continuation.finish(throwing: TransportFailure(description: reason))
     }
 
-    /// Writes everything, blocking (on the writer queue); returns errno on failure.
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            offset += written
-        }
-        return nil
-    }
-
     private static func describe(_ code: Int32) -> String {
         code == EPIPE ? "it closed its stdin" : String(cString: strerror(code))
-    }
-}
-
-/// The stdout splitter, touched only from the reader's serial queue; the lock makes that checkable.
-private final class LockedSplitter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var splitter = LineSplitter()
-
-    func lines(in chunk: [UInt8]) -> [[UInt8]] {
-        lock.lock()
-        defer { lock.unlock() }
-        return splitter.lines(in: chunk)
-    }
-
-    var isOverflowing: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return splitter.isOverflowing
     }
 }

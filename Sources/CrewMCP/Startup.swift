@@ -1,3 +1,4 @@
+import CrewMCPLink
 import CrewTools
 import Foundation
 import MCP

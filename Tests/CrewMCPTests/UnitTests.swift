@@ -1,4 +1,5 @@
 import CrewCore
+import CrewMCPLink
 import Foundation
 import MCP
 import Testing

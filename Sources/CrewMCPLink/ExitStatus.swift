@@ -5,17 +5,17 @@
 #endif
 
 /// How a child process ended, decoded from a `waitpid` status.
-enum ExitStatus: Sendable, Equatable, CustomStringConvertible {
+package enum ExitStatus: Sendable, Equatable, CustomStringConvertible {
     case exited(Int32)
     case signalled(Int32)
 
     /// The `WIFEXITED`/`WTERMSIG` macros are not imported into Swift, so the status word is decoded by hand.
-    init(waitStatus status: Int32) {
+    package init(waitStatus status: Int32) {
         let signal = status & 0x7f
         self = signal == 0 ? .exited((status >> 8) & 0xff) : .signalled(signal)
     }
 
-    var description: String {
+    package var description: String {
         switch self {
         case .exited(let code): "exited with status \(code)"
         case .signalled(let signal): "was killed by signal \(signal)\(Self.signalName(signal).map { " (\($0))" } ?? "")"

@@ -1,17 +1,17 @@
 import Foundation
 
 /// The last bytes a server wrote to stderr: kept for error messages instead of spilling onto crew's terminal.
-final class StderrTail: @unchecked Sendable {
+package final class StderrTail: @unchecked Sendable {
     private let lock = NSLock()
     private let capacity: Int
     private var bytes: [UInt8] = []
     private var ended = false
 
-    init(capacity: Int = 16 * 1024) {
+    package init(capacity: Int = 16 * 1024) {
         self.capacity = capacity
     }
 
-    func append(_ chunk: some Collection<UInt8>) {
+    package func append(_ chunk: some Collection<UInt8>) {
         lock.lock()
         defer { lock.unlock() }
         bytes.append(contentsOf: chunk)
@@ -19,20 +19,20 @@ final class StderrTail: @unchecked Sendable {
     }
 
     /// The server closed its stderr (usually: it exited), so the tail is complete.
-    func markEnded() {
+    package func markEnded() {
         lock.lock()
         defer { lock.unlock() }
         ended = true
     }
 
-    var hasEnded: Bool {
+    package var hasEnded: Bool {
         lock.lock()
         defer { lock.unlock() }
         return ended
     }
 
     /// The last `lines` non-empty lines, at most `maxCharacters` long in all; empty when the server wrote nothing.
-    func text(lines: Int = 12, maxCharacters: Int = 2000) -> String {
+    package func text(lines: Int = 12, maxCharacters: Int = 2000) -> String {
         lock.lock()
         let copy = bytes
         lock.unlock()

@@ -7,14 +7,16 @@ import Foundation
     import Darwin
 #endif
 
-/// A server process started with `posix_spawnp`, in its own process group (so that a server's own children are
-/// stopped with it and a Ctrl-C aimed at crew does not reach it), with pipes for stdin, stdout and stderr.
-final class ChildProcess: @unchecked Sendable {
-    let pid: pid_t
+/// A server process (or crew's MCP host) started with `posix_spawnp`, in its own process group (so that a server's
+/// own children are stopped with it and a Ctrl-C aimed at crew does not reach it), with pipes for stdin, stdout and
+/// stderr.
+package final class ChildProcess: @unchecked Sendable {
+    // `@unchecked`: `status` is only touched under `lock`; everything else is immutable.
+    package let pid: pid_t
     /// The parent's ends of the pipes.
-    let stdin: Int32
-    let stdout: Int32
-    let stderr: Int32
+    package let stdin: Int32
+    package let stdout: Int32
+    package let stderr: Int32
 
     private let lock = NSLock()
     private var status: ExitStatus?
@@ -26,9 +28,11 @@ final class ChildProcess: @unchecked Sendable {
         self.stderr = stderr
     }
 
-    /// Starts `command` (looked up on `PATH`) with `environment` on top of crew's own.
-    static func spawn(
-        command: String, arguments: [String], environment: [String: String], directory: String
+    /// Starts `command` (looked up on `PATH`) with `environment` on top of crew's own. `what` names the program in
+    /// errors.
+    package static func spawn(
+        command: String, arguments: [String], environment: [String: String], directory: String,
+        what: String = "MCP server command"
     ) throws(ToolSetupError) -> ChildProcess {
         ignoreSIGPIPE
         let pipes = try makePipes()
@@ -56,13 +60,13 @@ final class ChildProcess: @unchecked Sendable {
         for fd in [pipes.stdin.read, pipes.stdout.write, pipes.stderr.write] { close(fd) }
         guard result == 0 else {
             for fd in [pipes.stdin.write, pipes.stdout.read, pipes.stderr.read] { close(fd) }
-            throw ToolSetupError(spawnFailure(command: command, code: result))
+            throw ToolSetupError(spawnFailure(what, command: command, code: result))
         }
         return ChildProcess(pid: pid, stdin: pipes.stdin.write, stdout: pipes.stdout.read, stderr: pipes.stderr.read)
     }
 
     /// How the process ended, or nil while it runs. Reaps it, once.
-    func exitStatus() -> ExitStatus? {
+    package func exitStatus() -> ExitStatus? {
         lock.lock()
         defer { lock.unlock() }
         if let status { return status }
@@ -78,7 +82,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Waits up to `seconds` for the process to end.
-    func waitForExit(seconds: Double) async -> ExitStatus? {
+    package func waitForExit(seconds: Double) async -> ExitStatus? {
         let deadline = Date().addingTimeInterval(seconds)
         while true {
             if let status = exitStatus() { return status }
@@ -89,7 +93,7 @@ final class ChildProcess: @unchecked Sendable {
 
     /// SIGTERM to the process group, SIGKILL after `grace` seconds, and reaps the process. Never throws, never hangs.
     @discardableResult
-    func terminate(grace: Double) async -> ExitStatus {
+    package func terminate(grace: Double) async -> ExitStatus {
         if let status = exitStatus() {
             signalGroup(SIGKILL)  // Stragglers the server left behind in its group.
             return status
@@ -136,11 +140,11 @@ final class ChildProcess: @unchecked Sendable {
         return environment.map { "\($0.key)=\($0.value)" }.sorted()
     }
 
-    private static func spawnFailure(command: String, code: Int32) -> String {
+    private static func spawnFailure(_ what: String, command: String, code: Int32) -> String {
         switch code {
-        case ENOENT: "MCP server command `\(command)` was not found (is it installed and on PATH?)"
-        case EACCES: "MCP server command `\(command)` is not executable"
-        default: "MCP server command `\(command)` could not be started: \(String(cString: strerror(code)))"
+        case ENOENT: "\(what) `\(command)` was not found (is it installed and on PATH?)"
+        case EACCES: "\(what) `\(command)` is not executable"
+        default: "\(what) `\(command)` could not be started: \(String(cString: strerror(code)))"
         }
     }
 

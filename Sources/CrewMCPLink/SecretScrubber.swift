@@ -4,11 +4,22 @@ import Foundation
 /// The secret values resolved for one server (`${env:...}`/`${file:...}` references in its args, env, url and
 /// headers). Whatever the server, its stderr or an HTTP error hands back passes through `scrub` before it reaches the
 /// model or an error message, in case the server echoes its configuration.
-final class SecretScrubber: @unchecked Sendable {
+package final class SecretScrubber: @unchecked Sendable {
     private let lock = NSLock()
     private var secrets: [String] = []
 
-    func record(_ value: String) {
+    package init(_ values: [String] = []) {
+        for value in values { record(value) }
+    }
+
+    /// Every value recorded, longest first: what the MCP host is handed so that it scrubs the same values.
+    package var values: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return secrets
+    }
+
+    package func record(_ value: String) {
         guard !value.isEmpty else { return }
         lock.lock()
         defer { lock.unlock() }
@@ -19,7 +30,7 @@ final class SecretScrubber: @unchecked Sendable {
         }
     }
 
-    func scrub(_ text: String) -> String {
+    package func scrub(_ text: String) -> String {
         lock.lock()
         let secrets = self.secrets
         lock.unlock()
@@ -31,7 +42,7 @@ final class SecretScrubber: @unchecked Sendable {
     }
 
     /// `context`, except that every reference value it hands out is remembered here first.
-    func recording(_ context: ToolContext) -> ToolContext {
+    package func recording(_ context: ToolContext) -> ToolContext {
         ToolContext(crewFolder: context.crewFolder) { [self] segment throws(ToolSetupError) in
             let value = try context.reference(segment)
             record(value)

@@ -1,13 +1,15 @@
 /// Splits a byte stream into newline-delimited messages (stdio framing), dropping `\r` and empty lines.
-struct LineSplitter {
+package struct LineSplitter {
     private var pending: [UInt8] = []
 
+    package init() {}
+
     /// The longest line kept: a server that never ends a line must not use up memory.
-    static let maxLineBytes = 64 * 1024 * 1024
+    package static let maxLineBytes = 64 * 1024 * 1024
 
-    var isOverflowing: Bool { pending.count > Self.maxLineBytes }
+    package var isOverflowing: Bool { pending.count > Self.maxLineBytes }
 
-    mutating func lines(in chunk: [UInt8]) -> [[UInt8]] {
+    package mutating func lines(in chunk: [UInt8]) -> [[UInt8]] {
         var out: [[UInt8]] = []
         var start = chunk.startIndex
         while let newline = chunk[start...].firstIndex(of: UInt8(ascii: "\n")) {

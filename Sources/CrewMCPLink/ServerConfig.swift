@@ -2,18 +2,25 @@ import CrewCore
 import CrewTools
 
 /// An `mcp` tool entry of the plan with every reference resolved.
-struct ServerConfig: Sendable {
-    enum Endpoint: Sendable {
+package struct ServerConfig: Sendable {
+    package enum Endpoint: Sendable {
         case process(command: String, arguments: [String], environment: [String: String])
         case http(url: String, headers: [(name: String, value: String)])
     }
 
-    var endpoint: Endpoint
-    var include: [String]
-    var exclude: [String]
+    package var endpoint: Endpoint
+    package var include: [String]
+    package var exclude: [String]
+
+    package init(endpoint: Endpoint, include: [String] = [], exclude: [String] = []) {
+        self.endpoint = endpoint
+        self.include = include
+        self.exclude = exclude
+    }
 
     /// Reads the plan's entry (see `ToolEncoder`): `command` + `args` + `env`, or `url` + `headers`.
-    static func resolve(name: String, _ config: JSONValue, context: ToolContext) throws(ToolSetupError) -> ServerConfig
+    package static func resolve(name: String, _ config: JSONValue, context: ToolContext) throws(ToolSetupError)
+        -> ServerConfig
     {
         let include = try strings(config["include"], key: "include", tool: name)
         let exclude = try strings(config["exclude"], key: "exclude", tool: name)

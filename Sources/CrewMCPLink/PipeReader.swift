@@ -9,14 +9,15 @@ import Dispatch
 /// Reads a pipe as data arrives, without holding a thread: a dispatch read source on a non-blocking descriptor.
 /// `onData` and then `onEnd` (once, at end of file or on `stop`) run on the reader's serial queue. Owns the
 /// descriptor and closes it when done.
-final class PipeReader: @unchecked Sendable {
+package final class PipeReader: @unchecked Sendable {
     private let fd: Int32
     private let queue: DispatchQueue
     private let source: DispatchSourceRead
     private var ended = false  // Touched only on `queue`.
 
-    init(fd: Int32, label: String, onData: @escaping @Sendable ([UInt8]) -> Void, onEnd: @escaping @Sendable () -> Void)
-    {
+    package init(
+        fd: Int32, label: String, onData: @escaping @Sendable ([UInt8]) -> Void, onEnd: @escaping @Sendable () -> Void
+    ) {
         self.fd = fd
         queue = DispatchQueue(label: label)
         let flags = fcntl(fd, F_GETFL)
@@ -32,12 +33,12 @@ final class PipeReader: @unchecked Sendable {
         }
     }
 
-    func start() {
+    package func start() {
         source.resume()
     }
 
     /// Ends reading; `onEnd` runs once the source is torn down.
-    func stop() {
+    package func stop() {
         source.cancel()
     }
 
