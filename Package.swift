@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "crew", targets: ["crew"]),
         .executable(name: "crew-bench", targets: ["crew-bench"]),
+        .executable(name: "crew-mcp", targets: ["crew-mcp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -36,7 +37,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // The MCP pieces that need no SDK.
+        // What crew and its MCP host share, without the MCP SDK: `crew` links this, never CrewMCP.
         .target(name: "CrewMCPLink", dependencies: ["CrewCore", "CrewTools"]),
         .target(
             name: "CrewMCP",
@@ -47,7 +48,7 @@ let package = Package(
         ),
         .target(
             name: "CrewRuntime",
-            dependencies: ["CrewCore", "CrewProviders", "CrewKnowledge", "CrewTools", "CrewMCP"]),
+            dependencies: ["CrewCore", "CrewProviders", "CrewKnowledge", "CrewTools", "CrewMCPLink"]),
         .target(
             name: "CrewCLI",
             dependencies: [
@@ -56,6 +57,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "crew", dependencies: ["CrewCLI"]),
+        .executableTarget(name: "crew-mcp", dependencies: ["CrewMCP"]),
         .executableTarget(
             name: "crew-bench",
             dependencies: [
@@ -83,8 +85,8 @@ let package = Package(
         .testTarget(name: "CrewKnowledgeTests", dependencies: ["CrewKnowledge", "CrewTestSupport"]),
         .testTarget(name: "CrewToolsTests", dependencies: ["CrewTools", "CrewTestSupport"]),
         .testTarget(
-            name: "CrewMCPTests", dependencies: ["CrewMCP", "CrewMCPLink", "CrewTools", "CrewTestSupport"],
+            name: "CrewMCPTests", dependencies: ["CrewMCP", "CrewMCPLink", "crew-mcp", "CrewTools", "CrewTestSupport"],
             exclude: ["Servers"]),
-        .testTarget(name: "CrewCLITests", dependencies: ["crew", "CrewTestSupport", "CrewCore"]),
+        .testTarget(name: "CrewCLITests", dependencies: ["crew", "crew-mcp", "CrewTestSupport", "CrewCore"]),
     ]
 )

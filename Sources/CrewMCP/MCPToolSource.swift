@@ -27,9 +27,17 @@ public final class MCPToolSource: Sendable {
     ) async throws(ToolSetupError) -> MCPToolSource {
         let scrubber = SecretScrubber()
         let settings = try ServerConfig.resolve(name: name, config, context: scrubber.recording(context))
+        return try await connect(
+            name: name, settings: settings, scrubber: scrubber, crewFolder: context.crewFolder, timeout: timeout)
+    }
+
+    /// The same with the references already resolved (by crew, for its MCP host): nothing in `settings` is resolved
+    /// again, so a value holding a literal `${` stays as it is. `scrubber` holds the resolved secret values.
+    static func connect(
+        name: String, settings: ServerConfig, scrubber: SecretScrubber, crewFolder: String, timeout: Double
+    ) async throws(ToolSetupError) -> MCPToolSource {
         let session = try MCPSession.open(
-            server: name, endpoint: settings.endpoint, scrubber: scrubber, crewFolder: context.crewFolder,
-            timeout: timeout)
+            server: name, endpoint: settings.endpoint, scrubber: scrubber, crewFolder: crewFolder, timeout: timeout)
         do {
             let listed = try await Startup.run(session, timeout: timeout)
             let chosen = try ToolSelection.choose(
@@ -44,6 +52,19 @@ public final class MCPToolSource: Sendable {
 
     /// The server process (stdio only).
     var processID: Int32? { session.processID }
+
+    /// The tools as the MCP host hands them to crew.
+    var hostTools: [HostToolInfo] {
+        tools.compactMap { ($0 as? MCPTool).map { HostToolInfo(descriptor: $0.descriptor, serverName: $0.serverName) } }
+    }
+
+    /// Calls the tool the server knows as `serverName`.
+    func call(_ serverName: String, arguments: JSONValue) async throws(ToolFailure) -> String {
+        guard let tool = tools.first(where: { ($0 as? MCPTool)?.serverName == serverName }) else {
+            throw ToolFailure("MCP server `\(name)` has no tool `\(serverName)` that crew may call")
+        }
+        return try await tool.call(arguments)
+    }
 
     /// Ends the session; for stdio, stops the server process (SIGTERM, SIGKILL after a grace period) and reaps it.
     /// Safe to call more than once.

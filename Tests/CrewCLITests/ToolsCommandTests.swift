@@ -103,6 +103,46 @@ import Testing
         #expect(!out.stderr.contains("Fatal error"))
     }
 
+    @Test func aMissingMCPHostStopsTheRunNamingIt() async throws {
+        let host = "/no/such/folder/crew-mcp"
+        let folder = crewFolder(
+            model: "{ provider: mock }", extraTools: "  demo: { type: mcp, command: python3 }",
+            researcherTools: "search_notes, demo")
+        for command in [["tools", folder.path], ["run", folder.path]] {
+            let out = try await cli.crew(command, environment: ["CREW_MCP_HOST": host])
+            #expect(out.status == 1, "\(command): \(out.stderr)")
+            #expect(
+                out.stderr.contains("helper `crew-mcp`, which is not there (CREW_MCP_HOST=\(host))"), "\(out.stderr)")
+            #expect(!out.stderr.contains("Fatal error"))
+        }
+    }
+
+    @Test(.enabled(if: MCPServer.available, "needs python3 with the `mcp` module; CI sets CREW_REQUIRE_MCP=1"))
+    func anMCPToolIsListedAndCalledThroughCrewMCP() async throws {
+        let server = try await ProviderTestServer.start { request in
+            guard request.toolResults.isEmpty else { return .reply(text: "the sum is in") }
+            return .toolCalls([ScriptedToolCall(id: "c1", name: "add", arguments: #"{"a": 2, "b": 40}"#)])
+        }
+        defer { Task { try? await server.shutdown() } }
+        let model =
+            "{ provider: openai, model: test-model, base_url: \"\(server.baseURL)/v1\", api_key: \"${env:CREW_TEST_KEY}\" }"
+        let folder = crewFolder(
+            model: model,
+            extraTools:
+                "  demo: { type: mcp, command: python3, args: [\"\(MCPServer.script)\", stdio], include: [add] }",
+            researcherTools: "demo")
+        var yaml = try String(contentsOfFile: folder.path + "/crew.yaml", encoding: .utf8)
+        yaml = yaml.replacing("brief: { agent: writer", with: "brief: { agent: researcher")
+        folder.write("crew.yaml", yaml)
+        let tools = try await cli.crew(["tools", folder.path, "--agent", "researcher"])
+        #expect(tools.status == 0, "\(tools.stderr)")
+        #expect(tools.stdout.contains("add  (tool `demo`, type mcp)\n    Adds two integers."), "\(tools.stdout)")
+        let run = try await cli.crew(["run", folder.path], environment: ["CREW_TEST_KEY": "k"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let result = server.requests.compactMap { $0.toolResults.first?.content }.first
+        #expect(result == "42")
+    }
+
     @Test func toolCallsShowInLogsAndShow() async throws {
         let server = try await ProviderTestServer.start { request in
             let asked = request.json?.serialized().contains("BRIEF") == true
@@ -152,4 +192,22 @@ import Testing
         #expect(show.stdout.contains("\n  ← researcher answered in"))
         #expect(show.stdout.contains("\n  ask_agent "))
     }
+}
+
+/// The reference MCP server of the CrewMCP tests, when python3 has the `mcp` module (or CI requires it).
+enum MCPServer {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../CrewMCPTests/Servers/demo_server.py").standardizedFileURL.path
+
+    static let available: Bool = {
+        if ProcessInfo.processInfo.environment["CREW_REQUIRE_MCP"] == "1" { return true }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import mcp"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
 }

@@ -101,3 +101,54 @@ func elapsed(since start: ContinuousClock.Instant) -> Double {
     let duration = ContinuousClock.now - start
     return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
+
+/// A context like `testContext` that also remembers every value it hands out, as the run's secret ledger does.
+final class RecordingContext: @unchecked Sendable {
+    // `@unchecked`: `handedOut` is only touched under `lock`.
+    private let values: [String: String]
+    private let lock = NSLock()
+    private var handedOut: [String] = []
+
+    init(_ values: [String: String]) {
+        self.values = values
+    }
+
+    var context: ToolContext {
+        let base = testContext(values)
+        return ToolContext(crewFolder: base.crewFolder) { [self] segment throws(ToolSetupError) in
+            let value = try base.reference(segment)
+            lock.withLock { handedOut.append(value) }
+            return value
+        }
+    }
+
+    var recorded: [String] { lock.withLock { handedOut } }
+}
+
+/// Connects through the real `crew-mcp`, found next to the test bundle as crew finds it next to itself (unless
+/// `environment` sets `CREW_MCP_HOST`).
+func hostSource(
+    _ config: JSONValue, context: ToolContext = testContext(), timeout: Double = startupTimeout,
+    environment: [String: String] = [:]
+) async throws(ToolSetupError) -> MCPHostToolSource {
+    try await MCPHostToolSource.connect(
+        name: "demo", config: config, context: context, timeout: timeout, environment: environment)
+}
+
+func tool(_ source: MCPHostToolSource, _ name: String) throws -> any AgentTool {
+    try #require(source.tools.first { $0.descriptor.name == name })
+}
+
+/// The setup error connecting through the host throws, or nil when it connects (and then closes the source).
+func hostSetupError(
+    _ config: JSONValue, timeout: Double = startupTimeout, context: ToolContext = testContext(),
+    environment: [String: String] = [:]
+) async -> ToolSetupError? {
+    do {
+        let source = try await hostSource(config, context: context, timeout: timeout, environment: environment)
+        await source.close()
+        return nil
+    } catch {
+        return error
+    }
+}

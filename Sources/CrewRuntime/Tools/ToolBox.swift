@@ -1,5 +1,5 @@
 import CrewCore
-import CrewMCP
+import CrewMCPLink
 import CrewTools
 
 /// The tools of a run, set up once before any task starts: built-in tools are built from their plan entries, MCP
@@ -81,7 +81,8 @@ public final class ToolBox: Sendable {
         case "file": return single(try FileTool(name: entry.name, config: entry.config, context: context))
         case "command": return single(try CommandTool(name: entry.name, config: entry.config, context: context))
         case "mcp":
-            let source = try await MCPToolSource.connect(
+            // Through the `crew-mcp` helper, which links the MCP SDK so that `crew` does not.
+            let source = try await MCPHostToolSource.connect(
                 name: entry.name, config: entry.config, context: context, timeout: timeout)
             return (source.tools, { await source.close() })
         default: throw ToolSetupError("tool `\(entry.name)` has an unknown type `\(entry.type)`")

@@ -11,6 +11,9 @@ import sys
 if os.environ.get("DEMO_FAIL_AT_START"):
     # Before the slow imports, so that the test of a server that dies at start is quick.
     sys.stderr.write("demo server: refusing to start\n")
+    if os.environ.get("DEMO_SECRET"):
+        # A server that echoes its configuration: crew must scrub the value from what it reports.
+        sys.stderr.write("demo server: my secret is " + os.environ["DEMO_SECRET"] + "\n")
     sys.exit(2)
 
 try:
@@ -57,6 +60,8 @@ async def slow(seconds: float) -> str:
 def crash() -> str:
     """Ends the server process in the middle of the call."""
     sys.stderr.write("demo server: crashing on purpose\n")
+    if os.environ.get("DEMO_SECRET"):
+        sys.stderr.write("demo server: my secret is " + os.environ["DEMO_SECRET"] + "\n")
     sys.stderr.flush()
     os._exit(3)
 
@@ -71,6 +76,12 @@ def big() -> str:
 def env(name: str) -> str:
     """Returns an environment variable of the server process."""
     return os.environ.get(name, "")
+
+
+@server.tool()
+def argv() -> str:
+    """Returns the server's command-line arguments."""
+    return " ".join(sys.argv[1:])
 
 
 @server.tool()
