@@ -20,16 +20,21 @@ enum FileIO {
             throw ToolFailure(
                 info.st_mode & S_IFMT == S_IFDIR ? "`\(shown)` is a folder (use list)" : "`\(shown)` is not a file")
         }
-        var bytes = [UInt8](repeating: 0, count: limit)
-        var filled = 0
-        while filled < limit {
-            let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, limit - filled) }
+        // Sized by the file, not the limit: zeroing a 1 MB buffer for every small read cost more than the read.
+        // A file that says 0 bytes (as /proc files do) or grows meanwhile is read a block at a time up to the limit.
+        let expected = max(Int(info.st_size), 0) + 1
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(limit, expected))
+        var block = [UInt8](repeating: 0, count: min(limit, max(4 << 10, min(expected, 64 << 10))))
+        while bytes.count < limit {
+            let wanted = min(block.count, limit - bytes.count)
+            let count = block.withUnsafeMutableBytes { read(fd, $0.baseAddress!, wanted) }
             if count < 0, errno == EINTR { continue }
             guard count >= 0 else { throw ToolFailure("cannot read `\(shown)`: \(systemError())") }
             if count == 0 { break }
-            filled += count
+            bytes += block[..<count]
         }
-        return (Array(bytes[..<filled]), max(Int(info.st_size), filled))
+        return (bytes, max(Int(info.st_size), bytes.count))
     }
 
     /// Writes to a fresh temporary file next to `path`, then renames it over `path`: readers see the old or the new

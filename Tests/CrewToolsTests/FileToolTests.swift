@@ -124,6 +124,20 @@ import Testing
         #expect(big.hasPrefix(String(repeating: "é", count: 25) + "\n\n[file cut after the first 50 bytes of 200]"))
     }
 
+    /// Reads are sized by the file: longer than one read block, files that say 0 bytes (/proc), and the limit.
+    @Test func readsWholeFilesOfAnySize() throws {
+        let text = (0..<30_000).map { "line \($0)\n" }.joined()
+        crew.write("data/long.txt", text)
+        let (bytes, size) = try FileIO.readPrefix(crew.path + "/data/long.txt", limit: 1 << 20, shown: "long.txt")
+        #expect(bytes.count == text.utf8.count && size == text.utf8.count && bytes == Array(text.utf8))
+        let (cut, whole) = try FileIO.readPrefix(crew.path + "/data/long.txt", limit: 70_000, shown: "long.txt")
+        #expect(cut == Array(text.utf8.prefix(70_000)) && whole == text.utf8.count)
+        #if os(Linux)
+            let (status, _) = try FileIO.readPrefix("/proc/self/status", limit: 1 << 20, shown: "status")
+            #expect(String(decoding: status, as: UTF8.self).contains("Name:"))
+        #endif
+    }
+
     @Test func badConfigurationIsASetupError() {
         for root in ["/etc", "../up", "a/../../up"] {
             #expect(throws: ToolSetupError.self) { try makeTool(root: root) }
