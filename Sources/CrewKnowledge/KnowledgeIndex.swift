@@ -25,14 +25,16 @@ public final class KnowledgeIndex: Sendable {
     public let bm25: BM25Index
     public let vectors: VectorIndex?
 
-    /// Opens `indexes/<name>.*` under an artifact folder.
-    public init(artifact folder: String, name: String) throws(MappedIndex.LoadError) {
+    /// Opens `indexes/<name>.*` under an artifact folder. `prefetch` starts reading the vector index's search
+    /// sections in the background (see `VectorIndex.prefetchSearchSections`), for callers that embed the query next.
+    public init(artifact folder: String, name: String, prefetch: Bool = false) throws(MappedIndex.LoadError) {
         self.name = name
         let paths = KnowledgeCompiler.paths(name)
         chunks = try ChunkStoreReader(path: folder + "/" + paths.chunks)
         bm25 = try BM25Index(path: folder + "/" + paths.bm25)
         let vectorPath = folder + "/" + paths.vectors
         vectors = FileManager.default.fileExists(atPath: vectorPath) ? try VectorIndex(path: vectorPath) : nil
+        if prefetch { vectors?.prefetchSearchSections() }
     }
 
     /// The best `k` chunks for `query`. `queryVector` is needed for vector and hybrid search (hybrid falls back to

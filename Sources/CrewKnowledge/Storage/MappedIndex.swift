@@ -66,6 +66,16 @@ public final class MappedIndex: @unchecked Sendable {
         madvise(UnsafeMutableRawPointer(mutating: base), size, MADV_WILLNEED)
     }
 
+    /// Asks the kernel to read these sections ahead, without waiting for them.
+    public func prefetch(sections ids: [UInt32]) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        for id in ids {
+            guard let raw = sections[id], let start = raw.baseAddress, raw.count > 0 else { continue }
+            let offset = (start - base) / page * page
+            madvise(UnsafeMutableRawPointer(mutating: base + offset), start - base - offset + raw.count, MADV_WILLNEED)
+        }
+    }
+
     /// Checks every byte against the body checksum: slow for large files, so not part of loading.
     public func verify() throws(LoadError) {
         let body = UnsafeRawBufferPointer(start: base + bodyStart, count: size - bodyStart)

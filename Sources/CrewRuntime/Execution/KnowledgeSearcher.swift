@@ -33,7 +33,8 @@ public final class KnowledgeSearcher: @unchecked Sendable {
 
     func index(_ name: String) throws -> KnowledgeIndex {
         if let open = lock.withLock({ indexes[name] }) { return open }
-        let opened = try KnowledgeIndex(artifact: artifact, name: name)
+        // The query is embedded next (an HTTP call): the vector index's search sections read ahead meanwhile.
+        let opened = try KnowledgeIndex(artifact: artifact, name: name, prefetch: true)
         lock.withLock { indexes[name] = opened }
         return opened
     }
