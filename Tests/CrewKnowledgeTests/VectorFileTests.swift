@@ -30,6 +30,17 @@ import Testing
         folder.write("v.idx", data: Data(VectorFixture.builder(vectors).bytes()))
         let index = try VectorIndex(path: folder.path + "/v.idx", prefetch: true)
         #expect(index.exactSearch(vectors[3], k: 1).first?.document == 3)
+        // Reading the search sections ahead, for exact and IVF files with and without codes, changes no result.
+        var plain = VectorFixture.builder(vectors, kind: .ivf(lists: 10))
+        plain.searchCodes = false
+        let builders = [VectorFixture.builder(vectors), VectorFixture.builder(vectors, kind: .ivf(lists: 10)), plain]
+        for (n, builder) in builders.enumerated() {
+            folder.write("p\(n).idx", data: Data(builder.bytes()))
+            let index = try VectorIndex(path: folder.path + "/p\(n).idx")
+            let before = index.search(vectors[3], k: 5, probes: 10).map(\.document)
+            index.prefetchSearchSections()
+            #expect(index.search(vectors[3], k: 5, probes: 10).map(\.document) == before && before.first == 3)
+        }
     }
 
     /// Every kind of damage is a `LoadError` at load, never a crash or an out-of-bounds read later.

@@ -105,14 +105,16 @@ public final class VectorIndex: Sendable {
     /// Asks the kernel to read the whole file ahead: after a cold start, queries then page in at disk speed.
     public func prefetch() { mapped.prefetch() }
 
-    /// Asks the kernel to read ahead, in the background, what every IVF search reads (centroid codes, search codes
-    /// and ranges, ids) but not the float32 rows, which a search reads only a few dozen of: about a ninth of the
-    /// file. Worth it when something else takes time before the first query (embedding the query does).
+    /// Asks the kernel to read ahead, in the background, what every search reads: for IVF the centroids (or their
+    /// codes), list starts, ids and search codes, not the float32 rows, of which a search reads only a few dozen
+    /// (with codes, about a ninth of the file); for an exact index the whole file. Worth it when something else
+    /// takes time before the first query (embedding the query does).
     public func prefetchSearchSections() {
         let section = VectorFormat.Section.self
-        guard lists > 0, hasSearchCodes else { return mapped.prefetch() }
-        mapped.prefetch(sections: [section.centroidCodes, section.centroidScales, section.codes, section.codeRanges])
-        mapped.prefetch(sections: [section.ids, section.listStarts])
+        guard lists > 0 else { return mapped.prefetch() }
+        let centroids = views()?.centroidCodes == nil ? [section.centroids] : [section.centroidCodes]
+        let rows = hasSearchCodes ? [section.codes, section.codeRanges] : []
+        mapped.prefetch(sections: centroids + [section.centroidScales, section.listStarts, section.ids] + rows)
     }
 
     /// Pointers into the mapping (sizes were checked at load).
