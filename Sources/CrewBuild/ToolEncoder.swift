@@ -28,7 +28,7 @@ enum ToolEncoder {
         case .command(let s):
             members += [
                 ("program", s.program.map { .string($0.value) }), ("args", .strings(s.args.map(\.source))),
-                ("input_schema", s.inputSchema),
+                ("env", s.env.isEmpty ? nil : pairs(s.env)), ("input_schema", s.inputSchema),
             ]
         case .mcp(let s):
             members += [

@@ -32,8 +32,10 @@ actor MCPSession {
         let end = ServerEnd(server: server)
         switch endpoint {
         case .process(let command, let arguments, let environment):
+            // The host's own environment is already the minimal one crew gave it; the server gets the same names.
             let process = try ChildProcess.spawn(
-                command: command, arguments: arguments, environment: environment, directory: crewFolder)
+                command: command, arguments: arguments, environment: ChildEnvironment(declared: environment),
+                directory: crewFolder)
             let transport = ProcessTransport(server: server, process: process, scrubber: scrubber, end: end)
             return MCPSession(server: server, transport: transport, scrubber: scrubber, end: end)
         case .http(let url, let headers):

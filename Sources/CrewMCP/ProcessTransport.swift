@@ -22,8 +22,8 @@ actor ProcessTransport: Transport {
     private let end: ServerEnd
     private nonisolated let stderrTail = StderrTail()
     private nonisolated let ledger = RequestLedger()
-    private nonisolated let messages: AsyncThrowingStream<Data, Error>
-    private nonisolated let continuation: AsyncThrowingStream<Data, Error>.Continuation
+    private nonisolated let inbox = Inbox()
+    private nonisolated let flood = FloodGauge()
     private let writer: LineWriter
     private var stdoutReader: LineReader?
     private var stderrReader: PipeReader?
@@ -34,7 +34,6 @@ actor ProcessTransport: Transport {
         self.process = process
         self.scrubber = scrubber
         self.end = end
-        (messages, continuation) = AsyncThrowingStream.makeStream(of: Data.self, throwing: Error.self)
         writer = LineWriter(fd: process.stdin, label: "crew.mcp.\(server).stdin")
     }
 
@@ -42,7 +41,7 @@ actor ProcessTransport: Transport {
 
     /// The server's recent stderr, secrets removed.
     nonisolated func stderrText() -> String {
-        scrubber.scrub(stderrTail.text())
+        stderrTail.text(scrub: scrubber.scrub)
     }
 
     func connect() async throws {
@@ -71,7 +70,7 @@ actor ProcessTransport: Transport {
     }
 
     nonisolated func receive() -> AsyncThrowingStream<Data, Error> {
-        messages
+        inbox.stream()
     }
 
     /// Ends the session: closing stdin asks the server to exit (the stdio shutdown of the MCP specification).
@@ -98,19 +97,57 @@ actor ProcessTransport: Transport {
     }
 
     /// One message from stdout: checked to be JSON (the SDK drops anything else silently, leaving requests waiting).
+    /// Notifications and answers to no outstanding request are dropped here, counted by `flood`: crew acts on
+    /// neither, and the SDK's client decodes far slower than a server can write.
     private nonisolated func deliver(_ line: [UInt8]) {
+        guard !flood.hasTripped else { return }
         guard let message = try? JSONParser.parse(line) else {
             let preview = String(decoding: line.prefix(200), as: UTF8.self)
             failWaiting("wrote a line to stdout that is not JSON-RPC: \(scrubber.scrub(preview))")
             return
         }
+        guard isWanted(message) else {
+            if flood.count() {
+                stopFlooding(
+                    "MCP server `\(server)` sent more than \(flood.limit) notifications (or answers to no request) "
+                        + "within one second; crew stopped it as flooding")
+            }
+            return
+        }
         ledger.received(message)
-        continuation.yield(Data(line))
+        if !inbox.offer(Data(line)) {
+            stopFlooding(
+                "MCP server `\(server)` sent more than \(Inbox.maxMessages) messages (or \(Inbox.maxBytes >> 20) MiB) "
+                    + "that crew had not taken in yet; crew stopped it as flooding")
+        }
+    }
+
+    /// Requests (the SDK answers them), answers to outstanding requests, and batches; not notifications.
+    private nonisolated func isWanted(_ message: JSONValue) -> Bool {
+        if message.arrayValue != nil { return true }
+        if message["method"] != nil { return message["id"] != nil }
+        guard let id = message["id"] else { return false }
+        return ledger.isOutstanding(id)
     }
 
     /// A protocol violation fails what is waiting; the server may still answer later requests.
     private nonisolated func failWaiting(_ what: String) {
-        for response in ledger.failAll("MCP server `\(server)` \(what)") { continuation.yield(response) }
+        for response in ledger.failAll("MCP server `\(server)` \(what)") { inbox.force(response) }
+    }
+
+    /// The server floods: everything waiting fails with `reason`, the stream ends, and the server is stopped.
+    private nonisolated func stopFlooding(_ reason: String) {
+        end.fail(reason)
+        let message = end.message ?? reason
+        for response in ledger.failAll(message) { inbox.force(response) }
+        inbox.finish(throwing: TransportFailure(description: message))
+        Task { await self.stopServer() }
+    }
+
+    private func stopServer() async {
+        isOpen = false
+        stdoutReader?.stop()
+        await process.terminate(grace: MCPSession.shutdownGrace)
     }
 
     private func stdoutEnded() async {
@@ -134,8 +171,8 @@ actor ProcessTransport: Transport {
     /// Answers whatever is still waiting, then ends the stream with an error.
     private func finish() {
         let reason = end.message ?? "MCP server `\(server)` closed the connection"
-        for response in ledger.failAll(reason) { continuation.yield(response) }
-        continuation.finish(throwing: TransportFailure(description: reason))
+        for response in ledger.failAll(reason) { inbox.force(response) }
+        inbox.finish(throwing: TransportFailure(description: reason))
     }
 
     private static func describe(_ code: Int32) -> String {

@@ -28,10 +28,10 @@ package final class ChildProcess: @unchecked Sendable {
         self.stderr = stderr
     }
 
-    /// Starts `command` (looked up on `PATH`) with `environment` on top of crew's own. `what` names the program in
-    /// errors.
+    /// Starts `command` (looked up on `PATH`) with exactly the variables of `environment`. `what` names the program
+    /// in errors.
     package static func spawn(
-        command: String, arguments: [String], environment: [String: String], directory: String,
+        command: String, arguments: [String], environment: ChildEnvironment, directory: String,
         what: String = "MCP server command"
     ) throws(ToolSetupError) -> ChildProcess {
         ignoreSIGPIPE
@@ -53,10 +53,9 @@ package final class ChildProcess: @unchecked Sendable {
         configure(&attributes)
 
         let argv = ([command] + arguments).map { strdup($0) }
-        let envp = mergedEnvironment(environment).map { strdup($0) }
-        defer { (argv + envp).forEach { free($0) } }
+        defer { argv.forEach { free($0) } }
         var pid = pid_t()
-        let result = posix_spawnp(&pid, command, &actions, &attributes, argv + [nil], envp + [nil])
+        let result = environment.withCArray { posix_spawnp(&pid, command, &actions, &attributes, argv + [nil], $0) }
         for fd in [pipes.stdin.read, pipes.stdout.write, pipes.stderr.write] { close(fd) }
         guard result == 0 else {
             for fd in [pipes.stdin.write, pipes.stdout.read, pipes.stderr.read] { close(fd) }
@@ -132,12 +131,6 @@ package final class ChildProcess: @unchecked Sendable {
         sigemptyset(&defaults)
         for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-    }
-
-    private static func mergedEnvironment(_ extra: [String: String]) -> [String] {
-        var environment = ProcessInfo.processInfo.environment
-        for (name, value) in extra { environment[name] = value }
-        return environment.map { "\($0.key)=\($0.value)" }.sorted()
     }
 
     private static func spawnFailure(_ what: String, command: String, code: Int32) -> String {

@@ -58,8 +58,10 @@ package final class HostLink: @unchecked Sendable {
     package static func start(
         server: String, hostPath: String, scrubber: SecretScrubber
     ) throws(ToolSetupError) -> HostLink {
+        // The host needs no more than a program would: the server's own variables come resolved in `connect`.
+        let environment = ChildEnvironment(inheriting: ChildEnvironment.inherited + ChildEnvironment.hostExtras)
         let process = try ChildProcess.spawn(
-            command: hostPath, arguments: [], environment: [:], directory: "", what: "the MCP host")
+            command: hostPath, arguments: [], environment: environment, directory: "", what: "the MCP host")
         let link = HostLink(server: server, hostPath: hostPath, process: process, scrubber: scrubber)
         link.startReading()
         return link
@@ -200,7 +202,7 @@ package final class HostLink: @unchecked Sendable {
         for _ in 0..<30 where !stderrTail.hasEnded { try? await Task.sleep(nanoseconds: 10_000_000) }
         var reason = "the MCP host \(hostPath) serving MCP server `\(server)` "
         reason += status.map { "\($0)" } ?? "closed its stdout"
-        let tail = stderrTail.text(lines: 8)
+        let tail = stderrTail.text(lines: 8, scrub: scrubber.scrub)
         if !tail.isEmpty { reason += "; the end of its stderr:\n\(tail)" }
         end(with: reason)
         lock.withLock { hostEnded = true }

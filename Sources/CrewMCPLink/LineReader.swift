@@ -1,7 +1,8 @@
 import Foundation
 
 /// Reads newline-delimited messages from a pipe as they arrive (a `PipeReader` and a `LineSplitter`). `onLine`,
-/// `onOverflow` (a line grew past `LineSplitter.maxLineBytes`) and then `onEnd` run on the reader's serial queue.
+/// `onOverflow` (once for each line that grew past `LineSplitter.maxLineBytes`; the line is dropped, not kept) and
+/// then `onEnd` run on the reader's serial queue.
 /// Owns the descriptor.
 package final class LineReader: Sendable {
     private let reader: PipeReader
@@ -15,7 +16,7 @@ package final class LineReader: Sendable {
             fd: fd, label: label,
             onData: { chunk in
                 for line in splitter.lines(in: chunk) { onLine(line) }
-                if splitter.isOverflowing { onOverflow() }
+                if splitter.takeOverflow() { onOverflow() }
             },
             onEnd: onEnd)
     }
@@ -42,9 +43,9 @@ private final class LockedSplitter: @unchecked Sendable {
         return splitter.lines(in: chunk)
     }
 
-    var isOverflowing: Bool {
+    func takeOverflow() -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        return splitter.isOverflowing
+        return splitter.takeOverflow()
     }
 }

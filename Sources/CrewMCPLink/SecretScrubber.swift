@@ -1,12 +1,19 @@
+import CrewCore
 import CrewTools
 import Foundation
 
 /// The secret values resolved for one server (`${env:...}`/`${file:...}` references in its args, env, url and
 /// headers). Whatever the server, its stderr or an HTTP error hands back passes through `scrub` before it reaches the
-/// model or an error message, in case the server echoes its configuration.
+/// model or an error message, in case the server echoes its configuration. A thin holder of a `SecretRedactor`,
+/// rebuilt as values are recorded.
 package final class SecretScrubber: @unchecked Sendable {
+    // `@unchecked`: `secrets` and `redactor` are only touched under `lock`.
     private let lock = NSLock()
     private var secrets: [String] = []
+    private var redactor = SecretRedactor(secrets: [], mask: SecretScrubber.mask)
+
+    /// What the MCP side writes in place of a secret.
+    static let mask = "[redacted]"
 
     package init(_ values: [String] = []) {
         for value in values { record(value) }
@@ -14,31 +21,21 @@ package final class SecretScrubber: @unchecked Sendable {
 
     /// Every value recorded, longest first: what the MCP host is handed so that it scrubs the same values.
     package var values: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return secrets
+        lock.withLock { secrets }
     }
 
     package func record(_ value: String) {
         guard !value.isEmpty else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        if !secrets.contains(value) {
+        lock.withLock {
+            guard !secrets.contains(value) else { return }
             secrets.append(value)
-            // Longest first, so that a secret containing another one is replaced whole.
             secrets.sort { $0.count > $1.count }
+            redactor = SecretRedactor(secrets: secrets, mask: Self.mask)
         }
     }
 
     package func scrub(_ text: String) -> String {
-        lock.lock()
-        let secrets = self.secrets
-        lock.unlock()
-        var out = text
-        for secret in secrets where out.contains(secret) {
-            out = out.replacingOccurrences(of: secret, with: "[redacted]")
-        }
-        return out
+        lock.withLock { redactor }.redact(text)
     }
 
     /// `context`, except that every reference value it hands out is remembered here first.

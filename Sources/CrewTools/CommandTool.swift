@@ -5,77 +5,52 @@ import Foundation
 ///
 /// Plan entry: `program` (a name looked up on `PATH`, or a path; relative paths are relative to the crew's folder),
 /// `args` (templates: `{name}` is a property of the call's arguments, `${env:...}`/`${file:...}` are references
-/// resolved once at setup), `input_schema` (the JSON Schema of the call's arguments; an object with no properties
-/// by default), which is also the descriptor's input schema.
+/// resolved once at setup), `env` (variables for the program, references resolved once at setup), `input_schema`
+/// (the JSON Schema of the call's arguments; an object with no properties by default), which is also the
+/// descriptor's input schema, less crew's own keys.
 ///
-/// Each template becomes exactly one argument, whatever its value holds (spaces, `;`, `$(...)`). A template that
-/// uses a property the call leaves out (or sets to null) is dropped as a whole, so optional flags like `--max={n}`
-/// disappear rather than arrive half-filled. Strings are passed as they are, integers and booleans as JSON text,
-/// arrays and objects as JSON.
+/// Each template becomes exactly one argument, whatever its value holds (spaces, `;`, `$(...)`); how values are
+/// filled in, and when one may start with `-`, is `CommandArguments`.
 ///
-/// The program runs in the crew's folder with stdin from /dev/null. Exit status 0 gives a result with stdout and
-/// stderr (each cut at `outputLimit` bytes, with full sizes); any other status is a `ToolFailure` with the same
-/// text. A cancelled call stops the program's process group (SIGTERM, then SIGKILL after a second).
+/// The program runs in the crew's folder with stdin from /dev/null and a `ChildEnvironment`: PATH, HOME, LANG and
+/// TMPDIR of crew's environment plus `env`, nothing else. Exit status 0 gives a result with stdout and stderr (each
+/// cut at `outputLimit` bytes, with full sizes); any other status is a `ToolFailure` with the same text. A
+/// cancelled call stops the program's process group (SIGTERM, then SIGKILL after a second).
 public struct CommandTool: AgentTool {
     public let descriptor: ToolDescriptor
     let executable: String
-    let arguments: [[ArgumentPiece]]
+    let arguments: CommandArguments
+    let environment: ChildEnvironment
     let directory: String
     let outputLimit: Int
 
-    enum ArgumentPiece: Equatable {
-        case text(String)
-        case input(String)
-    }
-
-    /// Builds the tool from its `plan.json` entry; a program that cannot be found, a malformed template or an
-    /// unset reference is a `ToolSetupError`. `outputLimit` caps each of stdout and stderr in a result.
-    public init(name: String, config: JSONValue, context: ToolContext, outputLimit: Int = 256 * 1024)
-        throws(ToolSetupError)
-    {
+    /// Builds the tool from its `plan.json` entry; a program that cannot be found, a malformed template or `env`,
+    /// or an unset reference is a `ToolSetupError`. `outputLimit` caps each of stdout and stderr in a result.
+    public init(
+        name: String, config: JSONValue, context: ToolContext, outputLimit: Int = 256 * 1024,
+        inheritedEnvironment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ToolSetupError) {
         let settings = ToolConfig(name: name, type: "command", config: config)
         let program = try settings.requiredString("program")
         guard let executable = ProgramLocator.find(program, crewFolder: context.crewFolder) else {
             throw settings.failure("program `\(program)` was not found (looked on PATH) or is not executable")
         }
-        var arguments: [[ArgumentPiece]] = []
-        for source in try settings.strings("args") {
-            arguments.append(try Self.pieces(source, settings, context))
-        }
         let schema = try Self.inputSchema(settings)
+        let sources = try settings.strings("args")
+        arguments = try CommandArguments(
+            program: program, sources: sources, schema: schema, settings: settings, context: context)
+        environment = ChildEnvironment(
+            from: inheritedEnvironment, declared: try Self.declaredEnvironment(settings, context))
         self.executable = executable
-        self.arguments = arguments
         self.directory = context.crewFolder
         self.outputLimit = max(1, outputLimit)
-        let shown = ([program] + (try settings.strings("args"))).joined(separator: " ")
+        let shown = ([program] + sources).joined(separator: " ")
         descriptor = ToolDescriptor(
             name: name,
             description: settings.description(
                 default: "Runs the command `\(shown)`, with `{name}` filled from the call's arguments, and returns "
                     + "its exit status, stdout and stderr."),
-            inputSchema: schema)
-    }
-
-    private static func pieces(_ source: String, _ settings: ToolConfig, _ context: ToolContext)
-        throws(ToolSetupError) -> [ArgumentPiece]
-    {
-        let (template, problems) = TemplateParser.parse(
-            source, at: SourceLocation(file: "plan.json", line: 1, column: 1), inputs: true)
-        if let problem = problems.first { throw settings.failure("argument `\(source)`: \(problem.message)") }
-        var pieces: [ArgumentPiece] = []
-        for segment in template.segments {
-            switch segment {
-            case .text(let text): pieces.append(.text(text))
-            case .input(let name): pieces.append(.input(name))
-            case .env, .file:
-                do {
-                    pieces.append(.text(try context.reference(segment)))
-                } catch {
-                    throw settings.failure("argument `\(source)`: \(error.message)")
-                }
-            }
-        }
-        return pieces
+            inputSchema: CommandArguments.modelSchema(schema))
     }
 
     private static func inputSchema(_ settings: ToolConfig) throws(ToolSetupError) -> JSONValue {
@@ -87,37 +62,32 @@ public struct CommandTool: AgentTool {
         return .object(members)
     }
 
-    /// The argument vector for one call; nil entries (templates with a missing property) are left out.
-    func argv(for call: JSONValue) throws(ToolFailure) -> [String] {
-        var out: [String] = []
-        nextArgument: for pieces in arguments {
-            var text = ""
-            for piece in pieces {
-                switch piece {
-                case .text(let literal): text += literal
-                case .input(let name):
-                    guard let value = call[name], value != .null else { continue nextArgument }
-                    text += Self.text(of: value)
-                }
+    /// `env`, resolved: each value's references go through `context`, which records them as secrets.
+    private static func declaredEnvironment(_ settings: ToolConfig, _ context: ToolContext) throws(ToolSetupError)
+        -> [String: String]
+    {
+        var out: [String: String] = [:]
+        for (name, source) in try settings.stringPairs("env") {
+            guard !name.isEmpty, !name.contains("="), !name.contains("\0") else {
+                throw settings.failure("`env` name `\(name)` is not a variable name")
             }
-            guard !text.contains("\0") else { throw ToolFailure("an argument contains a NUL byte") }
-            out.append(text)
+            let value = try settings.resolve(source, context, what: "`env.\(name)`")
+            guard !value.contains("\0") else { throw settings.failure("`env.\(name)` contains a NUL byte") }
+            out[name] = value
         }
         return out
     }
 
-    static func text(of value: JSONValue) -> String {
-        switch value {
-        case .string(let text): text
-        case .double(let number) where number == number.rounded() && abs(number) < 1e15: String(Int(number))
-        default: value.serialized()
-        }
+    /// The argument vector for one call (see `CommandArguments`).
+    func argv(for call: JSONValue) throws(ToolFailure) -> [String] {
+        try arguments.argv(for: call)
     }
 
     public func call(_ arguments: JSONValue) async throws(ToolFailure) -> String {
         let argv = try argv(for: arguments)
         let output = try await ProcessRunner.run(
-            executable: executable, arguments: argv, directory: directory, outputLimit: outputLimit)
+            executable: executable, arguments: argv, environment: environment, directory: directory,
+            outputLimit: outputLimit)
         let report = Self.report(output)
         if output.stopped { throw ToolFailure("the command was stopped before it finished\n" + report) }
         guard output.termination == .exited(0) else { throw ToolFailure(report) }

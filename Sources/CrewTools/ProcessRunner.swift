@@ -45,7 +45,8 @@ struct ProcessOutput {
     var stopped: Bool
 }
 
-/// Runs a program without a shell: `posix_spawn` with an argument vector, stdin from /dev/null, stdout and stderr
+/// Runs a program without a shell: `posix_spawn` with an argument vector and only the variables of a
+/// `ChildEnvironment`, stdin from /dev/null, stdout and stderr
 /// captured up to a limit (the rest is read and dropped, so the child never blocks on a full pipe).
 ///
 /// The child leads a new process group. When the calling task is cancelled the group gets SIGTERM, then SIGKILL after
@@ -53,9 +54,11 @@ struct ProcessOutput {
 /// outlives the call or holds the pipes open. The child is always reaped.
 enum ProcessRunner {
     static func run(
-        executable: String, arguments: [String], directory: String?, outputLimit: Int, grace: Double = 1
+        executable: String, arguments: [String], environment: ChildEnvironment, directory: String?, outputLimit: Int,
+        grace: Double = 1
     ) async throws(ToolFailure) -> ProcessOutput {
-        let child = try spawn(executable: executable, arguments: arguments, directory: directory)
+        let child = try spawn(
+            executable: executable, arguments: arguments, environment: environment, directory: directory)
         let watcher = ChildWatcher(child: child, outputLimit: outputLimit, grace: grace)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
@@ -73,9 +76,9 @@ enum ProcessRunner {
         var stderr: Int32
     }
 
-    private static func spawn(executable: String, arguments: [String], directory: String?) throws(ToolFailure)
-        -> Child
-    {
+    private static func spawn(
+        executable: String, arguments: [String], environment: ChildEnvironment, directory: String?
+    ) throws(ToolFailure) -> Child {
         // Pipes are made and marked close-on-exec under a lock, so a concurrent spawn from this tool never inherits
         // another call's pipe end (which would hold that call's output open after its child exits).
         spawnLock.lock()
@@ -105,7 +108,7 @@ enum ProcessRunner {
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let status = environment.withCArray { posix_spawn(&pid, executable, &actions, &attributes, argv, $0) }
         guard status == 0 else {
             close(outPipe[0])
             close(errPipe[0])

@@ -1,5 +1,6 @@
 import CrewCore
 import CrewMCPLink
+import CrewTools
 import Foundation
 import Testing
 
@@ -68,7 +69,8 @@ struct RawHost {
     /// Starts the host and connects it to the demo server.
     static func ready() async throws -> RawHost {
         let process = try ChildProcess.spawn(
-            command: try HostLocator.locate(environment: [:]), arguments: [], environment: [:], directory: "")
+            command: try HostLocator.locate(environment: [:]), arguments: [], environment: ChildEnvironment(),
+            directory: "")
         let (lines, continuation) = AsyncStream.makeStream(of: [UInt8].self)
         let reader = LineReader(
             fd: process.stdout, label: "test.crew-mcp.stdout", onLine: { continuation.yield($0) }, onOverflow: {},

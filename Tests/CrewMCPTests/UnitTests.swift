@@ -54,8 +54,10 @@ struct UnitTests {
 
     @Test func secretsAreScrubbed() {
         let scrubber = SecretScrubber()
-        scrubber.record("abc")
+        scrubber.record("abcd")
         scrubber.record("abcdef")
-        #expect(scrubber.scrub("x abcdef y abc") == "x [redacted] y [redacted]")
+        scrubber.record("xyz")  // Shorter than `SecretRedactor.minimumLength`: not searched for.
+        #expect(scrubber.scrub("x abcdef y abcd xyz") == "x [redacted] y [redacted] xyz")
+        #expect(scrubber.values == ["abcdef", "abcd", "xyz"])
     }
 }

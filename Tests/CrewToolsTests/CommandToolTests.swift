@@ -10,12 +10,13 @@ import Testing
 
     func makeTool(
         _ program: String, _ args: [String] = [], schema: JSONValue? = nil, env: [String: String] = [:],
-        outputLimit: Int = 256 * 1024
+        declared: [String: String] = [:], outputLimit: Int = 256 * 1024
     ) throws -> CommandTool {
         var config: [String: JSONValue] = [
             "type": .string("command"), "program": .string(program), "args": .strings(args),
         ]
         if let schema { config["input_schema"] = schema }
+        if !declared.isEmpty { config["env"] = .object(declared.mapValues(JSONValue.string)) }
         return try CommandTool(
             name: "run", config: .object(config), context: testContext(folder: crew.path, env: env),
             outputLimit: outputLimit)
@@ -57,7 +58,7 @@ import Testing
     @Test func resultHasStatusAndBothStreams() async throws {
         let tool = try makeTool("sh", ["-c", "echo out; echo err >&2; pwd"])
         let result = try await tool.call(.object([:]))
-        let folder = PathGuard.realPath(crew.path) ?? crew.path
+        let folder = Glob.realPath(crew.path)
         #expect(result.hasPrefix("exit status 0\n--- stdout ("))
         #expect(result.contains("out\n\(folder)"))
         #expect(result.contains("--- stderr (4 bytes) ---\nerr"))
@@ -122,5 +123,81 @@ import Testing
             Issue.record("unexpected error \(error)")
         }
         #expect(throws: ToolSetupError.self) { try makeTool("./missing.sh") }
+    }
+
+    // MARK: Values that would become options
+
+    static let fileSchema: JSONValue = .object([
+        "type": .string("object"),
+        "properties": .object([
+            "file": .object(["type": .string("string")]), "text": .object(["type": .string("string")]),
+            "flag": .object(["type": .string("string"), "x-crew-allow-option": .bool(true)]),
+            "n": .object(["type": .string("integer")]),
+        ]),
+    ])
+
+    @Test func aValueThatWouldStartAnOptionIsRefusedWithWhatToDo() async throws {
+        let tool = try makeTool("sort", ["{file}", "{n}"], schema: Self.fileSchema)
+        for hostile in ["--output=/tmp/pwned", "-o", "-"] {
+            let message = await failure(tool, .object(["file": .string(hostile)]))
+            #expect(message.contains("The value of `file`"), "\(message)")
+            #expect(message.contains("starts with `-`") && message.contains("`sort` would read it as an option"))
+            #expect(message.contains("./-x") && message.contains("`x-crew-allow-option: true` on property `file`"))
+        }
+        #expect(throws: ToolFailure.self) { try tool.argv(for: .object(["n": .int(-5)])) }
+        #expect(try tool.argv(for: .object(["file": .string("notes-1.txt")])) == ["notes-1.txt"])
+        #expect(try tool.argv(for: .object(["file": .string("./-x")])) == ["./-x"])
+    }
+
+    @Test func aValueAfterALiteralPrefixOrAnEmptyOneIsJudgedByTheArgumentsStart() throws {
+        let tool = try makeTool(
+            "printf", ["--name={text}", "-o{file}", "{text}{file}", "{n}"],
+            schema: .object([
+                "properties": .object([
+                    "text": .object(["type": .string("string")]), "file": .object(["type": .string("string")]),
+                    "n": .object(["type": .string("integer"), "x-crew-allow-option": .bool(true)]),
+                ])
+            ]))
+        #expect(
+            try tool.argv(for: .object(["text": .string("a"), "file": .string("-b"), "n": .int(-2)]))
+                == ["--name=a", "-o-b", "a-b", "-2"])
+        // `text` is empty, so `file` starts the third argument.
+        #expect(throws: ToolFailure.self) {
+            try tool.argv(for: .object(["text": .string(""), "file": .string("-b")]))
+        }
+        #expect(throws: ToolFailure.self) {
+            try tool.argv(for: .object(["text": .string("-a"), "file": .string("b")]))
+        }
+    }
+
+    @Test func anOptedInPropertyMayStartAnOptionAndTheModelNeverSeesTheKey() async throws {
+        let tool = try makeTool("printf", ["[%s]", "{flag}"], schema: Self.fileSchema)
+        #expect(try await tool.call(.object(["flag": .string("-v")])).contains("[-v]"))
+        let shown = tool.descriptor.inputSchema["properties"]?["flag"]
+        #expect(shown == .object(["type": .string("string")]))
+        let wrong = JSONValue.object([
+            "properties": .object(["file": .object(["x-crew-allow-option": .string("yes")])])
+        ])
+        #expect(throws: ToolSetupError.self) { try makeTool("sort", ["{file}"], schema: wrong) }
+    }
+
+    // MARK: Environment
+
+    @Test func theProgramSeesOnlyTheMinimalEnvironmentAndItsDeclaredVariables() async throws {
+        let canary = "crew-canary-\(UUID().uuidString)"
+        setenv("CREW_TEST_CANARY", canary, 1)
+        defer { unsetenv("CREW_TEST_CANARY") }
+        let tool = try makeTool(
+            "env", env: ["TOKEN": "tool-token-41c7"], declared: ["GREETING": "hello", "API_TOKEN": "${env:TOKEN}"])
+        let result = try await tool.call(.object([:]))
+        let names = Set(
+            result.split(separator: "\n").filter { $0.contains("=") && !$0.hasPrefix("---") }
+                .compactMap { $0.split(separator: "=").first.map(String.init) })
+        #expect(names.isSubset(of: Set(ChildEnvironment.inherited + ["GREETING", "API_TOKEN"])), "\(names)")
+        #expect(names.isSuperset(of: ["GREETING", "API_TOKEN", "PATH"]))
+        #expect(result.contains("GREETING=hello") && result.contains("API_TOKEN=tool-token-41c7"))
+        #expect(!result.contains(canary))
+        #expect(throws: ToolSetupError.self) { try makeTool("env", declared: ["A=B": "x"]) }
+        #expect(throws: ToolSetupError.self) { try makeTool("env", declared: ["X": "${env:NOT_SET_ANYWHERE}"]) }
     }
 }

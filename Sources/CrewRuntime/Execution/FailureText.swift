@@ -4,9 +4,10 @@ import Foundation
 
 /// Failures in words that say what to fix, with every secret removed (a provider may echo part of a key).
 public enum FailureText {
-    public static func describe(_ error: ProviderError, model: ModelDefinition, endpoint: Endpoint?, secrets: [String])
+    public static func describe(_ raw: ProviderError, model: ModelDefinition, endpoint: Endpoint?, secrets: [String])
         -> String
     {
+        let error = displayable(raw, secrets: secrets)
         let who = "model `\(model.name)`"
         let key = endpoint?.keySource.map { "the key in \($0)" } ?? "the request (no key is set)"
         let server = endpoint?.baseURL ?? model.provider.rawValue
@@ -29,7 +30,8 @@ public enum FailureText {
         return scrub(text, secrets: secrets)
     }
 
-    public static func short(_ error: ProviderError, secrets: [String]) -> String {
+    public static func short(_ raw: ProviderError, secrets: [String]) -> String {
+        let error = displayable(raw, secrets: secrets)
         let text: String
         switch error {
         case .http(let status, let message, _): text = "HTTP \(status): \(message)"
@@ -42,10 +44,28 @@ public enum FailureText {
         return scrub(text, secrets: secrets)
     }
 
-    /// Removes each secret, and anything shaped like an API key, from a message.
+    /// Removes each secret, in any of its encodings, and anything shaped like an API key, from a message (see
+    /// `SecretRedactor`, which also says which secrets are too short to remove).
     public static func scrub(_ text: String, secrets: [String]) -> String {
-        var out = text
-        for secret in secrets where secret.count >= 4 { out = out.replacing(secret, with: "***") }
-        return out.replacing(/(sk|sk-ant|sk-proj|AIza)[-_A-Za-z0-9*]{8,}/, with: "***")
+        SecretRedactor(secrets: secrets).redact(text)
+    }
+
+    /// The most of a provider's own message (or a connection's or parser's detail) shown in a failure. Providers
+    /// keep up to 8 KiB of an error body, so that the cut comes after scrubbing, here, and never halves a key.
+    public static let messageLimit = 300
+
+    /// `error` with its message scrubbed and then cut to `messageLimit` characters.
+    static func displayable(_ error: ProviderError, secrets: [String]) -> ProviderError {
+        func shown(_ message: String) -> String {
+            let clean = scrub(message, secrets: secrets)
+            return clean.count > messageLimit ? String(clean.prefix(messageLimit)) + "…" : clean
+        }
+        switch error {
+        case .http(let status, let message, let retryAfter):
+            return .http(status: status, message: shown(message), retryAfter: retryAfter)
+        case .connection(let detail): return .connection(shown(detail))
+        case .malformed(let detail): return .malformed(shown(detail))
+        default: return error
+        }
     }
 }

@@ -6,7 +6,7 @@ extension CrewDecoder {
         .knowledge: ["knowledge", "top_k", "mode"],
         .http: ["allow", "methods", "headers", "max_response_bytes"],
         .file: ["root", "write"],
-        .command: ["program", "args", "input_schema"],
+        .command: ["program", "args", "env", "input_schema"],
         .mcp: ["command", "args", "env", "url", "headers", "include", "exclude"],
     ]
 
@@ -86,6 +86,7 @@ extension CrewDecoder {
         settings.program = decoder.string(fields["program"], "the `program` of \(what)")
         if settings.program == nil { missing("program", what, fields, example: "program: rg") }
         settings.args = templates(fields["args"], "the `args` of \(what)", inputs: true)
+        settings.env = namedTemplates(fields["env"], "the `env` of \(what)")
         if let schema = fields["input_schema"] {
             settings.inputSchema = JSONConversion.value(of: schema, decoder: decoder, what: "`input_schema`")
         }

@@ -54,6 +54,8 @@ public struct ToolSpec: Sendable {
     public struct Command: Sendable {
         public var program: Located<String>?
         public var args: [Template] = []
+        /// Variables the program gets besides PATH, HOME, LANG and TMPDIR; nothing else of crew's environment.
+        public var env: [(name: Located<String>, value: Template)] = []
         public var inputSchema: JSONValue?
         public init() {}
     }
