@@ -51,21 +51,23 @@ public struct Artifact: Sendable {
 
     /// Writes every file atomically, the manifest last (it is the commit point), and removes files a previous
     /// build listed that this one does not make.
-    public func write(to folder: String) throws {
+    /// Every path is written below `location` without following a link: a crew whose `.crew` is a link cannot
+    /// make `crew build` write elsewhere.
+    public func write(to location: ConfinedPath) throws(PathFailure) {
+        let folder = try ConfinedFolder.open(location, create: true)
         let previous = Self.listedFiles(in: folder)
         for path in files.keys.sorted() {
-            try FileSystem.writeAtomically(files[path]!, to: FileSystem.join(folder, path))
+            try folder.write(files[path]!, to: path)
         }
-        try FileSystem.writeAtomically(manifestData, to: FileSystem.join(folder, Self.manifestName))
-        for stale in previous.subtracting(files.keys) where !stale.contains("..") && !stale.hasPrefix("/") {
-            try? FileManager.default.removeItem(atPath: FileSystem.join(folder, stale))
+        try folder.write(manifestData, to: Self.manifestName)
+        for stale in previous.subtracting(files.keys) {
+            try? folder.remove(stale)
         }
     }
 
-    static func listedFiles(in folder: String) -> Set<String> {
-        guard let data = FileManager.default.contents(atPath: FileSystem.join(folder, manifestName)),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let files = object["files"] as? [String: Any]
+    static func listedFiles(in folder: ConfinedFolder) -> Set<String> {
+        guard let bytes = try? folder.read(manifestName, limit: 16 << 20),
+            let manifest = try? JSONParser.parse(bytes), let files = manifest["files"]?.objectValue
         else { return [] }
         return Set(files.keys)
     }

@@ -36,9 +36,12 @@ enum BuildPipeline {
         let artifact = Artifact(
             validated: validated, plan: plan, inputFiles: Artifact.inputFiles(for: validated),
             extraFiles: knowledgeFiles)
-        let folder = output ?? FileSystem.join(validated.crew.displayRoot, ".crew/build")
+        let location =
+            output.map { ConfinedPath(base: $0) }
+            ?? ConfinedPath(base: validated.crew.displayRoot, below: ".crew/build")
+        let folder = location.description
         do {
-            try artifact.write(to: folder)
+            try artifact.write(to: location)
         } catch {
             Terminal.err("error: \(error)\n")
             throw Failure()

@@ -16,7 +16,7 @@ enum Compilation {
         }
         if !diagnostics.isEmpty || format == .json {
             let text = renderer.render(diagnostics, format: format)
-            toStdout ? Terminal.out(text) : Terminal.err(text)
+            toStdout ? Terminal.outRaw(text) : Terminal.errRaw(text)
         }
         return result
     }

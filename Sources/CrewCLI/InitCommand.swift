@@ -13,6 +13,11 @@ struct InitCommand: ParsableCommand {
     @Option(help: "The crew's name (lowercase letters, digits, -). Default: the folder's name.")
     var name: String?
 
+    @Flag(help: "Replace crew.yaml and notes/overview.md when they exist.")
+    var force = false
+
+    static let files = ["crew.yaml", "notes/overview.md"]
+
     func run() throws {
         let folderName = URL(fileURLWithPath: Glob.realPath(directory)).lastPathComponent
         let crewName = name ?? slug(folderName)
@@ -20,23 +25,34 @@ struct InitCommand: ParsableCommand {
             crewName.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D })
         else {
             Terminal.err(
-                "error: `\(crewName)` is not a valid crew name; pass --name with lowercase letters, digits and -\n")
+                "error: `\(TerminalText.escape(crewName))` is not a valid crew name; pass --name with lowercase "
+                    + "letters, digits and -\n")
             throw ExitCode(2)
         }
-        let crewFile = FileSystem.join(directory, "crew.yaml")
-        if FileManager.default.fileExists(atPath: crewFile) {
-            Terminal.err("error: \(crewFile) already exists; `crew init` never overwrites a crew\n")
-            throw ExitCode(1)
-        }
         do {
-            try FileSystem.writeAtomically(StarterCrew.crewFile(name: crewName), to: crewFile)
-            try FileSystem.writeAtomically(StarterCrew.notes, to: FileSystem.join(directory, "notes/overview.md"))
+            try write(crewName: crewName)
         } catch {
             Terminal.err("error: \(error)\n")
             throw ExitCode(1)
         }
+        let shown = TerminalText.escape(directory)
         Terminal.out(
-            "created \(crewFile) and notes/overview.md\nnext: crew validate \(directory) && crew graph \(directory)\n")
+            "created \(FileSystem.join(shown, "crew.yaml")) and notes/overview.md\n"
+                + "next: crew validate \(shown) && crew graph \(shown)\n")
+    }
+
+    /// Both files or, without `--force`, neither when one exists: a crew's own files are never replaced unasked.
+    /// Writes go below the folder without following links, and never replace a file that appears meanwhile.
+    private func write(crewName: String) throws(PathFailure) {
+        let folder = try ConfinedFolder(opening: directory, create: true)
+        if !force, let existing = Self.files.first(where: { folder.kind(of: $0) != nil }) {
+            var failure = PathFailure(folder.display(existing), .exists)
+            failure.hint = "`crew init` never overwrites a file; pass --force to replace it"
+            throw failure
+        }
+        let replace: ConfinedFolder.Replace = force ? .always : .never
+        try folder.write(StarterCrew.crewFile(name: crewName), to: "crew.yaml", replace: replace)
+        try folder.write(StarterCrew.notes, to: "notes/overview.md", replace: replace)
     }
 
     private func slug(_ text: String) -> String {

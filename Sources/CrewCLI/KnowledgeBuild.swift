@@ -25,7 +25,7 @@ enum KnowledgeBuild {
         defer { _ = Task { try? await http.shutdown() } }
         let environment = ProcessInfo.processInfo.environment
         let compiler = KnowledgeCompiler(
-            root: crew.root, cacheFolder: FileSystem.join(crew.displayRoot, ".crew/cache")
+            root: crew.root, cacheFolder: ConfinedPath(base: crew.displayRoot, below: ".crew/cache")
         ) { line in
             if !quiet { Terminal.err("  \(line)\n") }
         }

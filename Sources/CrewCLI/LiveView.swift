@@ -131,7 +131,9 @@ final class LiveView: RunObserver, @unchecked Sendable {
         }
     }
 
-    private func paint(_ kind: RunEvent.Kind, _ text: String) -> String {
+    /// Event text holds names and tool arguments from the crew and the model: escaped before any colour is added.
+    private func paint(_ kind: RunEvent.Kind, _ raw: String) -> String {
+        let text = TerminalText.escape(raw)
         guard color else { return text }
         switch kind {
         case .taskFinished: return "\u{1B}[32m✓\u{1B}[0m " + text
@@ -157,8 +159,9 @@ final class LiveView: RunObserver, @unchecked Sendable {
         for task in running.prefix(20) {
             let elapsed = Date().timeIntervalSince(task.started)
             let spin = Self.spinner[frame % Self.spinner.count]
-            out += "\(spin) \(task.name)  \(String(format: "%.1fs", elapsed))  ~\(task.tokens) tokens"
-            out += task.activity.map { "  \(dim($0))\n" } ?? "\n"
+            out +=
+                "\(spin) \(TerminalText.escape(task.name))  \(String(format: "%.1fs", elapsed))  ~\(task.tokens) tokens"
+            out += task.activity.map { "  \(dim(TerminalText.escape($0)))\n" } ?? "\n"
         }
         if running.count > 20 { out += "  ... and \(running.count - 20) more\n" }
         drawnLines = running.prefix(20).count + (running.count > 20 ? 1 : 0)

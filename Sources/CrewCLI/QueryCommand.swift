@@ -55,10 +55,11 @@ struct QueryCommand: AsyncParsableCommand {
         for query in queries {
             do {
                 let hits = try await searcher.search(knowledge, query: query, k: k, mode: mode)
-                Terminal.out(
-                    batch != nil
-                        ? KnowledgeText.jsonLine(query, hits)
-                        : json ? KnowledgeText.json(hits) : KnowledgeText.text(hits))
+                if batch != nil || json {
+                    Terminal.outRaw(batch != nil ? KnowledgeText.jsonLine(query, hits) : KnowledgeText.json(hits))
+                } else {
+                    Terminal.out(KnowledgeText.text(hits))
+                }
             } catch {
                 await searcher.close()
                 Terminal.err("error: \(error)\n")

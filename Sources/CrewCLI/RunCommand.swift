@@ -68,7 +68,8 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw ExitCode(1)
         }
-        let runsFolder = runsDir ?? FileSystem.join(source.baseFolder, ".crew/runs")
+        let runsFolder =
+            runsDir.map { ConfinedPath(base: $0) } ?? ConfinedPath(base: source.baseFolder, below: ".crew/runs")
         let plan = try source.executionPlan()
         let settings = RunSettings(
             maxParallel: maxParallel ?? plan.maxParallel, failFast: failFast, stream: !noStream,
@@ -79,7 +80,7 @@ struct RunCommand: AsyncParsableCommand {
         if let resume {
             let review = try chooseReviewer(plan)
             try await execute(options: options, plan: plan, review: review) { options, observers in
-                let id = try RunStore(folder: runsFolder).find(resume)
+                let id = try RunStore(runsFolder).find(resume)
                 return try await RunSession.resume(runID: id, options: options, observers: observers)
             }
             return
@@ -155,19 +156,22 @@ struct RunCommand: AsyncParsableCommand {
             Terminal.err("error: \(error)\n")
             throw ExitCode(1)
         }
-        view.finish(outcome, store: RunStore(folder: options.runsFolder), outputFolder: options.settings.outputFolder)
+        view.finish(outcome, store: RunStore(options.runsFolder), outputFolder: options.settings.outputFolder)
         throw ExitCode(outcome.status.exitCode)
     }
 }
 
-/// SIGINT and SIGTERM cancel the run (recorded as interrupted); a second signal exits at once.
+/// SIGINT, SIGTERM and SIGHUP (the terminal closed) cancel the run, recorded as interrupted; a second signal exits
+/// at once. SIGPIPE is ignored while the run goes on: a closed stdout must not kill a run mid-write.
 final class SignalTrap: @unchecked Sendable {
+    static let trapped = [SIGINT, SIGTERM, SIGHUP]
     private var sources: [any DispatchSourceSignal] = []
     private let lock = NSLock()
     private var fired = false
 
     init(_ onSignal: @escaping @Sendable () -> Void) {
-        for number in [SIGINT, SIGTERM] {
+        signal(SIGPIPE, SIG_IGN)
+        for number in Self.trapped {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in
@@ -186,7 +190,6 @@ final class SignalTrap: @unchecked Sendable {
 
     func release() {
         for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        for number in Self.trapped { signal(number, SIG_DFL) }
     }
 }

@@ -54,7 +54,7 @@ final class RunView: Sendable {
 /// `--json`: each event as one JSON line on stdout, as in events.jsonl.
 struct JSONLines: RunObserver {
     func handle(_ event: RunEvent) {
-        Terminal.out(event.json.serialized() + "\n")
+        Terminal.outRaw(event.json.serialized() + "\n")
     }
 }
 

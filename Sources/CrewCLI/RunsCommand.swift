@@ -7,6 +7,9 @@ import Foundation
 struct RunsFolderOptions: ParsableArguments {
     @Option(help: "The runs folder (default: .crew/runs in the current folder).", completion: .directory)
     var runsDir: String = ".crew/runs"
+
+    /// The folder the user named is trusted as given; what is below it is read through no link.
+    var store: RunStore { RunStore(ConfinedPath(base: runsDir)) }
 }
 
 /// `crew runs`: the recorded runs, newest first.
@@ -16,7 +19,7 @@ struct RunsCommand: ParsableCommand {
     @OptionGroup var folder: RunsFolderOptions
 
     func run() throws {
-        let store = RunStore(folder: folder.runsDir)
+        let store = folder.store
         let ids = store.runIDs()
         guard !ids.isEmpty else {
             Terminal.out("no runs in \(folder.runsDir)\n")
@@ -28,7 +31,7 @@ struct RunsCommand: ParsableCommand {
             let totals = run["totals"]
             let tokens = (totals?["input_tokens"]?.intValue ?? 0) + (totals?["output_tokens"]?.intValue ?? 0)
             rows.append([
-                id, run["crew"]?.stringValue ?? "", run["status"]?.stringValue ?? "",
+                id, TerminalText.escape(run["crew"]?.stringValue ?? ""), store.shownStatus(id),
                 run["started_at"]?.stringValue ?? "", run["duration_ms"]?.intValue.map(Summary.duration) ?? "",
                 totals == nil ? "" : String(tokens), totals?["cost_usd"]?.doubleValue.map(Summary.money) ?? "",
             ])
@@ -47,7 +50,7 @@ struct ShowCommand: ParsableCommand {
     @OptionGroup var folder: RunsFolderOptions
 
     func run() throws {
-        let store = RunStore(folder: folder.runsDir)
+        let store = folder.store
         let id = try lookup(store, runID)
         Terminal.out(Summary.table(runID: id, store: store))
         guard let run = store.runJSON(id) else { return }
@@ -55,7 +58,8 @@ struct ShowCommand: ParsableCommand {
         let events = Dictionary(grouping: store.events(id).filter { $0.task != nil }) { $0.task ?? "" }
         for task in (run["tasks"]?.arrayValue ?? []).compactMap(\.stringValue) {
             guard let result = store.taskResult(id, task: task) else { continue }
-            Terminal.out("\n=== \(task) (\(result["status"]?.stringValue ?? ""))\n")
+            Terminal.out(
+                "\n=== \(TerminalText.escape(task)) (\(TerminalText.escape(result["status"]?.stringValue ?? "")))\n")
             Terminal.out(ActivityReport.text(result: result, events: events[task] ?? []))
             if let error = result["error"]?.stringValue {
                 Terminal.out("error: \(error)\n")
@@ -82,14 +86,14 @@ struct LogsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let store = RunStore(folder: folder.runsDir)
+        let store = folder.store
         let id = try lookup(store, runID)
         var printed = 0
         while true {
             let events = store.events(id)
             for event in events.dropFirst(printed) {
                 if json {
-                    Terminal.out(event.json.serialized() + "\n")
+                    Terminal.outRaw(event.json.serialized() + "\n")
                 } else if let text = EventText.line(event) {
                     Terminal.out("\(Timestamp.iso8601(event.time)) \(text)\n")
                 }
@@ -97,6 +101,11 @@ struct LogsCommand: AsyncParsableCommand {
             printed = events.count
             let finished = events.last?.kind == .runFinished
             if !follow || finished { return }
+            // A process killed mid-run never writes its last event; its released lock says it is gone.
+            if store.isCrashed(id) {
+                Terminal.err("run \(id) is interrupted (crashed): its process ended without finishing it\n")
+                throw ExitCode(1)
+            }
             try await Task.sleep(nanoseconds: 200_000_000)
         }
     }

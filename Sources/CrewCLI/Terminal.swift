@@ -1,3 +1,4 @@
+import CrewCore
 import Foundation
 
 /// What the process writes to: colour only on a terminal, never when NO_COLOR is set.
@@ -9,11 +10,23 @@ enum Terminal {
         return isatty(fileDescriptor) == 1
     }
 
+    /// Prints text that holds names, outputs or messages from a crew or a model: control characters (but newline and
+    /// tab) and bidi overrides are shown as escapes, so no crew can drive the terminal.
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        outRaw(TerminalText.escapeBlock(text))
     }
 
     static func err(_ text: String) {
+        errRaw(TerminalText.escapeBlock(text))
+    }
+
+    /// For text made safe already: JSON (its serializer escapes every control character) and rendered diagnostics
+    /// (the renderer escapes what came from the crew, then adds its own colours).
+    static func outRaw(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func errRaw(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
     }
 }

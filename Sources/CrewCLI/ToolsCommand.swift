@@ -25,7 +25,7 @@ struct ToolsCommand: AsyncParsableCommand {
         let agents = try chosenAgents(plan)
         let listings = try await ToolCatalog.list(
             plan: plan, agents: agents, source: source, environment: ProcessInfo.processInfo.environment)
-        Terminal.out(json ? ToolCatalog.json(listings) : ToolCatalog.text(listings))
+        json ? Terminal.outRaw(ToolCatalog.json(listings)) : Terminal.out(ToolCatalog.text(listings))
     }
 
     private func chosenAgents(_ plan: ExecutionPlan) throws -> [AgentDefinition] {

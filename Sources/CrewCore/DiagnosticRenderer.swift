@@ -24,21 +24,28 @@ public struct DiagnosticRenderer: Sendable {
         }
     }
 
-    /// `file:line:col: error[CODE]: message`, the source line with a caret, and the hint.
+    /// `file:line:col: error[CODE]: message`, the source line with a caret, and the hint. Names, paths and source
+    /// lines come from the crew: control characters and bidi overrides in them are escaped, never sent raw.
     public func text(_ d: Diagnostic) -> String {
         let label = d.severity == .error ? paint("error[\(d.code)]", "1;31") : paint("warning[\(d.code)]", "1;33")
-        var out = (d.location.map { paint("\($0): ", "1") } ?? "") + label + paint(": \(d.message)", "1") + "\n"
+        let location = d.location.map { TerminalText.escape("\($0): ") }
+        var out = (location.map { paint($0, "1") } ?? "") + label + paint(": \(TerminalText.escape(d.message))", "1")
+        out += "\n"
         if let location = d.location, let source = lines(location.file, location.line) {
             out += excerpt(source, at: location, redacted: d.redactsSource)
         }
         if let hint = d.hint {
-            out += "  " + paint("hint:", "36") + " \(hint)\n"
+            out += "  " + paint("hint:", "36") + " \(TerminalText.escapeBlock(hint))\n"
         }
         return out
     }
 
     func excerpt(_ rawLine: String, at location: SourceLocation, redacted: Bool) -> String {
-        var scalars = Array(rawLine.unicodeScalars.map { $0 == "\t" ? " " : $0 })
+        // One visible character per unsafe one, so the caret still lines up under the column.
+        var scalars = Array(
+            rawLine.unicodeScalars.map {
+                $0 == "\t" ? " " : TerminalText.isUnsafe($0, keepLayout: false) ? "\u{FFFD}" : $0
+            })
         var start = min(max(location.column - 1, 0), scalars.count)
         // Very long lines (minified JSON, hostile input) are shown as a window around the column.
         if scalars.count > Self.maxExcerpt {
@@ -112,8 +119,9 @@ public struct DiagnosticRenderer: Sendable {
             + escapeData(message) + "\n"
     }
 
-    private func escapeData(_ s: String) -> String {
-        s.replacing("%", with: "%25").replacing("\r", with: "%0D").replacing("\n", with: "%0A")
+    private func escapeData(_ raw: String) -> String {
+        let s = TerminalText.escapeBlock(raw)
+        return s.replacing("%", with: "%25").replacing("\r", with: "%0D").replacing("\n", with: "%0A")
     }
 
     private func escapeProperty(_ s: String) -> String {

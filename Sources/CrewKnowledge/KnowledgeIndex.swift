@@ -30,6 +30,10 @@ public final class KnowledgeIndex: Sendable {
     public init(artifact folder: String, name: String, prefetch: Bool = false) throws(MappedIndex.LoadError) {
         self.name = name
         let paths = KnowledgeCompiler.paths(name)
+        // Each index file is opened without following a link; so must the folder that holds them be.
+        guard let artifact = try? ConfinedFolder(opening: folder), artifact.kind(of: "indexes") == .folder else {
+            throw MappedIndex.LoadError(path: folder + "/indexes", problem: "missing, or not a plain folder")
+        }
         chunks = try ChunkStoreReader(path: folder + "/" + paths.chunks)
         bm25 = try BM25Index(path: folder + "/" + paths.bm25)
         let vectorPath = folder + "/" + paths.vectors

@@ -7,7 +7,8 @@ import Foundation
 /// A resumed run continues in its own folder with the plan and inputs it started with.
 public struct RunSession: Sendable {
     public struct Options: Sendable {
-        public var runsFolder: String
+        /// Where run folders go: `.crew/runs` below the crew's folder, or `--runs-dir`.
+        public var runsFolder: ConfinedPath
         public var settings: RunSettings
         public var environment: [String: String]
         public var retry: RetryPolicy
@@ -21,7 +22,7 @@ public struct RunSession: Sendable {
         public var toolStartTimeout: Double = 30
 
         public init(
-            runsFolder: String, settings: RunSettings, environment: [String: String],
+            runsFolder: ConfinedPath, settings: RunSettings, environment: [String: String],
             retry: RetryPolicy = RetryPolicy(),
             artifactFolder: String? = nil, crewFolder: String? = nil, reviewer: (any Reviewer)? = nil
         ) {
@@ -53,38 +54,45 @@ public struct RunSession: Sendable {
         observers: [any RunObserver], runID: String = RunRecorder.newRunID()
     ) async throws -> Outcome {
         let plan = try ExecutionPlan.decode(planJSON, artifactHash: artifactHash)
-        let recorder = try RunRecorder(folder: options.runsFolder + "/" + runID, runID: runID)
+        let recorder = try RunRecorder(runs: options.runsFolder, runID: runID)
+        let lock = try recorder.lock()
         try recorder.writePlan(planJSON)
         let header = RunHeader(id: runID, plan: plan, inputs: inputs, started: Date(), attempts: 1)
         return try await execute(
-            plan, header: header, recorder: recorder, reusing: [:], options: options, observers: observers)
+            plan, header: header, recorder: recorder, lock: lock, reusing: [:], options: options,
+            observers: observers)
     }
 
     /// Continues run `runID`: every task that finished keeps its output; the rest run now.
     public static func resume(runID: String, options: Options, observers: [any RunObserver]) async throws -> Outcome {
-        let store = RunStore(folder: options.runsFolder)
-        let folder = options.runsFolder + "/" + runID
-        guard let run = store.runJSON(runID), let planJSON = store.read(folder + "/plan.json") else {
-            throw SetupError(message: "run `\(runID)` has no readable run.json and plan.json in \(folder)")
+        let store = RunStore(options.runsFolder)
+        let recorder = try RunRecorder(runs: options.runsFolder, runID: runID)
+        // The lock first: what run.json says is only settled once no other process can be running this run.
+        let lock = try recorder.lock { RunOwner(json: store.runJSON(runID)?["owner"]) }
+        guard let run = store.runJSON(runID), let planJSON = store.json(runID, "plan.json") else {
+            throw SetupError(message: "run `\(runID)` has no readable run.json and plan.json in \(recorder.folder)")
         }
         if run["status"]?.stringValue == RunStatus.succeeded.rawValue {
             throw SetupError(message: "run `\(runID)` already succeeded; there is nothing to resume")
         }
         let plan = try ExecutionPlan.decode(planJSON, artifactHash: run["artifact_sha256"]?.stringValue ?? "")
         let inputs = (run["inputs"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
-        let recorder = try RunRecorder(folder: folder, runID: runID)
         let started = run["started_at"]?.stringValue.flatMap(Timestamp.parse) ?? Date()
         let header = RunHeader(
             id: runID, plan: plan, inputs: inputs, started: started, attempts: (run["attempts"]?.intValue ?? 1) + 1)
         let finished = store.finishedOutputs(runID).filter { plan.task(named: $0.key) != nil }
         return try await execute(
-            plan, header: header, recorder: recorder, reusing: finished, options: options, observers: observers)
+            plan, header: header, recorder: recorder, lock: lock, reusing: finished, options: options,
+            observers: observers)
     }
 
     static func execute(
-        _ plan: ExecutionPlan, header: RunHeader, recorder: RunRecorder, reusing finished: [String: String],
-        options: Options, observers: [any RunObserver]
+        _ plan: ExecutionPlan, header: RunHeader, recorder: RunRecorder, lock: RunLock,
+        reusing finished: [String: String], options: Options, observers: [any RunObserver]
     ) async throws -> Outcome {
+        // Recorded as running before anything can fail or be interrupted, so every run folder has a run.json that
+        // ends in a final status, whatever stops the setup (a missing key, an MCP server, Ctrl-C).
+        try recorder.writeRun(header.json(status: .running, totals: nil, finished: nil))
         let http = makeHTTPClient(maxParallel: options.settings.maxParallel)
         var tools = ToolBox.empty
         do {
@@ -95,14 +103,16 @@ public struct RunSession: Sendable {
                 plan: plan, crewFolder: options.crewFolder, environment: options.environment, knowledge: knowledge,
                 startTimeout: options.toolStartTimeout)
             try checkTools(plan, tools)
-            try recorder.writeRun(header.json(status: .running, totals: nil, finished: nil))
+            try Task.checkCancellation()
             let start = RunEvent(.runStarted, fields: header.startFields(reused: finished.count))
             for observer in [recorder] + observers { observer.handle(start) }
             let executor = Executor(
                 plan: plan, inputs: header.inputs, clients: clients, recorder: recorder, observers: observers,
                 settings: options.settings, knowledge: knowledge, tools: tools, reviewer: options.reviewer)
-            let (status, outcomes, skipped) = await executor.run(reusing: finished)
+            var (status, outcomes, skipped) = await executor.run(reusing: finished)
             let totals = RunTotals(plan: plan, outcomes: outcomes, skipped: skipped, reused: Set(finished.keys))
+            // Success means every task of the plan has its output; anything less is a failure, whatever the cause.
+            if status == .succeeded, totals.succeeded + totals.reused < plan.tasks.count { status = .failed }
             let ended = Date()
             let run = header.json(status: status, totals: totals, finished: ended)
             try recorder.writeRun(run)
@@ -113,10 +123,17 @@ public struct RunSession: Sendable {
             for observer in [recorder] + observers { observer.handle(end) }
             await tools.close()
             try? await http.shutdown()
+            withExtendedLifetime(lock) {}
             return Outcome(runID: header.id, folder: recorder.folder, status: status, run: run)
         } catch {
             await tools.close()
             try? await http.shutdown()
+            let status: RunStatus = Task.isCancelled || error is CancellationError ? .interrupted : .failed
+            try? recorder.writeRun(header.json(status: status, totals: nil, finished: Date()))
+            withExtendedLifetime(lock) {}
+            if status == .interrupted {
+                return Outcome(runID: header.id, folder: recorder.folder, status: status, run: .null)
+            }
             throw error
         }
     }

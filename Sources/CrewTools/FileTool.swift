@@ -16,10 +16,12 @@ import Foundation
 ///
 /// `read` returns UTF-8 text, cut at `maxReadBytes`; binary files are refused. `list` returns the folder's entries
 /// (folders end with `/`). `write` creates the folder and missing parents and replaces the file atomically.
-/// Paths are confined to the folder (see `PathGuard`).
+/// Paths are confined to the folder: `root` below the crew's folder and every path below `root` are walked one
+/// component at a time without following a link (see `ConfinedFolder`).
 public struct FileTool: AgentTool {
     public let descriptor: ToolDescriptor
-    let guardRail: PathGuard
+    /// The crew's folder (trusted) and `root` below it (from the crew file, untrusted).
+    let location: ConfinedPath
     let writable: Bool
     let maxReadBytes: Int
     static let maxEntries = 1000
@@ -30,12 +32,18 @@ public struct FileTool: AgentTool {
     {
         let settings = ToolConfig(name: name, type: "file", config: config)
         let root = try settings.requiredString("root")
-        guard !root.hasPrefix("/"), !root.contains("\0"),
-            (try? PathGuard.components(root)) != nil
-        else { throw settings.failure("`root` must be a folder inside the crew's folder") }
+        guard (try? ConfinedFolder.components(root)) != nil else {
+            throw settings.failure("`root` must be a folder inside the crew's folder")
+        }
         writable = try settings.bool("write") ?? false
         self.maxReadBytes = max(1, maxReadBytes)
-        guardRail = PathGuard(root: context.crewFolder + "/" + root)
+        location = ConfinedPath(base: context.crewFolder, below: root)
+        // A root that is (or goes through) a link, or is a file, is refused now rather than at the model's first call.
+        do {
+            _ = try ConfinedFolder.open(location)
+        } catch  where error.reason != .missing {
+            throw settings.failure("`root` \(error)")
+        } catch {}
         let operations = writable ? ["read", "list", "write"] : ["read", "list"]
         let fallback =
             "Reads text files and lists folders"
@@ -68,27 +76,51 @@ public struct FileTool: AgentTool {
 
     public func call(_ arguments: JSONValue) async throws(ToolFailure) -> String {
         let path = arguments["path"]?.stringValue ?? "."
-        let components = try PathGuard.components(path)
+        let components: [String]
+        do {
+            components = try ConfinedFolder.components(path)
+        } catch {
+            throw ToolFailure(error)
+        }
+        let relative = components.joined(separator: "/")
         switch arguments["operation"]?.stringValue {
         case "read":
-            return try read(components, shown: path)
+            return try read(relative, shown: path)
         case "list":
-            return try list(components, shown: path)
+            return try list(relative, shown: path)
         case "write":
             guard writable else { throw ToolFailure("this tool may not write files") }
             guard let content = arguments["content"]?.stringValue else {
                 throw ToolFailure("`content` is required to write")
             }
-            return try write(content, to: components, shown: path)
+            return try write(content, to: relative, shown: path)
         default:
             throw ToolFailure("`operation` must be one of \(writable ? "read, list, write" : "read, list")")
         }
     }
 
-    func read(_ components: [String], shown: String) throws(ToolFailure) -> String {
-        guard !components.isEmpty else { throw ToolFailure("give the path of a file to read (or use list)") }
-        let real = try guardRail.existing(components, shown: shown)
-        let (bytes, size) = try FileIO.readPrefix(real, limit: maxReadBytes, shown: shown)
+    /// The tool's folder, opened now: a link swapped in since the last call is refused like one planted before.
+    func folder(create: Bool = false) throws(ToolFailure) -> ConfinedFolder {
+        do {
+            return try ConfinedFolder.open(location, create: create, shownAs: "")
+        } catch  where error.reason == .missing {
+            throw ToolFailure("the folder of this tool does not exist yet (nothing has been written to it)")
+        } catch {
+            throw ToolFailure("the folder of this tool cannot be opened: \(ToolFailure(error).message)")
+        }
+    }
+
+    func read(_ relative: String, shown: String) throws(ToolFailure) -> String {
+        guard !relative.isEmpty else { throw ToolFailure("give the path of a file to read (or use list)") }
+        let opened: (fd: Int32, size: Int)
+        let folder = try folder()
+        do {
+            opened = try folder.openRegular(relative)
+        } catch {
+            throw ToolFailure(PathFailure(shown, error.reason))
+        }
+        defer { Glibc.close(opened.fd) }
+        let (bytes, size) = try FileIO.readPrefix(opened.fd, size: opened.size, limit: maxReadBytes, shown: shown)
         let text = size > bytes.count ? HTTPResult.completeUTF8(bytes) : bytes[...]
         guard !text.contains(0), let decoded = String(validating: text, as: UTF8.self) else {
             throw ToolFailure("`\(shown)` is not a UTF-8 text file (\(size) bytes); this tool reads text only")
@@ -97,23 +129,32 @@ public struct FileTool: AgentTool {
         return decoded + "\n\n[file cut after the first \(text.count) bytes of \(size)]"
     }
 
-    func list(_ components: [String], shown: String) throws(ToolFailure) -> String {
-        let real = try guardRail.existing(components, shown: shown)
-        let realRoot = guardRail.realRoot() ?? real
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: real) else {
-            throw ToolFailure("`\(shown)` is not a folder (use read)")
+    func list(_ relative: String, shown: String) throws(ToolFailure) -> String {
+        let entries: [(name: String, kind: EntryKind)]
+        let folder = try folder()
+        do {
+            entries = try folder.entries(relative)
+        } catch {
+            if case .notFolder(let part) = error.reason, relative == part || relative.hasSuffix("/" + part) {
+                throw ToolFailure("`\(shown)` is not a folder (use read)")
+            }
+            throw ToolFailure(PathFailure(shown, error.reason))
         }
-        let sorted = names.sorted()
-        var lines = sorted.prefix(Self.maxEntries).map { FileIO.describe(real + "/" + $0, name: $0, root: realRoot) }
-        if sorted.count > Self.maxEntries {
-            lines.append("[\(sorted.count - Self.maxEntries) more entries not shown]")
+        var lines = entries.prefix(Self.maxEntries).map { FileIO.describe($0.name, $0.kind) }
+        if entries.count > Self.maxEntries {
+            lines.append("[\(entries.count - Self.maxEntries) more entries not shown]")
         }
         return lines.isEmpty ? "(empty folder)" : lines.joined(separator: "\n")
     }
 
-    func write(_ content: String, to components: [String], shown: String) throws(ToolFailure) -> String {
-        let target = try guardRail.writeTarget(components, shown: shown)
-        try FileIO.writeAtomically(Array(content.utf8), to: target, shown: shown)
-        return "wrote \(content.utf8.count) bytes to \(components.joined(separator: "/"))"
+    func write(_ content: String, to relative: String, shown: String) throws(ToolFailure) -> String {
+        guard !relative.isEmpty else { throw ToolFailure("give the path of a file to write") }
+        let folder = try folder(create: true)
+        do {
+            try folder.write(Array(content.utf8), to: relative)
+        } catch {
+            throw ToolFailure(PathFailure(shown, error.reason))
+        }
+        return "wrote \(content.utf8.count) bytes to \(relative)"
     }
 }

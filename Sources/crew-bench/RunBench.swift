@@ -49,7 +49,7 @@ enum RunBench {
         let planJSON = PlanEncoder.encode(validated, plan)
         let decoded = try ExecutionPlan.decode(planJSON, artifactHash: "bench")
         let options = RunSession.Options(
-            runsFolder: folder.path + "/runs",
+            runsFolder: ConfinedPath(base: folder.path + "/runs"),
             settings: RunSettings(maxParallel: decoded.maxParallel, stream: stream, outputFolder: folder.path),
             environment: ["BENCH_KEY": "k"], crewFolder: crew)
         let start = DispatchTime.now().uptimeNanoseconds

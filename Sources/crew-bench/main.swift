@@ -86,7 +86,7 @@ func benchCompile() throws {
             try seconds {
                 let artifact = Artifact(
                     validated: validated!, plan: plan!, inputFiles: Artifact.inputFiles(for: validated!))
-                try artifact.write(to: folder.path + "/out")
+                try artifact.write(to: ConfinedPath(base: folder.path + "/out"))
             })
     }
     var total = 0.0

@@ -11,7 +11,7 @@ import Testing
         let validated = try #require(result.validated)
         let plan = try #require(result.plan)
         let artifact = Artifact(validated: validated, plan: plan, inputFiles: Artifact.inputFiles(for: validated))
-        try artifact.write(to: output)
+        try artifact.write(to: ConfinedPath(base: output))
         var files: [String: Data] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: output) {
             files[name] = FileManager.default.contents(atPath: output + "/" + name)

@@ -22,7 +22,9 @@ import Testing
 
     func compile(_ folder: TemporaryFolder, files: Int, embedder: any Embedder) async throws -> KnowledgeCompiler.Output
     {
-        let compiler = KnowledgeCompiler(root: folder.path, cacheFolder: folder.path + "/.crew/cache") { _ in }
+        let compiler = KnowledgeCompiler(
+            root: folder.path, cacheFolder: ConfinedPath(base: folder.path, below: ".crew/cache")
+        ) { _ in }
         let source = KnowledgeCompiler.Source(
             name: "docs", files: (0..<files).map { "docs/file\($0).md" }, texts: [], chunkSize: 40, chunkOverlap: 8,
             embedder: embedder)
@@ -88,7 +90,9 @@ import Testing
     @Test func theVectorIndexKindCanBeChosen() async throws {
         let folder = TemporaryFolder()
         corpus(folder, files: 8)
-        let compiler = KnowledgeCompiler(root: folder.path, cacheFolder: folder.path + "/.crew/cache") { _ in }
+        let compiler = KnowledgeCompiler(
+            root: folder.path, cacheFolder: ConfinedPath(base: folder.path, below: ".crew/cache")
+        ) { _ in }
         var source = KnowledgeCompiler.Source(
             name: "docs", files: (0..<8).map { "docs/file\($0).md" }, texts: [], chunkSize: 40, chunkOverlap: 8,
             embedder: MockEmbedder(dimensions: 32))

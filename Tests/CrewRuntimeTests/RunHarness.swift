@@ -56,13 +56,13 @@ struct RunHarness {
             maxParallel: maxParallel ?? decoded.maxParallel, failFast: failFast, stream: stream,
             outputFolder: folder.path + "/crew")
         let options = RunSession.Options(
-            runsFolder: folder.path + "/runs", settings: settings,
+            runsFolder: ConfinedPath(base: folder.path + "/runs"), settings: settings,
             environment: environment.merging(["CREW_TEST_KEY": key]) { a, _ in a },
             retry: RetryPolicy(maxRetries: 3, baseDelay: 0.01, maxDelay: 0.05), crewFolder: folder.path + "/crew",
             reviewer: reviewer)
         let outcome = try await RunSession.start(
             planJSON: planJSON, artifactHash: "test", inputs: values, options: options, observers: observers)
-        let store = RunStore(folder: folder.path + "/runs")
+        let store = RunStore(ConfinedPath(base: folder.path + "/runs"))
         return Run(outcome: outcome, store: store, events: store.events(outcome.runID))
     }
 

@@ -101,7 +101,7 @@ import Testing
         #expect(first.outcome.status == .failed)
         harness.server.setScript { _ in .reply() }
         let options = RunSession.Options(
-            runsFolder: harness.folder.path + "/runs",
+            runsFolder: ConfinedPath(base: harness.folder.path + "/runs"),
             settings: RunSettings(maxParallel: 4, outputFolder: harness.folder.path + "/crew"),
             environment: ["CREW_TEST_KEY": "k"])
         let resumed = try await RunSession.resume(runID: first.outcome.runID, options: options, observers: [])

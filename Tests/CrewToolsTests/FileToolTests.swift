@@ -56,42 +56,89 @@ import Testing
         try link(outside.path + "/secret.txt", at: "data/file-link")
         try link(outside.path, at: "data/dir-link")
         let tool = try makeTool(write: true)
-        #expect(await failure(tool, op("read", "file-link")).contains("outside"))
-        #expect(await failure(tool, op("read", "dir-link/secret.txt")).contains("outside"))
-        #expect(await failure(tool, op("list", "dir-link")).contains("outside"))
-        #expect(await failure(tool, op("write", "file-link", content: "pwned")).contains("outside"))
-        #expect(await failure(tool, op("write", "dir-link/new.txt", content: "pwned")).contains("outside"))
-        #expect(await failure(tool, op("write", "dir-link/sub/new.txt", content: "pwned")).contains("outside"))
+        #expect(await failure(tool, op("read", "file-link")).contains("symbolic link `file-link`"))
+        #expect(await failure(tool, op("read", "dir-link/secret.txt")).contains("symbolic link `dir-link`"))
+        #expect(await failure(tool, op("list", "dir-link")).contains("symbolic link"))
+        #expect(await failure(tool, op("write", "dir-link/new.txt", content: "pwned")).contains("symbolic link"))
+        #expect(await failure(tool, op("write", "dir-link/sub/new.txt", content: "pwned")).contains("symbolic link"))
+        // A write replaces a link at the destination itself, never what it points to.
+        _ = try await tool.call(op("write", "file-link", content: "mine"))
+        #expect(try String(contentsOfFile: crew.path + "/data/file-link", encoding: .utf8) == "mine")
         #expect(try String(contentsOfFile: outside.path + "/secret.txt", encoding: .utf8) == "secret")
         #expect(!FileManager.default.fileExists(atPath: outside.path + "/new.txt"))
         #expect(!FileManager.default.fileExists(atPath: outside.path + "/sub"))
         let listing = try await tool.call(op("list"))
-        #expect(listing.contains("dir-link (link leading outside the folder)"))
+        #expect(listing.contains("dir-link (symbolic link, not followed)"))
         #expect(!listing.contains("secret"))
     }
 
-    @Test func aRootThatIsALinkOutsideIsItsOwnFolder() async throws {
-        // The configured folder itself may be a link (the user chose it); links inside it are judged against it.
+    /// `root:` comes from the crew file: a root that is a link, or goes through one, is refused at setup.
+    @Test(arguments: ["data", "via/data"])
+    func aRootThroughALinkIsRefused(root: String) async throws {
         let outside = TemporaryFolder(prefix: "crew-real-root")
-        outside.write("inside.txt", "fine")
-        try link(outside.path, at: "data")
-        let tool = try makeTool()
-        #expect(try await tool.call(op("read", "inside.txt")) == "fine")
+        outside.write("data/inside.txt", "not yours")
+        try link(root == "data" ? outside.path + "/data" : outside.path, at: root == "data" ? "data" : "via")
+        #expect(throws: ToolSetupError.self) { try makeTool(root: root, write: true) }
     }
 
-    @Test func allowsSymlinksInsideTheFolder() async throws {
+    /// A root that becomes a link after setup is refused at the next call, and nothing is read or written there.
+    @Test func aRootSwappedForALinkAfterSetupIsRefused() async throws {
+        let outside = TemporaryFolder(prefix: "crew-swap-root")
+        outside.write("inside.txt", "not yours")
+        crew.write("data/inside.txt", "fine")
+        let tool = try makeTool(write: true)
+        try FileManager.default.removeItem(atPath: crew.path + "/data")
+        try link(outside.path, at: "data")
+        #expect(await failure(tool, op("read", "inside.txt")).contains("symbolic link"))
+        #expect(await failure(tool, op("write", "new.txt", content: "x")).contains("symbolic link"))
+        #expect(!FileManager.default.fileExists(atPath: outside.path + "/new.txt"))
+    }
+
+    /// crew follows no link below a crew's folder, even one that stays inside: one rule, with no path check that a
+    /// rename could race.
+    @Test func refusesEvenLinksInsideTheFolder() async throws {
         crew.write("data/real/a.txt", "through the link")
         try link("real", at: "data/alias")
-        try link("real/a.txt", at: "data/a-link")
         let tool = try makeTool(write: true)
-        #expect(try await tool.call(op("read", "alias/a.txt")) == "through the link")
-        #expect(try await tool.call(op("read", "a-link")) == "through the link")
-        _ = try await tool.call(op("write", "a-link", content: "changed"))
-        #expect(try String(contentsOfFile: crew.path + "/data/real/a.txt", encoding: .utf8) == "changed")
-        _ = try await tool.call(op("write", "alias/new/b.txt", content: "made"))
-        #expect(try String(contentsOfFile: crew.path + "/data/real/new/b.txt", encoding: .utf8) == "made")
+        #expect(try await tool.call(op("read", "real/a.txt")) == "through the link")
+        #expect(await failure(tool, op("read", "alias/a.txt")).contains("symbolic link `alias`"))
+        #expect(await failure(tool, op("write", "alias/new/b.txt", content: "made")).contains("symbolic link"))
+        #expect(!FileManager.default.fileExists(atPath: crew.path + "/data/real/new"))
     }
 
+    /// A FIFO or a device is refused before a byte is read: the call neither waits for a writer nor reads forever.
+    @Test func refusesFIFOsAndDevices() async throws {
+        crew.write("data/keep.txt", "keep")
+        #expect(mkfifo(crew.path + "/data/pipe", 0o644) == 0)
+        let tool = try makeTool()
+        #expect(await failure(tool, op("read", "pipe")).contains("fifo"))
+        #expect(try await tool.call(op("list")).contains("pipe (fifo, not readable)"))
+    }
+
+    /// A thread swaps a subfolder for a link to an outside folder and back, as fast as it can, while the model reads
+    /// and writes through it: no read returns the outside file and no write lands outside.
+    @Test func aRenameRaceNeverLeadsOutside() async throws {
+        let outside = TemporaryFolder(prefix: "crew-race-outside")
+        outside.write("f.txt", "OUTSIDE")
+        crew.write("data/sub/f.txt", "inside")
+        try FileManager.default.createSymbolicLink(atPath: crew.path + "/evil", withDestinationPath: outside.path)
+        let tool = try makeTool(write: true)
+        let racer = LinkSwapper(real: crew.path + "/data/sub", link: crew.path + "/evil", spare: crew.path + "/spare")
+        racer.start()
+        var leaked = 0
+        for round in 0..<3000 {
+            if round % 2 == 0 {
+                if let text = try? await tool.call(op("read", "sub/f.txt")), text.contains("OUTSIDE") { leaked += 1 }
+            } else {
+                _ = try? await tool.call(op("write", "sub/w\(round).txt", content: "x"))
+            }
+        }
+        racer.stop()
+        let outsideNames = try FileManager.default.contentsOfDirectory(atPath: outside.path)
+        #expect(leaked == 0)
+        #expect(outsideNames == ["f.txt"])
+        #expect(racer.swaps > 100)
+    }
     @Test func writeIsDisabledUnlessConfigured() async throws {
         let tool = try makeTool()
         let operations = tool.descriptor.inputSchema["properties"]?["operation"]?["enum"]
@@ -128,12 +175,21 @@ import Testing
     @Test func readsWholeFilesOfAnySize() throws {
         let text = (0..<30_000).map { "line \($0)\n" }.joined()
         crew.write("data/long.txt", text)
-        let (bytes, size) = try FileIO.readPrefix(crew.path + "/data/long.txt", limit: 1 << 20, shown: "long.txt")
+        let folder = try ConfinedFolder(opening: crew.path + "/data")
+        func prefix(_ limit: Int) throws -> ([UInt8], Int) {
+            let (fd, size) = try folder.openRegular("long.txt")
+            defer { close(fd) }
+            return try FileIO.readPrefix(fd, size: size, limit: limit, shown: "long.txt")
+        }
+        let (bytes, size) = try prefix(1 << 20)
         #expect(bytes.count == text.utf8.count && size == text.utf8.count && bytes == Array(text.utf8))
-        let (cut, whole) = try FileIO.readPrefix(crew.path + "/data/long.txt", limit: 70_000, shown: "long.txt")
+        let (cut, whole) = try prefix(70_000)
         #expect(cut == Array(text.utf8.prefix(70_000)) && whole == text.utf8.count)
         #if os(Linux)
-            let (status, _) = try FileIO.readPrefix("/proc/self/status", limit: 1 << 20, shown: "status")
+            let proc = try ConfinedFolder(opening: "/proc/self")
+            let (fd, zero) = try proc.openRegular("status")
+            defer { close(fd) }
+            let (status, _) = try FileIO.readPrefix(fd, size: zero, limit: 1 << 20, shown: "status")
             #expect(String(decoding: status, as: UTF8.self).contains("Name:"))
         #endif
     }

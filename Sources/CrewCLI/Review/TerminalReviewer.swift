@@ -1,3 +1,4 @@
+import CrewCore
 import CrewRuntime
 import Foundation
 
@@ -16,7 +17,8 @@ final class TerminalReviewer: Reviewer, @unchecked Sendable {
 
     init(view: RunView, toStandardError: Bool) {
         self.view = view
-        self.write = toStandardError ? Terminal.err : Terminal.out
+        // Raw: `ask` escapes the draft and names itself, then adds its own bold.
+        self.write = toStandardError ? Terminal.errRaw : Terminal.outRaw
         self.color = Terminal.useColor(fileDescriptor: toStandardError ? 2 : 1)
     }
 
@@ -45,8 +47,8 @@ final class TerminalReviewer: Reviewer, @unchecked Sendable {
             lock.withLock { asking = false }
             view.resume()
         }
-        let title = "review: task `\(task)` (agent `\(agent)`), draft \(round)"
-        let body = draft.hasSuffix("\n") ? draft : draft + "\n"
+        let title = TerminalText.escape("review: task `\(task)` (agent `\(agent)`), draft \(round)")
+        let body = TerminalText.escapeBlock(draft.hasSuffix("\n") ? draft : draft + "\n")
         write("\n" + bold("── \(title) ──") + "\n" + body + bold("──") + "\n")
         write("approve? [y] / feedback / r reason: ")
         guard let line = readLine(strippingNewline: true) else {

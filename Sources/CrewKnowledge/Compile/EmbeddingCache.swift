@@ -8,8 +8,13 @@ import Foundation
 public final class EmbeddingCache: @unchecked Sendable {
     static let magic = Array("CREWEMB1".utf8)
 
-    public let path: String
+    /// The cache folder (`.crew/cache` below the crew's folder), walked through no link.
+    public let folder: ConfinedPath
+    /// The cache file's name in that folder.
+    public let fileName: String
     public let identity: String
+    /// A cache file larger than this is ignored rather than read.
+    static let maxBytes = 8 << 30
     private let lock = NSLock()
     private var vectors: [[UInt8]: [Float]] = [:]
     private var order: [[UInt8]] = []
@@ -17,9 +22,10 @@ public final class EmbeddingCache: @unchecked Sendable {
     private var dirty = false
 
     /// Opens (or starts) the cache for `identity` in `folder`.
-    public init(folder: String, identity: String) {
+    public init(folder: ConfinedPath, identity: String) {
         self.identity = identity
-        path = folder + "/embeddings-" + String(Hashing.sha256(identity).prefix(16)) + ".bin"
+        self.folder = folder
+        fileName = "embeddings-" + String(Hashing.sha256(identity).prefix(16)) + ".bin"
         load()
     }
 
@@ -56,16 +62,15 @@ public final class EmbeddingCache: @unchecked Sendable {
             return out
         }
         guard let bytes else { return }
-        try FileSystem.writeAtomically(Data(bytes), to: path)
+        try ConfinedFolder.open(folder, create: true).write(bytes, to: fileName)
         lock.withLock { dirty = false }
     }
 
     /// Reads every whole record; a damaged header drops the cache, a cut last record is ignored.
     private func load() {
-        guard let data = FileManager.default.contents(atPath: path), data.count >= 12,
-            Array(data.prefix(8)) == Self.magic
+        guard let bytes = try? ConfinedFolder.open(folder).read(fileName, limit: Self.maxBytes), bytes.count >= 12,
+            Array(bytes.prefix(8)) == Self.magic
         else { return }
-        let bytes = [UInt8](data)
         let dims = Int(bytes[8..<12].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }.littleEndian)
         guard dims > 0, dims <= 65_536 else { return }
         let record = 32 + 4 * dims

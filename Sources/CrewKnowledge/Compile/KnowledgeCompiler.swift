@@ -46,13 +46,14 @@ public struct KnowledgeCompiler: Sendable {
     }
 
     public let root: String
-    public let cacheFolder: String
+    public let cacheFolder: ConfinedPath
     /// Progress lines for the terminal ("handbook: 120 files read").
     public let progress: @Sendable (String) -> Void
     public let maxConcurrentBatches: Int
 
     public init(
-        root: String, cacheFolder: String, maxConcurrentBatches: Int = 4, progress: @escaping @Sendable (String) -> Void
+        root: String, cacheFolder: ConfinedPath, maxConcurrentBatches: Int = 4,
+        progress: @escaping @Sendable (String) -> Void
     ) {
         self.root = root
         self.cacheFolder = cacheFolder

@@ -20,10 +20,13 @@ public enum DocumentReader {
         let fullPath = root.hasSuffix("/") ? root + relativePath : root + "/" + relativePath
         let format = DocumentFormat(fileName: relativePath)
         if format == .pdf {
+            // pdftotext opens the file by name: check first that the name leads to a regular file through no link.
+            let (fd, _) = try open(root: root, relativePath: relativePath)
+            close(fd)
             let text = try PDFText.extract(fullPath: fullPath, relativePath: relativePath, searchPath: searchPath)
             return [SourceDocument(path: relativePath, text: text, format: .pdf)]
         }
-        let text = try decodeText(try readBytes(fullPath, relativePath: relativePath), path: relativePath)
+        let text = try decodeText(try readBytes(root: root, relativePath: relativePath), path: relativePath)
         return try documents(text: text, path: relativePath, format: format)
     }
 
@@ -42,29 +45,46 @@ public enum DocumentReader {
         }
     }
 
-    static func readBytes(_ fullPath: String, relativePath: String) throws(DocumentError) -> [UInt8] {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: fullPath, isDirectory: &isFolder) else {
-            throw DocumentError(path: relativePath, message: "no such file; check the knowledge source's path")
-        }
-        guard !isFolder.boolValue else {
-            throw DocumentError(
-                path: relativePath, message: "is a folder; use a glob such as `\(relativePath)/**/*.md`")
-        }
-        guard let handle = FileHandle(forReadingAtPath: fullPath) else {
-            throw DocumentError(path: relativePath, message: "cannot be read; check its permissions")
-        }
-        defer { try? handle.close() }
-        let data: Data
+    /// A source file's bytes, read below the crew's folder through no link, from a regular file only: a FIFO or a
+    /// device in a crew's folder is refused before a byte is read, never waited on.
+    static func readBytes(root: String, relativePath: String) throws(DocumentError) -> [UInt8] {
+        let (fd, _) = try open(root: root, relativePath: relativePath)
+        defer { close(fd) }
+        let bytes: [UInt8]
         do {
-            data = try handle.readToEnd() ?? Data()
+            bytes = try ConfinedFolder.readAll(fd, limit: maximumFileSize, shown: relativePath)
         } catch {
-            throw DocumentError(path: relativePath, message: "cannot be read (\(error.localizedDescription))")
+            throw DocumentError(path: relativePath, message: "cannot be read (\(error))")
         }
-        guard data.count <= maximumFileSize else {
+        guard bytes.count <= maximumFileSize else {
             throw DocumentError(path: relativePath, message: "is larger than 512 MiB; split it or leave it out")
         }
-        return [UInt8](data)
+        return bytes
+    }
+
+    static func open(root: String, relativePath: String) throws(DocumentError) -> (fd: Int32, size: Int) {
+        let opened: (fd: Int32, size: Int)
+        do {
+            opened = try ConfinedFolder(opening: root).openRegular(relativePath)
+        } catch {
+            throw DocumentError(path: relativePath, message: message(for: error, relativePath))
+        }
+        guard opened.size <= maximumFileSize else {
+            close(opened.fd)
+            throw DocumentError(path: relativePath, message: "is larger than 512 MiB; split it or leave it out")
+        }
+        return opened
+    }
+
+    private static func message(for failure: PathFailure, _ relativePath: String) -> String {
+        switch failure.reason {
+        case .missing: return "no such file; check the knowledge source's path"
+        case .notRegular(.folder): return "is a folder; use a glob such as `\(relativePath)/**/*.md`"
+        case .notRegular(let kind): return "is a \(kind.rawValue), not a regular file; remove it from the sources"
+        case .link(let part):
+            return "goes through the symbolic link `\(part)`; crew follows no link in a crew's folder"
+        default: return "cannot be read (\(failure))"
+        }
     }
 
     /// Strict UTF-8: binary data (a NUL byte) or invalid UTF-8 is an error, never silently replaced. A byte-order

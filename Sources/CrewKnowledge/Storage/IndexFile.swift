@@ -84,10 +84,6 @@ public struct IndexFileWriter {
         return out
     }
 
-    public func write(to path: String) throws {
-        try FileSystem.writeAtomically(Data(bytes()), to: path)
-    }
-
     static func align(_ value: Int) -> Int {
         (value + IndexFile.alignment - 1) / IndexFile.alignment * IndexFile.alignment
     }

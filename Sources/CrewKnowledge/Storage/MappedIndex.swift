@@ -21,11 +21,15 @@ public final class MappedIndex: @unchecked Sendable {
 
     public init(path: String, expecting kind: IndexFile.Kind) throws(LoadError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // No link, and no FIFO or device in place of an index: opening one must not wait, reading one must not hang.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else { throw LoadError(path: path, problem: "cannot open (\(String(cString: strerror(errno))))") }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw LoadError(path: path, problem: "cannot stat") }
+        guard EntryKind(mode: info.st_mode) == .file else {
+            throw LoadError(path: path, problem: "not a regular file (\(EntryKind(mode: info.st_mode).rawValue))")
+        }
         size = Int(info.st_size)
         guard size >= IndexFile.headerSize else { throw LoadError(path: path, problem: "truncated: no header") }
         guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {

@@ -135,8 +135,8 @@ extension Executor {
         let isJSON = task.outputSchema != nil
         do {
             if let file = task.outputFile {
-                let path = FileSystem.join(settings.outputFolder, file)
-                try FileSystem.writeAtomically(report.output, to: path)
+                // Below the output folder, through no link: `cfg/authorized_keys` with `cfg` a link fails here.
+                try ConfinedFolder(opening: settings.outputFolder, create: true).write(report.output, to: file)
                 fields["output_file"] = .string(file)
             }
             var result = fields

@@ -26,7 +26,7 @@ extension ExecutionPlan {
         for (name, value) in json["embedders"]?.objectValue ?? [:] { plan.embedders[name] = try embedder(name, value) }
         for (name, value) in json["knowledge"]?.objectValue ?? [:] { plan.knowledge[name] = knowledge(name, value) }
         for (name, value) in json["tools"]?.objectValue ?? [:] { plan.tools[name] = try tool(name, value) }
-        return plan
+        return try plan.checked()
     }
 
     static func string(_ value: JSONValue?, _ what: String) throws(DecodingError) -> String {
@@ -90,7 +90,7 @@ extension ExecutionPlan {
             knowledgeContext: value["knowledge_context"]?.stringValue == "auto",
             tools: (value["tools"]?.arrayValue ?? []).compactMap(\.stringValue),
             delegateTo: (value["delegate_to"]?.arrayValue ?? []).compactMap(\.stringValue),
-            maxIterations: max(1, value["max_iterations"]?.intValue ?? 8),
+            maxIterations: value["max_iterations"]?.intValue ?? 8,
             answerOnMaxIterations: value["on_max_iterations"]?.stringValue == "answer")
     }
 

@@ -9,6 +9,8 @@ struct RunHeader: Sendable {
     var started: Date
     /// 1 for a fresh run, +1 for each `--resume`.
     var attempts: Int
+    /// The process running this attempt.
+    var owner = RunOwner.current(startedAt: Date())
 
     func json(status: RunStatus, totals: RunTotals?, finished: Date?) -> JSONValue {
         .object(dropping: [
@@ -19,8 +21,9 @@ struct RunHeader: Sendable {
             ("status", .string(status.rawValue)),
             ("started_at", .string(Timestamp.iso8601(started))),
             ("finished_at", finished.map { .string(Timestamp.iso8601($0)) }),
-            ("duration_ms", finished.map { .int(Int($0.timeIntervalSince(started) * 1000)) }),
+            ("duration_ms", finished.map { .int(Seconds.milliseconds($0.timeIntervalSince(started))) }),
             ("attempts", .int(attempts)),
+            ("owner", status == .running ? owner.json : nil),
             ("tasks", .strings(plan.tasks.map(\.name))),
             ("totals", totals.map { .object($0.json) }),
         ])

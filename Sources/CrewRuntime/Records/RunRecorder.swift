@@ -4,21 +4,23 @@ import Foundation
 /// Writes a run's record as the run goes (specs/run-record.md): events appended one whole line per `write`,
 /// every other file written atomically, so `kill -9` at any moment leaves a record that `--resume` can read.
 public final class RunRecorder: RunObserver, @unchecked Sendable {
+    /// The run folder's path, as shown.
     public let folder: String
     public let runID: String
+    /// Every record file is written below this folder, through no link (a crew's `.crew` may be one).
+    let files: ConfinedFolder
     private let lock = NSLock()
     private let events: Int32
 
-    /// Opens (or, for a resumed run, reopens) the run folder.
-    public init(folder: String, runID: String) throws {
-        self.folder = folder
+    /// Opens (or, for a resumed run, reopens) the run folder `runID` under `runs`.
+    public init(runs: ConfinedPath, runID: String) throws(PathFailure) {
+        guard Names.isRunID(runID) else { throw PathFailure(runID, .leaves, hint: "not a run id") }
+        let files = try ConfinedFolder.open(runs.appending(runID), create: true)
+        _ = try files.folder("tasks", create: true)
+        events = try files.openForAppend("events.jsonl")
+        self.files = files
+        self.folder = files.path
         self.runID = runID
-        try FileManager.default.createDirectory(atPath: folder + "/tasks", withIntermediateDirectories: true)
-        let fd = open(folder + "/events.jsonl", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw RecordError(message: "cannot write \(folder)/events.jsonl: \(String(cString: strerror(errno)))")
-        }
-        events = fd
     }
 
     deinit {
@@ -44,31 +46,41 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
         }
     }
 
-    public func writeRun(_ run: JSONValue) throws {
-        try FileSystem.writeAtomically(run.serialized(pretty: true) + "\n", to: folder + "/run.json")
+    /// Takes the run folder's lock for this process (see `RunLock`); `owner` says who holds it when it is taken.
+    func lock(owner: () -> RunOwner? = { nil }) throws -> RunLock {
+        try RunLock(files, runID: runID, owner: owner)
     }
 
-    public func writePlan(_ plan: JSONValue) throws {
-        try FileSystem.writeAtomically(plan.serialized(pretty: true) + "\n", to: folder + "/plan.json")
+    public func writeRun(_ run: JSONValue) throws(PathFailure) {
+        try files.write(run.serialized(pretty: true) + "\n", to: "run.json")
+    }
+
+    public func writePlan(_ plan: JSONValue) throws(PathFailure) {
+        try files.write(plan.serialized(pretty: true) + "\n", to: "plan.json")
     }
 
     /// The messages exactly as sent, before the request goes out.
-    public func writeMessages(task: String, _ messages: JSONValue) throws {
-        try FileSystem.writeAtomically(
-            messages.serialized(pretty: true) + "\n", to: taskFolder(task) + "/messages.json")
+    public func writeMessages(task: String, _ messages: JSONValue) throws(PathFailure) {
+        try files.write(messages.serialized(pretty: true) + "\n", to: try Self.taskFile(task, "messages.json"))
     }
 
     /// The output first, then the result that says it is complete: a crash in between leaves the task unfinished.
-    public func writeResult(task: String, output: String, isJSON: Bool, result: JSONValue) throws {
-        try FileSystem.writeAtomically(output, to: taskFolder(task) + "/" + Self.outputName(isJSON: isJSON))
-        try FileSystem.writeAtomically(result.serialized(pretty: true) + "\n", to: taskFolder(task) + "/result.json")
+    public func writeResult(task: String, output: String, isJSON: Bool, result: JSONValue) throws(PathFailure) {
+        try files.write(output, to: try Self.taskFile(task, Self.outputName(isJSON: isJSON)))
+        try files.write(result.serialized(pretty: true) + "\n", to: try Self.taskFile(task, "result.json"))
     }
 
-    public func writeFailure(task: String, result: JSONValue) throws {
-        try FileSystem.writeAtomically(result.serialized(pretty: true) + "\n", to: taskFolder(task) + "/result.json")
+    public func writeFailure(task: String, result: JSONValue) throws(PathFailure) {
+        try files.write(result.serialized(pretty: true) + "\n", to: try Self.taskFile(task, "result.json"))
     }
 
-    public func taskFolder(_ task: String) -> String { folder + "/tasks/" + task }
+    /// `tasks/<task>/<name>`, for a task whose name passes the name rule only: a name is never a path.
+    static func taskFile(_ task: String, _ name: String) throws(PathFailure) -> String {
+        guard Names.isValid(task) else {
+            throw PathFailure(task, .leaves, hint: "a task's name must use \(Names.rule)")
+        }
+        return "tasks/" + task + "/" + name
+    }
 
     public static func outputName(isJSON: Bool) -> String { isJSON ? "output.json" : "output.md" }
 

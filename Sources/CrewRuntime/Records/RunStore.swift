@@ -2,18 +2,28 @@ import CrewCore
 import Foundation
 
 /// The runs under a runs folder (default `.crew/runs`): listing, finding by id or prefix, and reading a record back,
-/// tolerating a last line cut by a crash.
+/// tolerating a last line cut by a crash. Records are read below the folder through no link, regular files only.
 public struct RunStore: Sendable {
-    public let folder: String
+    public let location: ConfinedPath
+    /// The runs folder's path, as shown.
+    public var folder: String { location.description }
 
-    public init(folder: String) {
-        self.folder = folder
+    /// The largest record file read back: a run's events, a task's output.
+    public static let maxRecordBytes = 256 << 20
+
+    public init(_ location: ConfinedPath) {
+        self.location = location
+    }
+
+    private func runs() -> ConfinedFolder? {
+        try? ConfinedFolder.open(location)
     }
 
     /// Run ids, newest first.
     public func runIDs() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.filter { FileManager.default.fileExists(atPath: folder + "/" + $0 + "/run.json") }.sorted(by: >)
+        guard let runs = runs(), let entries = try? runs.entries() else { return [] }
+        return entries.filter { $0.kind == .folder && Names.isRunID($0.name) }.map(\.name)
+            .filter { runs.kind(of: $0 + "/run.json") == .file }.sorted(by: >)
     }
 
     public enum LookupError: Error, CustomStringConvertible {
@@ -22,9 +32,10 @@ public struct RunStore: Sendable {
 
         public var description: String {
             switch self {
-            case .notFound(let id, let folder): return "no run `\(id)` in \(folder); `crew runs` lists them"
+            case .notFound(let id, let folder):
+                return "no run `\(TerminalText.escape(id))` in \(folder); `crew runs` lists them"
             case .ambiguous(let id, let matches):
-                return "`\(id)` matches several runs: \(matches.prefix(5).joined(separator: ", "))"
+                return "`\(TerminalText.escape(id))` matches several runs: \(matches.prefix(5).joined(separator: ", "))"
             }
         }
     }
@@ -40,38 +51,57 @@ public struct RunStore: Sendable {
     }
 
     public func runJSON(_ id: String) -> JSONValue? {
-        read(folder + "/" + id + "/run.json")
+        json(id, "run.json")
+    }
+
+    /// A run recorded as `running` whose process is gone (`kill -9`, a power cut): no process holds its lock.
+    public func isCrashed(_ id: String) -> Bool {
+        guard runJSON(id)?["status"]?.stringValue == RunStatus.running.rawValue, Names.isRunID(id),
+            let run = try? runs()?.folder(id)
+        else { return false }
+        return RunLock.isHeld(in: run) == false
+    }
+
+    /// The status to show: `interrupted (crashed)` for a run whose process died while it was running.
+    public func shownStatus(_ id: String) -> String {
+        isCrashed(id) ? "interrupted (crashed)" : runJSON(id)?["status"]?.stringValue ?? ""
     }
 
     /// Every complete event line; a partial last line (a crash mid-write) is skipped.
     public func events(_ id: String) -> [RunEvent] {
-        guard let data = FileManager.default.contents(atPath: folder + "/" + id + "/events.jsonl") else { return [] }
-        return data.split(separator: 0x0A).compactMap { line in
+        guard let bytes = bytes(id, "events.jsonl") else { return [] }
+        return bytes.split(separator: 0x0A).compactMap { line in
             (try? JSONParser.parse(Array(line))).flatMap(RunEvent.init(json:))
         }
     }
 
     /// Outputs of the tasks that finished: the result says succeeded and the output file is there.
     public func finishedOutputs(_ id: String) -> [String: String] {
-        let tasks = folder + "/" + id + "/tasks"
+        guard Names.isRunID(id), let runs = runs(), let tasks = try? runs.entries(id + "/tasks") else { return [:] }
         var outputs: [String: String] = [:]
-        for task in (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? [] {
-            guard let result = read(tasks + "/" + task + "/result.json"), result["status"]?.stringValue == "succeeded"
+        for task in tasks where task.kind == .folder && Names.isValid(task.name) {
+            guard let result = taskResult(id, task: task.name), result["status"]?.stringValue == "succeeded"
             else { continue }
             let name = RunRecorder.outputName(isJSON: result["output_format"]?.stringValue == "json")
-            if let data = FileManager.default.contents(atPath: tasks + "/" + task + "/" + name) {
-                outputs[task] = String(decoding: data, as: UTF8.self)
+            if let output = bytes(id, "tasks/" + task.name + "/" + name) {
+                outputs[task.name] = String(decoding: output, as: UTF8.self)
             }
         }
         return outputs
     }
 
     public func taskResult(_ id: String, task: String) -> JSONValue? {
-        read(folder + "/" + id + "/tasks/" + task + "/result.json")
+        guard Names.isValid(task) else { return nil }
+        return json(id, "tasks/" + task + "/result.json")
     }
 
-    func read(_ path: String) -> JSONValue? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try? JSONParser.parse(Array(data))
+    /// A record file of run `id`, by its path inside the run folder.
+    public func json(_ id: String, _ relative: String) -> JSONValue? {
+        bytes(id, relative).flatMap { try? JSONParser.parse($0) }
+    }
+
+    func bytes(_ id: String, _ relative: String) -> [UInt8]? {
+        guard Names.isRunID(id), let runs = runs() else { return nil }
+        return try? runs.read(id + "/" + relative, limit: Self.maxRecordBytes)
     }
 }

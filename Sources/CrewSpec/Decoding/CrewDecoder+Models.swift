@@ -26,7 +26,7 @@ extension CrewDecoder {
         model.apiKey = secret(fields["api_key"], "the `api_key` of \(what)")
         model.temperature = decoder.double(fields["temperature"], "`temperature`", min: 0, max: 2)
         model.topP = decoder.double(fields["top_p"], "`top_p`", min: 0, max: 1)
-        model.maxTokens = decoder.int(fields["max_tokens"], "`max_tokens`", min: 1)
+        model.maxTokens = decoder.int(fields["max_tokens"], "`max_tokens`", min: 1, max: 10_000_000)
         model.timeout = decoder.duration(fields["timeout"], "`timeout`")
         model.maxRetries = decoder.int(fields["max_retries"], "`max_retries`", min: 0, max: 100)
         model.rateLimit = rateLimit(fields["rate_limit"], what)
@@ -86,8 +86,10 @@ extension CrewDecoder {
                 node, "the `rate_limit` of \(what)", known: ["requests_per_minute", "tokens_per_minute"])
         else { return nil }
         var limit = ModelSpec.RateLimit()
-        limit.requestsPerMinute = decoder.int(fields["requests_per_minute"], "`requests_per_minute`", min: 1)?.value
-        limit.tokensPerMinute = decoder.int(fields["tokens_per_minute"], "`tokens_per_minute`", min: 1)?.value
+        limit.requestsPerMinute =
+            decoder.int(fields["requests_per_minute"], "`requests_per_minute`", min: 1, max: 100_000_000)?.value
+        limit.tokensPerMinute =
+            decoder.int(fields["tokens_per_minute"], "`tokens_per_minute`", min: 1, max: 1_000_000_000_000)?.value
         return limit
     }
 
@@ -96,8 +98,8 @@ extension CrewDecoder {
             let fields = decoder.fields(
                 node, "the `price` of \(what)", known: ["input_per_million", "output_per_million"],
                 required: ["input_per_million", "output_per_million"]),
-            let input = decoder.double(fields["input_per_million"], "`input_per_million`", min: 0),
-            let output = decoder.double(fields["output_per_million"], "`output_per_million`", min: 0)
+            let input = decoder.double(fields["input_per_million"], "`input_per_million`", min: 0, max: 1_000_000),
+            let output = decoder.double(fields["output_per_million"], "`output_per_million`", min: 0, max: 1_000_000)
         else { return nil }
         return ModelSpec.Price(inputPerMillion: input.value, outputPerMillion: output.value)
     }

@@ -33,7 +33,7 @@ extension CrewDecoder {
             name: name, kind: kind, settings: settings(kind.value, fields, what), location: node.location)
         tool.description = decoder.string(fields["description"], "the description of \(what)")?.value
         tool.timeout = decoder.duration(fields["timeout"], "the `timeout` of \(what)")
-        tool.maxResultChars = decoder.int(fields["max_result_chars"], "`max_result_chars`", min: 1)
+        tool.maxResultChars = decoder.int(fields["max_result_chars"], "`max_result_chars`", min: 1, max: 10_000_000)
         return tool
     }
 
@@ -77,7 +77,8 @@ extension CrewDecoder {
             decoder.error("E114", "`methods` may hold GET and POST, found `\(method.value)`", at: method.location)
         }
         settings.headers = headers(fields["headers"], what)
-        settings.maxResponseBytes = decoder.int(fields["max_response_bytes"], "`max_response_bytes`", min: 1)
+        settings.maxResponseBytes = decoder.int(
+            fields["max_response_bytes"], "`max_response_bytes`", min: 1, max: 64 << 20)
         return settings
     }
 

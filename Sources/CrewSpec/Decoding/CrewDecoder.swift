@@ -14,7 +14,7 @@ final class CrewDecoder {
         "agents", "tasks", "defaults",
     ]
     static let fragmentKeys = ["inputs", "models", "embedders", "knowledge", "tools", "agents", "tasks"]
-    static let namePattern = "letters, digits, `_` and `-`, starting with a letter or `_`"
+    static let namePattern = Names.rule
 
     var diagnostics: Diagnostics { decoder.diagnostics }
 
@@ -96,8 +96,7 @@ final class CrewDecoder {
     }
 
     static func isName(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, TemplateParser.isIdentifierStart(first) else { return false }
-        return text.unicodeScalars.allSatisfy(TemplateParser.isIdentifierPart)
+        Names.isValid(text)
     }
 
     private func crewName(_ node: YAMLNode?) -> Located<String>? {

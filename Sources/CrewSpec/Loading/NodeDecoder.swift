@@ -148,6 +148,12 @@ final class NodeDecoder {
                 at: node.location, hint: "write a number of seconds or a duration like `500ms`, `30s`, `2m`")
             return nil
         }
+        guard seconds <= Seconds.max else {
+            error(
+                "E114", "\(what) must be at most 168h (7 days), found `\(node.scalar ?? "")`", at: node.location,
+                hint: "a crew's durations bound requests and tasks; nothing may wait longer than a week")
+            return nil
+        }
         return Located(seconds, at: node.location)
     }
 

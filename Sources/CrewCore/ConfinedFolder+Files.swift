@@ -1,0 +1,157 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension ConfinedFolder {
+    /// Whether a write may replace a file that is already there.
+    public enum Replace: Sendable {
+        case always
+        /// Never: the write fails with `.exists` and the old file is untouched (`crew init` without `--force`).
+        case never
+    }
+
+    /// Writes to a fresh temporary file in the same folder, then renames it over the destination: a reader, or a
+    /// process killed mid-write, sees the old file or the new one, never half of one. Missing parent folders are
+    /// made. The rename replaces a link at the destination, never what it points to. No fsync: the guarantee is
+    /// against crashes of the process, not of the machine, and run records write several files per task.
+    public func write(_ bytes: some Collection<UInt8>, to relative: String, replace: Replace = .always)
+        throws(PathFailure)
+    {
+        let (folder, name, shown) = try parent(of: relative, create: true)
+        defer { close(folder) }
+        let temporary = ".crew-tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw PathFailure.fromErrno(shown) }
+        var placed = false
+        defer {
+            if !placed { unlinkat(folder, temporary, 0) }
+        }
+        let written = Self.writeAll(fd, Array(bytes))
+        close(fd)
+        if let written { throw PathFailure(shown, .system(written)) }
+        switch replace {
+        case .always:
+            guard renameat(folder, temporary, folder, name) == 0 else {
+                throw PathFailure.classify(errno: errno, at: folder, name: name, shown: shown)
+            }
+        case .never:
+            // A hard link fails when the name exists, whatever it is: the no-replace rename of every kernel.
+            guard linkat(folder, temporary, folder, name, 0) == 0 else { throw PathFailure.fromErrno(shown) }
+        }
+        placed = replace == .always
+    }
+
+    public func write(_ text: String, to relative: String, replace: Replace = .always) throws(PathFailure) {
+        try write(Array(text.utf8), to: relative, replace: replace)
+    }
+
+    /// Opens a regular file below the folder for reading, refusing links, folders, FIFOs, devices and sockets
+    /// before a single byte is read (`O_NONBLOCK` keeps the open of a FIFO from waiting for a writer).
+    /// The caller closes the descriptor.
+    public func openRegular(_ relative: String) throws(PathFailure) -> (fd: Int32, size: Int) {
+        let (folder, name, shown) = try parent(of: relative, create: false)
+        defer { close(folder) }
+        let fd = openat(folder, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw PathFailure.classify(errno: errno, at: folder, name: name, shown: shown) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            close(fd)
+            throw PathFailure.fromErrno(shown)
+        }
+        let kind = EntryKind(mode: info.st_mode)
+        guard kind == .file else {
+            close(fd)
+            throw PathFailure(shown, .notRegular(kind))
+        }
+        return (fd, Int(info.st_size))
+    }
+
+    /// The whole of a regular file of at most `limit` bytes.
+    public func read(_ relative: String, limit: Int) throws(PathFailure) -> [UInt8] {
+        let (fd, size) = try openRegular(relative)
+        defer { close(fd) }
+        guard size <= limit else { throw PathFailure(display(relative), .tooLarge(size: size, limit: limit)) }
+        let bytes = try Self.readAll(fd, limit: limit, shown: display(relative))
+        // A file that grew past the limit since `fstat` is refused the same way.
+        guard bytes.count <= limit else {
+            throw PathFailure(display(relative), .tooLarge(size: bytes.count, limit: limit))
+        }
+        return bytes
+    }
+
+    /// Up to `limit + 1` bytes from `fd`, so a caller can tell a file of exactly `limit` bytes from a longer one.
+    public static func readAll(_ fd: Int32, limit: Int, shown: String) throws(PathFailure) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var block = [UInt8](repeating: 0, count: 64 << 10)
+        while bytes.count <= limit {
+            let wanted = min(block.count, limit + 1 - bytes.count)
+            let count = block.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, wanted) }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { throw PathFailure.fromErrno(shown) }
+            if count == 0 { break }
+            bytes += block[..<count]
+        }
+        return bytes
+    }
+
+    /// Opens a file below the folder for appending (made when missing), never through a link.
+    public func openForAppend(_ relative: String) throws(PathFailure) -> Int32 {
+        try openFile(relative, flags: O_WRONLY | O_CREAT | O_APPEND)
+    }
+
+    /// Opens a file below the folder with `flags` (plus `O_NOFOLLOW`, `O_CLOEXEC`); parents are made when `O_CREAT`
+    /// is among the flags. The caller closes the descriptor.
+    public func openFile(_ relative: String, flags: Int32) throws(PathFailure) -> Int32 {
+        let (folder, name, shown) = try parent(of: relative, create: flags & O_CREAT != 0)
+        defer { close(folder) }
+        let fd = openat(folder, name, flags | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw PathFailure.classify(errno: errno, at: folder, name: name, shown: shown) }
+        return fd
+    }
+
+    /// The entries of a folder below this one, sorted by name, with their kinds (links are not followed).
+    public func entries(_ relative: String = "") throws(PathFailure) -> [(name: String, kind: EntryKind)] {
+        let shown = display(relative)
+        let parts = try Self.components(relative, shown: shown)
+        let fd = try walk(parts[...], create: false, shown: shown)
+        guard let stream = fdopendir(fd) else {
+            close(fd)
+            throw PathFailure.fromErrno(shown)
+        }
+        defer { closedir(stream) }
+        var out: [(name: String, kind: EntryKind)] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            guard name != ".", name != "..", let kind = EntryKind.at(dirfd(stream), name) else { continue }
+            out.append((name, kind))
+        }
+        return out.sorted { $0.name < $1.name }
+    }
+
+    /// Removes a file below the folder (never a folder, never through a link); a missing file is not an error.
+    public func remove(_ relative: String) throws(PathFailure) {
+        let (folder, name, shown) = try parent(of: relative, create: false)
+        defer { close(folder) }
+        if unlinkat(folder, name, 0) != 0, errno != ENOENT { throw PathFailure.fromErrno(shown) }
+    }
+
+    /// nil when every byte went out, else why not.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> String? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            offset += written
+        }
+        return nil
+    }
+}

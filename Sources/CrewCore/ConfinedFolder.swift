@@ -1,0 +1,169 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A folder opened once, below which every path is walked one component at a time relative to the folder's
+/// descriptor, each component opened with `O_NOFOLLOW`. Nothing below the folder is reached through a symbolic link,
+/// and `..` never climbs above it, so a link planted in a crew (or swapped in while crew works) cannot lead a read or
+/// a write outside. Checking a resolved path and then opening it by name would leave that race open.
+///
+/// The folder itself is named by a path crew trusts (the user gave it, or it is the crew's own folder); it may be
+/// reached through links. Everything below it comes from untrusted input: crew files, plans, models.
+public final class ConfinedFolder: Sendable {
+    /// The folder's path as shown in messages.
+    public let path: String
+    let descriptor: Int32
+
+    init(descriptor: Int32, path: String) {
+        self.descriptor = descriptor
+        self.path = path
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Opens the trusted folder `path`, creating it (and its parents) when `create` is set.
+    public convenience init(opening path: String, create: Bool = false) throws(PathFailure) {
+        var fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd < 0, errno == ENOENT, create {
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw PathFailure(path, .system("cannot create it: \(error.localizedDescription)"))
+            }
+            fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        guard fd >= 0 else { throw PathFailure.fromErrno(path) }
+        self.init(descriptor: fd, path: path)
+    }
+
+    /// Opens `below` (untrusted) inside the trusted folder `base`. `shownAs` names it in messages instead of its
+    /// path (a model is told paths relative to its tool's folder, never where that folder is).
+    public static func open(_ location: ConfinedPath, create: Bool = false, shownAs: String? = nil)
+        throws(PathFailure) -> ConfinedFolder
+    {
+        let base = try ConfinedFolder(opening: location.base, create: create)
+        return try base.folder(location.below, create: create, shownAs: shownAs)
+    }
+
+    /// The folder `relative` below this one, made (with its parents) when `create` is set.
+    public func folder(_ relative: String, create: Bool = false, shownAs: String? = nil) throws(PathFailure)
+        -> ConfinedFolder
+    {
+        let shown = shownAs ?? display(relative)
+        let parts = try Self.components(relative, shown: shown)
+        let fd = try walk(parts[...], create: create, shown: shown)
+        return ConfinedFolder(descriptor: fd, path: shown)
+    }
+
+    /// `relative` as shown in messages: joined to this folder's path.
+    public func display(_ relative: String) -> String {
+        path.isEmpty ? relative : FileSystem.join(path, relative)
+    }
+
+    /// A path from untrusted input as components below the folder: no NUL byte, not absolute, and no `..` that
+    /// climbs above the folder (`a/../b` is `b`). Empty and `.` mean the folder itself.
+    public static func components(_ relative: String, shown: String? = nil) throws(PathFailure) -> [String] {
+        let shown = shown ?? relative
+        guard !relative.contains("\0"), !relative.hasPrefix("/") else { throw PathFailure(shown, .leaves) }
+        var out: [String] = []
+        for part in relative.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
+            if part == ".." {
+                guard !out.isEmpty else { throw PathFailure(shown, .leaves) }
+                out.removeLast()
+            } else {
+                out.append(String(part))
+            }
+        }
+        return out
+    }
+
+    /// Opens the folder at `parts` below this one; the caller closes the descriptor it gets.
+    func walk(_ parts: ArraySlice<String>, create: Bool, shown: String) throws(PathFailure) -> Int32 {
+        var current = openat(descriptor, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard current >= 0 else { throw PathFailure.fromErrno(shown) }
+        for part in parts {
+            var next = openat(current, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            if next < 0, errno == ENOENT, create {
+                if mkdirat(current, part, 0o755) != 0, errno != EEXIST {
+                    let failure = PathFailure.fromErrno(shown)
+                    close(current)
+                    throw failure
+                }
+                next = openat(current, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            }
+            if next < 0 {
+                let failure = PathFailure.classify(errno: errno, at: current, name: part, shown: shown)
+                close(current)
+                throw failure
+            }
+            close(current)
+            current = next
+        }
+        return current
+    }
+
+    /// The parent folder's descriptor and the last component of a path that names an entry (not the folder itself).
+    func parent(of relative: String, create: Bool) throws(PathFailure) -> (fd: Int32, name: String, shown: String) {
+        let shown = display(relative)
+        let parts = try Self.components(relative, shown: shown)
+        guard let name = parts.last else { throw PathFailure(shown, .notRegular(.folder)) }
+        return (try walk(parts.dropLast(), create: create, shown: shown), name, shown)
+    }
+
+    /// What `relative` is, without following a link; nil when nothing is there.
+    public func kind(of relative: String) -> EntryKind? {
+        guard let (fd, name, _) = try? parent(of: relative, create: false) else {
+            return (try? Self.components(relative))?.isEmpty == true ? .folder : nil
+        }
+        defer { close(fd) }
+        return EntryKind.at(fd, name)
+    }
+}
+
+/// A folder given as a trusted base and an untrusted path below it, walked without following links.
+public struct ConfinedPath: Sendable, Hashable, CustomStringConvertible {
+    /// A folder crew trusts: given by the user, or the crew's own folder.
+    public var base: String
+    /// A path below `base` that comes from a crew, a plan or crew's own layout (`.crew/runs`).
+    public var below: String
+
+    public init(base: String, below: String = "") {
+        self.base = base
+        self.below = below
+    }
+
+    /// The same place, one level further down.
+    public func appending(_ relative: String) -> ConfinedPath {
+        ConfinedPath(base: base, below: below.isEmpty ? relative : below + "/" + relative)
+    }
+
+    public var description: String { below.isEmpty ? base : FileSystem.join(base, below) }
+}
+
+/// The kind of a directory entry, as `lstat` sees it.
+public enum EntryKind: String, Sendable, Equatable {
+    case file, folder, link, fifo, device, socket
+
+    static func at(_ folder: Int32, _ name: String) -> EntryKind? {
+        var info = stat()
+        guard fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return EntryKind(mode: info.st_mode)
+    }
+
+    public init(mode: mode_t) {
+        switch mode & S_IFMT {
+        case S_IFREG: self = .file
+        case S_IFDIR: self = .folder
+        case S_IFLNK: self = .link
+        case S_IFIFO: self = .fifo
+        case S_IFSOCK: self = .socket
+        default: self = .device
+        }
+    }
+}
