@@ -229,12 +229,16 @@ public enum ProviderError: Error, Sendable, Hashable {
     /// The stream ended before the provider said it was done.
     case streamCut
     case cancelled
+    /// The answer outgrew a bound of `ProviderLimits` (`limit` bytes); `bound.message(limit:)` says which.
+    case tooLarge(SizeBound, limit: Int)
 
+    /// `tooLarge` is not retried: the same request most likely runs away again (a model repeating itself to no end,
+    /// a hostile server), and each attempt would again cost the whole limit in transfer, memory and tokens.
     public var isRetryable: Bool {
         switch self {
         case .http(let status, _, _): return status == 408 || status == 409 || status == 429 || status >= 500
         case .connection, .timeout, .streamCut, .malformed: return true
-        case .cancelled: return false
+        case .cancelled, .tooLarge: return false
         }
     }
 }

@@ -107,28 +107,18 @@ public struct HTTPEmbedder: Embedder {
         }
     }
 
+    /// One attempt, within `timeout` to the last byte; the answer is held to `ProviderLimits.maxAnswerBytes`.
     private func fetch(_ spec: HTTPRequestSpec) async throws(ProviderError) -> [UInt8] {
         var request = HTTPClientRequest(url: spec.url)
         request.method = .POST
         for header in spec.headers { request.headers.add(name: header.name, value: header.value) }
         request.body = .bytes(ByteBuffer(bytes: spec.body))
-        do {
-            let response = try await http.execute(request, timeout: .seconds(Int64(max(1, timeout.rounded(.up)))))
-            let body = try await response.body.collect(upTo: 256 << 20)
-            let bytes = Array(body.readableBytesView)
+        return try await HTTPAttempt.run(seconds: timeout) { [http, request] deadline in
+            let response = try await http.execute(request, deadline: deadline)
             guard (200..<300).contains(response.status.code) else {
-                let message = OpenAIWire().errorMessage(bytes) ?? String(decoding: bytes.prefix(300), as: UTF8.self)
-                throw ProviderError.http(
-                    status: Int(response.status.code), message: message,
-                    retryAfter: RetryPolicy.parseRetryAfter(response.headers.first(name: "retry-after")))
+                throw try await HTTPAttempt.failure(response, message: OpenAIWire().errorMessage)
             }
-            return bytes
-        } catch let error as ProviderError {
-            throw error
-        } catch is CancellationError {
-            throw .cancelled
-        } catch {
-            throw HTTPChatClient.classify(error)
+            return try await HTTPAttempt.collect(response.body, limit: ProviderLimits.maxAnswerBytes)
         }
     }
 }

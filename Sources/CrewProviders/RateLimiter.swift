@@ -23,7 +23,7 @@ public actor RateLimiter {
                 tokens?.take(Double(estimatedTokens), now: now)
                 return
             }
-            try await Task.sleep(nanoseconds: UInt64(min(wait, 60) * 1e9))
+            try await Task.sleep(nanoseconds: Wait.sleepNanoseconds(min(wait, 60)))
         }
     }
 

@@ -22,7 +22,7 @@ enum Retrying {
                 attempt += 1
                 onRetry(attempt, error, delay)
                 do {
-                    try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+                    try await Task.sleep(nanoseconds: Wait.sleepNanoseconds(delay))
                 } catch {
                     throw .cancelled
                 }

@@ -34,6 +34,8 @@ import Testing
             #expect(!ProviderError.http(status: status, message: "", retryAfter: nil).isRetryable)
         }
         #expect(!ProviderError.cancelled.isRetryable)
+        // A runaway answer would run away again, costing the whole limit each time.
+        #expect(!ProviderError.tooLarge(.answer, limit: ProviderLimits.maxAnswerBytes).isRetryable)
     }
 }
 

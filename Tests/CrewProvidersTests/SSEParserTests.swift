@@ -110,11 +110,11 @@ import Testing
         #expect(try parser.feed(Array("data: new\n\n".utf8)) == [SSEEvent(data: "new")])
     }
 
-    @Test func overlongLineThrowsMalformed() throws {
+    @Test func overlongLineThrowsTooLarge() throws {
         var parser = SSEParser()
         let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20)
         _ = try parser.feed(Array("data: ".utf8))
-        #expect(throws: ProviderError.self) {
+        #expect(throws: ProviderError.tooLarge(.eventLine, limit: 8 << 20)) {
             for _ in 0..<9 { _ = try parser.feed(chunk) }
         }
         // After the error the parser is reset, and reads a fresh stream.
@@ -128,7 +128,17 @@ import Testing
         #expect(events.first?.data.utf8.count == value.count)
     }
 
-    @Test func eventDataOverTheLimitThrowsMalformed() throws {
+    /// A comment is a line too: keep-alive text without a line end cannot grow the buffer past the limit.
+    @Test func overlongCommentThrowsTooLarge() throws {
+        var parser = SSEParser()
+        let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20)
+        _ = try parser.feed(Array(": keep-alive".utf8))
+        #expect(throws: ProviderError.tooLarge(.eventLine, limit: 8 << 20)) {
+            for _ in 0..<9 { _ = try parser.feed(chunk) }
+        }
+    }
+
+    @Test func eventDataOverTheLimitThrowsTooLarge() throws {
         var parser = SSEParser()
         let line = Array("data: ".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20) + [0x0A]
         var caught: ProviderError?
@@ -137,10 +147,7 @@ import Testing
         } catch {
             caught = error
         }
-        guard case .malformed(let message) = caught else {
-            Issue.record("expected .malformed, got \(String(describing: caught))")
-            return
-        }
-        #expect(message.contains("8 MiB"))
+        #expect(caught == .tooLarge(.eventData, limit: SSEParser.maxBytes))
+        #expect(!(caught?.isRetryable ?? true))
     }
 }

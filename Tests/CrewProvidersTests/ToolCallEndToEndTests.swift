@@ -51,7 +51,7 @@ private let oslo = #"{"city":"Oslo","days":2}"#
         let client = HTTPChatClient(
             endpoint: endpoint, wire: wire, http: http,
             retry: RetryPolicy(maxRetries: 2, baseDelay: 0.01, maxDelay: 0.02),
-            limiter: nil, idleTimeout: 10)
+            limiter: nil, timeout: 10)
         do {
             try await body(server, client)
         } catch {

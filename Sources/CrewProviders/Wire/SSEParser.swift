@@ -1,3 +1,5 @@
+import Foundation
+
 /// An incremental Server-Sent Events parser following the WHATWG "event stream interpretation" rules, so that a
 /// provider's stream is read the same way a browser would read it, whatever the chunk boundaries.
 ///
@@ -10,10 +12,11 @@
 ///   ID, which persists across events until another `id` field changes it; nil while it is empty.
 /// - At the end of the stream the pending event, if any, is discarded: a stream cut mid-event yields no half event.
 /// - Memory is bounded: a line, or the data of one event, longer than `maxBytes` makes `feed` throw
-///   `ProviderError.malformed`; the parser is then reset, and the stream should be abandoned.
+///   `ProviderError.tooLarge`; the parser is then reset, and the stream should be abandoned. Comment lines count
+///   too: a comment that never ends is a line that never ends.
 public struct SSEParser: Sendable {
-    /// The longest line, and the most data one event may carry: 8 MiB.
-    public static let maxBytes = 8 << 20
+    /// The longest line, and the most data one event may carry (`ProviderLimits.maxEventBytes`).
+    public static let maxBytes = ProviderLimits.maxEventBytes
 
     private var line: [UInt8] = []
     private var data: [UInt8] = []
@@ -26,9 +29,11 @@ public struct SSEParser: Sendable {
 
     /// Consumes the next chunk of the stream and returns the events it completed, in order.
     public mutating func feed(_ bytes: some Sequence<UInt8>) throws(ProviderError) -> [SSEEvent] {
+        let chunk = bytes.withContiguousStorageIfAvailable { Array($0) } ?? Array(bytes)
         var events: [SSEEvent] = []
-        for byte in bytes {
-            try consume(byte, into: &events)
+        var position = 0
+        while position < chunk.count {
+            position = try consume(chunk, from: position, into: &events)
         }
         return events
     }
@@ -40,23 +45,45 @@ public struct SSEParser: Sendable {
         return []
     }
 
-    private mutating func consume(_ byte: UInt8, into events: inout [SSEEvent]) throws(ProviderError) {
+    /// Takes the bytes from `position` through the next line end (or to the chunk's end), and says where it
+    /// stopped. Whole runs of bytes are copied at once: a byte at a time, a large answer took seconds.
+    private mutating func consume(_ chunk: [UInt8], from position: Int, into events: inout [SSEEvent])
+        throws(ProviderError) -> Int
+    {
         if afterCR {
             afterCR = false
-            if byte == Self.lf { return }
+            if chunk[position] == Self.lf { return position + 1 }
         }
-        switch byte {
-        case Self.cr:
-            afterCR = true
-            try endLine(into: &events)
-        case Self.lf:
-            try endLine(into: &events)
-        default:
-            guard line.count < Self.maxBytes else {
-                self = SSEParser()
-                throw .malformed("a server-sent event line is longer than \(Self.maxBytes >> 20) MiB")
+        guard let end = Self.lineEnd(in: chunk, from: position) else {
+            try extendLine(chunk[position...])
+            return chunk.count
+        }
+        try extendLine(chunk[position..<end])
+        afterCR = chunk[end] == Self.cr
+        try endLine(into: &events)
+        return end + 1
+    }
+
+    private mutating func extendLine(_ bytes: ArraySlice<UInt8>) throws(ProviderError) {
+        guard line.count + bytes.count <= Self.maxBytes else {
+            self = SSEParser()
+            throw .tooLarge(.eventLine, limit: Self.maxBytes)
+        }
+        line += bytes
+    }
+
+    /// The index of the first CR or LF at or after `position`.
+    private static func lineEnd(in chunk: [UInt8], from position: Int) -> Int? {
+        chunk.withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress, position < buffer.count else { return nil }
+            let start = base + position
+            let count = buffer.count - position
+            let lf = memchr(start, Int32(lf), count).map { start.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+            // A CR counts only before the LF, so the bytes are searched for it no further than for the LF.
+            let cr = memchr(start, Int32(cr), lf ?? count).map {
+                start.distance(to: $0.assumingMemoryBound(to: UInt8.self))
             }
-            line.append(byte)
+            return (cr ?? lf).map { position + $0 }
         }
     }
 
@@ -95,7 +122,7 @@ public struct SSEParser: Sendable {
     private mutating func appendData(_ value: ArraySlice<UInt8>) throws(ProviderError) {
         guard data.count + value.count < Self.maxBytes else {
             self = SSEParser()
-            throw .malformed("a server-sent event carries more than \(Self.maxBytes >> 20) MiB of data")
+            throw .tooLarge(.eventData, limit: Self.maxBytes)
         }
         data += value
         data.append(Self.lf)

@@ -26,6 +26,7 @@ public enum FailureText {
         case .malformed(let detail): text = "\(who): the answer could not be read: \(detail)"
         case .streamCut: text = "\(who): the answer's stream was cut off before its end, on every attempt"
         case .cancelled: text = "cancelled"
+        case .tooLarge(let bound, let limit): text = "\(who): \(bound.message(limit: limit)); not retried"
         }
         return scrub(text, secrets: secrets)
     }
@@ -40,6 +41,7 @@ public enum FailureText {
         case .malformed(let detail): text = "unreadable answer: \(detail)"
         case .streamCut: text = "stream cut off"
         case .cancelled: text = "cancelled"
+        case .tooLarge(let bound, let limit): text = bound.message(limit: limit)
         }
         return scrub(text, secrets: secrets)
     }

@@ -12,10 +12,11 @@ public indirect enum Behavior: Sendable {
     case replyJSON(JSONValue)
     /// A turn that asks for tool calls, after `text` if given, in the provider's format: OpenAI `tool_calls`
     /// (finish reason `tool_calls`), Anthropic `tool_use` blocks (stop reason `tool_use`), Gemini `functionCall`
-    /// parts (`STOP`). Streams send each call's arguments in up to three fragments (OpenAI, Anthropic) or each call
-    /// whole in a chunk of its own (Gemini). Anthropic and Gemini carry arguments as a JSON object, so there
-    /// arguments that are not a JSON object reach the client whole only in an Anthropic stream; elsewhere they
-    /// are sent as `{}`. Output tokens default to the words of the text and the arguments.
+    /// parts (`STOP`). Streams send each call's arguments in up to three fragments, or fragments of the call's
+    /// `fragmentSize` (OpenAI, Anthropic), or each call whole in a chunk of its own (Gemini). Anthropic and Gemini
+    /// carry arguments as a JSON object, so there arguments that are not a JSON object reach the client whole only
+    /// in an Anthropic stream; elsewhere they are sent as `{}`. Output tokens default to the words of the text and
+    /// the arguments.
     case toolCalls([ScriptedToolCall], text: String? = nil)
     /// Waits on the event loop's timer (never blocking it), then behaves as `then`.
     case delay(seconds: Double, then: Behavior)
@@ -39,6 +40,16 @@ public indirect enum Behavior: Sendable {
     case malformedJSON
     /// Closes the TCP connection without sending a byte.
     case closeConnection
+    /// The answer `of` without end: the head and opening events, then its content events over and over (a whole
+    /// body: the body over and over, chunked, with no length), until the client closes the connection. Each write
+    /// waits until the one before is on the socket, so a client that stops reading stops the server.
+    case endless(of: Behavior = .reply())
+    /// A stream's head, then an SSE comment (`: keep-alive`) every `seconds`, without end and without an event.
+    case keepAlive(every: Double)
+    /// A stream's head, then `data: ` and `x` without end: an SSE line that never ends.
+    case endlessLine
+    /// The answer `of`, one byte every `seconds` (the head at once), then its end as usual.
+    case trickle(every: Double, of: Behavior = .reply())
 }
 
 /// The API family a request was addressed to, judged from its path.

@@ -74,6 +74,54 @@ final class ProviderConnectionHandler: ChannelInboundHandler, RemovableChannelHa
         case .reply, .replyJSON, .toolCalls, .status, .malformedJSON:
             guard let plan = ResponseBuilder.plan(behavior, for: request) else { return }
             send(plan.delivery(), pace: pace, context: context)
+        case .endless, .keepAlive, .endlessLine, .trickle:
+            performHostile(behavior, request, context: context)
+        }
+    }
+
+    /// The behaviours of a provider that never stops, or never gets on: each must be cut by the client's limits.
+    private func performHostile(_ behavior: Behavior, _ request: RecordedRequest, context: ChannelHandlerContext) {
+        let streamHead = Delivery(
+            status: 200, headers: [("Content-Type", "text/event-stream")], parts: [], streaming: true, complete: false)
+        switch behavior {
+        case .trickle(let seconds, _):
+            guard let plan = ResponseBuilder.plan(behavior, for: request) else { return }
+            send(plan.bytewise(), pace: seconds, context: context)
+        case .endless:
+            guard let plan = ResponseBuilder.plan(behavior, for: request) else { return }
+            let (start, repeating) = plan.endless()
+            endless(start, repeating: repeating, pace: 0, context: context)
+        case .keepAlive(let seconds):
+            endless(streamHead, repeating: Array(": keep-alive\n\n".utf8), pace: seconds, context: context)
+        case .endlessLine:
+            var start = streamHead
+            start.parts = [Array("data: ".utf8)]
+            endless(start, repeating: [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 16), pace: 0, context: context)
+        default:
+            return
+        }
+    }
+
+    /// Writes `start`, then `repeating` (batched to 64 KiB when unpaced) until the connection closes. Each write
+    /// waits for the one before to reach the socket, and the next is started from a fresh event-loop task, so a
+    /// client that stops reading stops the server, and the stack never grows.
+    private func endless(_ start: Delivery, repeating: [UInt8], pace: Double, context: ChannelHandlerContext) {
+        var last = writeHead(start, context: context)
+        for part in start.parts { last = writeBody(context.channel.allocator.buffer(bytes: part), context: context) }
+        guard !repeating.isEmpty else { return }
+        var chunk = repeating
+        while pace <= 0 && chunk.count < 1 << 16 { chunk += repeating }
+        pump(context.channel.allocator.buffer(bytes: chunk), pace: pace, after: last, context: context)
+    }
+
+    private func pump(
+        _ chunk: ByteBuffer, pace: Double, after previous: EventLoopFuture<Void>, context: ChannelHandlerContext
+    ) {
+        previous.assumeIsolated().whenComplete { _ in
+            guard self.open, context.channel.isActive else { return }
+            let written = self.writeBody(chunk, context: context)
+            let next = { self.pump(chunk, pace: pace, after: written, context: context) }
+            if pace > 0 { self.after(pace, context, next) } else { context.eventLoop.assumeIsolated().execute(next) }
         }
     }
 
@@ -83,14 +131,24 @@ final class ProviderConnectionHandler: ChannelInboundHandler, RemovableChannelHa
     }
 
     private func send(_ delivery: Delivery, pace: Double, context: ChannelHandlerContext) {
+        let written = writeHead(delivery, context: context)
+        write(delivery.parts[...], of: delivery, pace: pace, after: written, context: context)
+    }
+
+    private func writeHead(_ delivery: Delivery, context: ChannelHandlerContext) -> EventLoopFuture<Void> {
         timers.removeAll()  // the earlier ones have fired; a kept-alive connection should not collect them
         var headers = HTTPHeaders(delivery.headers)
         if delivery.streaming { headers.add(name: "Transfer-Encoding", value: "chunked") }
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         let status = HTTPResponseStatus(statusCode: delivery.status)
         let head = HTTPResponseHead(version: .http1_1, status: status, headers: headers)
-        let written = context.writeAndFlush(wrapOutboundOut(.head(head)))
-        write(delivery.parts[...], of: delivery, pace: pace, after: written, context: context)
+        return context.writeAndFlush(wrapOutboundOut(.head(head)))
+    }
+
+    /// Writes and flushes one body part, counting its bytes in `ProviderTestServer.bytesSent`.
+    private func writeBody(_ buffer: ByteBuffer, context: ChannelHandlerContext) -> EventLoopFuture<Void> {
+        state.sent(buffer.readableBytes)
+        return context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))))
     }
 
     /// Writes and flushes each part on its own, so a client sees streamed events arrive one by one.
@@ -104,8 +162,7 @@ final class ProviderConnectionHandler: ChannelInboundHandler, RemovableChannelHa
         while let part = parts.popFirst() {
             // A Content-Length body is complete for the client at its last byte, before `.end` is written.
             if parts.isEmpty && delivery.complete && !delivery.streaming { release() }
-            let buffer = context.channel.allocator.buffer(bytes: part)
-            last = context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))))
+            last = writeBody(context.channel.allocator.buffer(bytes: part), context: context)
             if pace > 0, !parts.isEmpty {
                 let rest = parts
                 let written = last

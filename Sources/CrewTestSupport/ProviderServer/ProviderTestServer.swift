@@ -67,6 +67,9 @@ public final class ProviderTestServer: Sendable {
     public var inFlight: Int { state.inFlight }
     /// The highest `inFlight` since start.
     public var maxInFlight: Int { state.maxInFlight }
+    /// Response body bytes written to all connections since start (heads not counted). With the socket buffers,
+    /// an upper bound on what clients received: a client that stops reading keeps an endless answer near its limit.
+    public var bytesSent: Int { state.bytesSent }
 
     /// Changes the script for requests that arrive from now on.
     public func setScript(_ script: @escaping @Sendable (RecordedRequest) -> Behavior) {

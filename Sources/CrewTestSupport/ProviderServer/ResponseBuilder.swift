@@ -12,8 +12,9 @@ enum ResponseBuilder {
         }
     }
 
-    /// The plan for an answering behaviour; nil for behaviours that do not answer (`hang`, `closeConnection`) or
-    /// only wrap another (`delay`, `paced`). `cutStream` gets the normal answer, which the handler then cuts.
+    /// The plan for an answering behaviour; nil for behaviours that do not answer (`hang`, `closeConnection`,
+    /// `keepAlive`, `endlessLine`) or only wrap another (`delay`, `paced`). `cutStream`, `endless` and `trickle` get
+    /// the normal answer, which the handler then cuts, repeats or slows.
     static func plan(_ behavior: Behavior, for request: RecordedRequest) -> ResponsePlan? {
         let format = format(for: request.route)
         switch behavior {
@@ -32,9 +33,9 @@ enum ResponseBuilder {
             return plan
         case .malformedJSON:
             return plan(.reply(), for: request)?.malformed()
-        case .cutStream(_, let answer):
+        case .cutStream(_, let answer), .endless(let answer), .trickle(_, let answer):
             return plan(answer, for: request)
-        case .delay, .paced, .hang, .closeConnection:
+        case .delay, .paced, .hang, .closeConnection, .keepAlive, .endlessLine:
             return nil
         }
     }

@@ -148,6 +148,27 @@ struct ResponsePlan {
         return delivery
     }
 
+    /// The start of an answer without end, and the bytes to repeat after it: the opening events then the content
+    /// events (a whole body: nothing, then the body), in a chunked body with no length and no end.
+    func endless() -> (start: Delivery, repeating: [UInt8]) {
+        let start = Delivery(status: status, headers: headers, parts: [], streaming: true, complete: false)
+        switch payload {
+        case .whole(let body):
+            return (start, body)
+        case .events(let events):
+            var opening = start
+            opening.parts = events.filter { $0.kind == .opening }.map(encode)
+            return (opening, events.filter { $0.kind == .content }.flatMap(encode))
+        }
+    }
+
+    /// The same delivery, one byte per write.
+    func bytewise() -> Delivery {
+        var delivery = delivery()
+        delivery.parts = delivery.parts.joined().map { [$0] }
+        return delivery
+    }
+
     private func encode(_ event: PlannedEvent) -> [UInt8] {
         let name = event.name.map { "event: \($0)\(lineEnd)" } ?? ""
         return Array((name + "data: \(event.data)\(lineEnd)\(lineEnd)").utf8)

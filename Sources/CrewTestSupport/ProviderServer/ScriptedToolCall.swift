@@ -10,12 +10,18 @@ public struct ScriptedToolCall: Sendable, Hashable {
     public var arguments: String
     /// Gemini only: a `thoughtSignature` on the call's part, which the client must send back with the call.
     public var signature: String?
+    /// Streams (OpenAI, Anthropic): send the arguments in fragments of this many characters instead of three, e.g.
+    /// megabytes in many small deltas, as a model writing a long argument does.
+    public var fragmentSize: Int?
 
-    public init(id: String? = nil, name: String, arguments: String, signature: String? = nil) {
+    public init(
+        id: String? = nil, name: String, arguments: String, signature: String? = nil, fragmentSize: Int? = nil
+    ) {
         self.id = id
         self.name = name
         self.arguments = arguments
         self.signature = signature
+        self.fragmentSize = fragmentSize
     }
 
     /// The id to send for call `number` (from 0) of request `request`.
@@ -29,8 +35,10 @@ public struct ScriptedToolCall: Sendable, Hashable {
         return value
     }
 
-    /// Up to three fragments that concatenate to the arguments, so a stream can be cut inside them.
+    /// Fragments that concatenate to the arguments, so a stream can be cut inside them: up to three, or pieces of
+    /// `fragmentSize` characters.
     var fragments: [String] {
+        if let fragmentSize { return Answer.fragments(arguments, size: max(1, fragmentSize)) }
         let characters = Array(arguments)
         guard !characters.isEmpty else { return [] }
         let size = max(1, (characters.count + 2) / 3)

@@ -12,6 +12,7 @@ final class ServerState: @unchecked Sendable {
     private var recorded: [RecordedRequest] = []
     private var current = 0
     private var highWater = 0
+    private var bodyBytes = 0
     private var connections: [ObjectIdentifier: any Channel] = [:]
     private var closed = false
 
@@ -45,6 +46,11 @@ final class ServerState: @unchecked Sendable {
         locked { current -= 1 }
     }
 
+    /// Counts body bytes handed to a connection.
+    func sent(_ count: Int) {
+        locked { bodyBytes += count }
+    }
+
     func setScript(_ script: @escaping Script) {
         locked { self.script = script }
     }
@@ -52,6 +58,7 @@ final class ServerState: @unchecked Sendable {
     var requests: [RecordedRequest] { locked { recorded } }
     var inFlight: Int { locked { current } }
     var maxInFlight: Int { locked { highWater } }
+    var bytesSent: Int { locked { bodyBytes } }
 
     /// Tracks an accepted connection so shutdown can close it; false once shut down.
     func register(_ channel: any Channel) -> Bool {
