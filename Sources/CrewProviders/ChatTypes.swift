@@ -242,3 +242,19 @@ public enum ProviderError: Error, Sendable, Hashable {
         }
     }
 }
+
+/// Plain words for places that print the error as it is (a knowledge build's embeddings); a run's failures go
+/// through the runtime's `FailureText`, which also removes secrets.
+extension ProviderError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .http(let status, let message, _): return "HTTP \(status): \(message)"
+        case .connection(let detail): return "connection failed: \(detail)"
+        case .timeout: return "no answer in time (timeout)"
+        case .malformed(let detail): return "the answer could not be read: \(detail)"
+        case .streamCut: return "the answer's stream was cut off before its end"
+        case .cancelled: return "cancelled"
+        case .tooLarge(let bound, let limit): return bound.message(limit: limit)
+        }
+    }
+}

@@ -86,6 +86,7 @@ import Testing
         #expect(SizeBound.eventData.message(limit: 8 << 20) == "a server-sent event carries more than 8 MiB of data")
         #expect(SizeBound.answer.message(limit: 1000) == "the answer is larger than 1000 bytes")
         #expect(!ProviderError.tooLarge(.answer, limit: 1).isRetryable)
+        #expect("\(ProviderError.tooLarge(.answer, limit: 64 << 20))" == "the answer is larger than 64 MiB")
     }
 
     @Test func waitsSaturateInsteadOfTrapping() {
