@@ -45,6 +45,19 @@ struct InitCommand: ParsableCommand {
     /// Writes go below the folder without following links, and never replace a file that appears meanwhile.
     private func write(crewName: String) throws(PathFailure) {
         let folder = try ConfinedFolder(opening: directory, create: true)
+        // A link (or a file) where a folder of the starter goes is refused before anything is written, with or
+        // without --force: otherwise crew.yaml would be written and notes/overview.md refused, a half-made crew.
+        for file in Self.files {
+            let parts = file.split(separator: "/").map(String.init)
+            for depth in parts.indices.dropLast() {
+                let folderPath = parts[...depth].joined(separator: "/")
+                switch folder.kind(of: folderPath) {
+                case nil, .folder?: continue
+                case .link?: throw PathFailure(folder.display(file), .link(parts[depth]))
+                case .some: throw PathFailure(folder.display(file), .notFolder(parts[depth]))
+                }
+            }
+        }
         if !force, let existing = Self.files.first(where: { folder.kind(of: $0) != nil }) {
             var failure = PathFailure(folder.display(existing), .exists)
             failure.hint = "`crew init` never overwrites a file; pass --force to replace it"

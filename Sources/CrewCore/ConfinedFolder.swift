@@ -116,13 +116,24 @@ public final class ConfinedFolder: Sendable {
         return (try walk(parts.dropLast(), create: create, shown: shown), name, shown)
     }
 
-    /// What `relative` is, without following a link; nil when nothing is there.
+    /// What `relative` is, without following a link; nil when nothing is there (or a parent is not a folder).
     public func kind(of relative: String) -> EntryKind? {
-        guard let (fd, name, _) = try? parent(of: relative, create: false) else {
-            return (try? Self.components(relative))?.isEmpty == true ? .folder : nil
+        (try? entryKind(relative)) ?? nil
+    }
+
+    /// What `relative` is, without following a link: a link among its parents is reported as `.link` of the path;
+    /// nil when nothing is there.
+    public func entryKind(_ relative: String) throws(PathFailure) -> EntryKind? {
+        if try Self.components(relative).isEmpty { return .folder }
+        do {
+            let (fd, name, _) = try parent(of: relative, create: false)
+            defer { close(fd) }
+            return EntryKind.at(fd, name)
+        } catch {
+            if case .link = error.reason { return .link }
+            if error.reason == .missing { return nil }
+            throw error
         }
-        defer { close(fd) }
-        return EntryKind.at(fd, name)
     }
 }
 

@@ -2,18 +2,44 @@ import Foundation
 
 /// File globs relative to a root folder: `*` and `?` within a path segment, `[abc]` classes, `{a,b}` alternatives and
 /// `**` for any number of folders. Matching never leaves the root: a pattern that climbs out (`..`, an absolute
-/// path) is refused, and a symbolic link whose target lies outside the root is reported instead of followed.
+/// path) is refused, and no symbolic link is followed: a matched link is reported instead (see `ConfinedFolder`).
+///
+/// A pattern comes from a crew, so its cost is bounded: brace alternatives are capped, a segment is matched in
+/// O(pattern × name) without backtracking, each (folder, pattern position) pair is visited once however many `**`
+/// the pattern holds, and the walk stops with an error past a number of folder entries.
 public struct Glob: Sendable {
     public struct Result: Sendable, Equatable {
         /// Matched regular files, relative to the root, sorted.
         public var files: [String] = []
-        /// Matched paths that are symbolic links leading out of the root.
-        public var escaping: [String] = []
+        /// Matched paths that are symbolic links (never followed).
+        public var links: [String] = []
+        /// Matched paths that are FIFOs, devices or sockets (never read).
+        public var special: [String] = []
+
+        public init(files: [String] = [], links: [String] = [], special: [String] = []) {
+            self.files = files
+            self.links = links
+            self.special = special
+        }
     }
 
-    public enum Problem: Error, Equatable {
+    public enum Problem: Error, Equatable, CustomStringConvertible {
         case leavesRoot
+        /// The pattern would cost too much to expand; the text says which bound it passed.
+        case tooComplex(String)
+
+        public var description: String {
+            switch self {
+            case .leavesRoot: return "the pattern leaves the crew's folder"
+            case .tooComplex(let why): return why
+            }
+        }
     }
+
+    /// Brace alternatives one pattern may expand to (`{a,b}` repeated 11 times is 2,048).
+    public static let maxAlternatives = 1024
+    /// Folder entries one pattern may look at, across all its alternatives.
+    public static let maxEntries = 200_000
 
     public let pattern: String
 
@@ -24,138 +50,104 @@ public struct Glob: Sendable {
     /// True when the pattern has no wildcard at all.
     public var isLiteral: Bool { !pattern.contains { "*?[{".contains($0) } }
 
-    public func expand(in root: String) throws(Problem) -> Result {
+    /// The files the pattern matches below `root`; `maxEntries` bounds the folder entries looked at.
+    public func expand(in root: String, maxEntries: Int = Glob.maxEntries) throws(Problem) -> Result {
         guard !pattern.hasPrefix("/"), let normalized = FileSystem.normalize(pattern), !normalized.hasPrefix("..")
         else { throw .leavesRoot }
-        var result = Result()
-        let realRoot = Glob.realPath(root)
-        for alternative in Glob.expandBraces(normalized) {
-            let segments = alternative.split(separator: "/").map(String.init)
-            let literalPrefix = Array(segments.prefix { !$0.contains(where: { "*?[".contains($0) }) })
-            let base = literalPrefix.joined(separator: "/")
-            let rest = Array(segments.dropFirst(literalPrefix.count))
-            Glob.walk(root: root, realRoot: realRoot, relative: base, pattern: rest, into: &result)
+        guard let folder = try? ConfinedFolder(opening: root) else { return Result() }
+        var walker = GlobWalker(root: folder, budget: maxEntries)
+        for alternative in try Self.alternatives(normalized) {
+            let segments = Self.segments(alternative)
+            let literal = segments.prefix { !$0.contains(where: { "*?[".contains($0) }) }
+            try walker.walk(literal.joined(separator: "/"), segments, from: literal.count)
         }
+        var result = walker.result
         result.files = Array(Set(result.files)).sorted()
-        result.escaping = Array(Set(result.escaping)).sorted()
+        result.links = Array(Set(result.links)).sorted()
+        result.special = Array(Set(result.special)).sorted()
         return result
     }
 
     /// Does `path` (relative, `/`-separated) match the pattern? Used by tests and by callers that list files.
     public func matches(_ path: String) -> Bool {
-        Glob.expandBraces(pattern).contains { alternative in
-            Glob.match(
-                alternative.split(separator: "/").map(String.init)[...],
-                path.split(separator: "/").map(String.init)[...])
-        }
+        guard let alternatives = try? Self.alternatives(pattern) else { return false }
+        let parts = path.split(separator: "/").map(String.init)
+        return alternatives.contains { Self.match(Self.segments($0), parts) }
     }
 
-    static func walk(root: String, realRoot: String, relative: String, pattern: [String], into result: inout Result) {
-        let absolute = relative.isEmpty ? root : root + "/" + relative
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else { return }
-        let real = realPath(absolute)
-        if real != realRoot && !real.hasPrefix(realRoot + "/") {
-            result.escaping.append(relative)
-            return
+    /// Segments of a pattern, with runs of `**` folded into one: `**/**/**` means what `**` means, at `**`'s cost.
+    static func segments(_ pattern: String) -> [String] {
+        var out: [String] = []
+        for part in pattern.split(separator: "/").map(String.init) where !(part == "**" && out.last == "**") {
+            out.append(part)
         }
-        if pattern.isEmpty {
-            if !isDirectory.boolValue { result.files.append(relative) }
-            return
-        }
-        guard isDirectory.boolValue,
-            let entries = try? FileManager.default.contentsOfDirectory(atPath: absolute).sorted()
-        else { return }
-        let head = pattern[0]
-        if head == "**" {
-            walk(root: root, realRoot: realRoot, relative: relative, pattern: Array(pattern.dropFirst()), into: &result)
-            for entry in entries where !entry.hasPrefix(".") {
-                let child = relative.isEmpty ? entry : relative + "/" + entry
-                let childPath = root + "/" + child
-                var childIsDirectory: ObjCBool = false
-                let exists = FileManager.default.fileExists(atPath: childPath, isDirectory: &childIsDirectory)
-                if exists && childIsDirectory.boolValue && !isSymlink(childPath) {
-                    walk(root: root, realRoot: realRoot, relative: child, pattern: pattern, into: &result)
+        return out
+    }
+
+    /// Path matching by dynamic programming over (pattern position, path position): no exponential `**`.
+    static func match(_ pattern: [String], _ path: [String]) -> Bool {
+        // reach[j]: the pattern's first i segments can match the path's first j parts.
+        var reach = [Bool](repeating: false, count: path.count + 1)
+        reach[0] = true
+        for segment in pattern {
+            var next = [Bool](repeating: false, count: path.count + 1)
+            for j in 0...path.count where reach[j] {
+                if segment == "**" {
+                    for k in j...path.count { next[k] = true }
+                    break
                 }
+                if j < path.count, matchSegment(segment, path[j]) { next[j + 1] = true }
             }
-            return
+            reach = next
         }
-        for entry in entries where matchSegment(Array(head.unicodeScalars)[...], Array(entry.unicodeScalars)[...]) {
-            if entry.hasPrefix(".") && !head.hasPrefix(".") { continue }
-            let child = relative.isEmpty ? entry : relative + "/" + entry
-            walk(root: root, realRoot: realRoot, relative: child, pattern: Array(pattern.dropFirst()), into: &result)
-        }
+        return reach[path.count]
     }
 
-    static func match(_ pattern: ArraySlice<String>, _ path: ArraySlice<String>) -> Bool {
-        guard let head = pattern.first else { return path.isEmpty }
-        if head == "**" {
-            var rest = path
-            while true {
-                if match(pattern.dropFirst(), rest) { return true }
-                guard !rest.isEmpty else { return false }
-                rest = rest.dropFirst()
+    /// Wildcard match of one path segment in O(pattern × name): `*`, `?`, `[abc]`, `[!a-z]`. One pass over the
+    /// name per pattern position, keeping the set of pattern positions reachable, so no input backtracks.
+    public static func matchSegment(_ pattern: String, _ name: String) -> Bool {
+        let tokens = SegmentToken.parse(pattern)
+        var states = [Bool](repeating: false, count: tokens.count + 1)
+        states[0] = true
+        close(&states, tokens)
+        for scalar in name.unicodeScalars {
+            var next = [Bool](repeating: false, count: tokens.count + 1)
+            for (i, token) in tokens.enumerated() where states[i] && token.accepts(scalar) {
+                next[token == .star ? i : i + 1] = true
             }
+            close(&next, tokens)
+            guard next.contains(true) else { return false }
+            states = next
         }
-        guard let first = path.first,
-            matchSegment(Array(head.unicodeScalars)[...], Array(first.unicodeScalars)[...])
-        else { return false }
-        return match(pattern.dropFirst(), path.dropFirst())
+        return states[tokens.count]
     }
 
-    /// Wildcard match of one path segment, with backtracking for `*`.
-    static func matchSegment(_ p: ArraySlice<Unicode.Scalar>, _ s: ArraySlice<Unicode.Scalar>) -> Bool {
-        var p = p
-        var s = s
-        while let c = p.first {
-            switch c {
-            case "*":
-                let rest = p.dropFirst()
-                var tail = s
-                while true {
-                    if matchSegment(rest, tail) { return true }
-                    guard !tail.isEmpty else { return false }
-                    tail = tail.dropFirst()
-                }
-            case "?":
-                guard !s.isEmpty else { return false }
-                p = p.dropFirst()
-                s = s.dropFirst()
-            case "[":
-                guard let ch = s.first, let close = p.dropFirst(2).firstIndex(of: "]") else { return false }
-                var set = p[(p.startIndex + 1)..<close]
-                let negate = set.first == "!" || set.first == "^"
-                if negate { set = set.dropFirst() }
-                if classContains(set, ch) == negate { return false }
-                p = p[(close + 1)...]
-                s = s.dropFirst()
-            default:
-                guard s.first == c else { return false }
-                p = p.dropFirst()
-                s = s.dropFirst()
-            }
-        }
-        return s.isEmpty
+    /// A `*` may match nothing: from any state before a star, the state after it is reachable too.
+    private static func close(_ states: inout [Bool], _ tokens: [SegmentToken]) {
+        for (i, token) in tokens.enumerated() where states[i] && token == .star { states[i + 1] = true }
     }
 
-    private static func classContains(_ set: ArraySlice<Unicode.Scalar>, _ ch: Unicode.Scalar) -> Bool {
-        var i = set.startIndex
-        while i < set.endIndex {
-            if i + 2 < set.endIndex, set[i + 1] == "-" {
-                if set[i] <= ch && ch <= set[i + 2] { return true }
-                i += 3
-            } else {
-                if set[i] == ch { return true }
-                i += 1
+    /// `a/{b,c}/*.md` -> [`a/b/*.md`, `a/c/*.md`]; nested braces expand fully, up to `maxAlternatives`.
+    static func alternatives(_ pattern: String) throws(Problem) -> [String] {
+        var done: [String] = []
+        var pending = [pattern]
+        while let next = pending.popLast() {
+            guard let expanded = expandFirstBrace(next) else {
+                done.append(next)
+                continue
+            }
+            pending += expanded.reversed()
+            if done.count + pending.count > maxAlternatives {
+                throw .tooComplex("the pattern's `{...}` alternatives expand to more than \(maxAlternatives) patterns")
             }
         }
-        return false
+        return done
     }
 
-    /// `a/{b,c}/*.md` -> [`a/b/*.md`, `a/c/*.md`]; nested braces expand fully.
-    static func expandBraces(_ pattern: String) -> [String] {
+    /// The alternatives of the first complete `{...}` group, or nil when there is none.
+    private static func expandFirstBrace(_ pattern: String) -> [String]? {
         let chars = Array(pattern)
-        guard let open = chars.firstIndex(of: "{") else { return [pattern] }
+        guard let open = chars.firstIndex(of: "{") else { return nil }
         var depth = 0
         var parts: [String] = []
         var current = ""
@@ -167,7 +159,7 @@ public struct Glob: Sendable {
                     parts.append(current)
                     let prefix = String(chars[..<open])
                     let suffix = String(chars[(i + 1)...])
-                    return parts.flatMap { expandBraces(prefix + $0 + suffix) }
+                    return parts.map { prefix + $0 + suffix }
                 }
                 depth -= 1
             }
@@ -178,11 +170,7 @@ public struct Glob: Sendable {
                 current.append(c)
             }
         }
-        return [pattern]
-    }
-
-    static func isSymlink(_ path: String) -> Bool {
-        (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeSymbolicLink
+        return nil
     }
 
     public static func realPath(_ path: String) -> String {

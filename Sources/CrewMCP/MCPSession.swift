@@ -12,7 +12,8 @@ actor MCPSession {
     let scrubber: SecretScrubber
     private let client = Client(name: "crew", version: CrewVersion.current)
     private let transport: any Transport
-    private var closed = false
+    /// The close under way or done: a second `close` waits for it instead of returning while the server still runs.
+    private var closing: Task<Void, Never>?
 
     /// How long a server gets to exit after SIGTERM before it is killed.
     static let shutdownGrace = 2.0
@@ -80,9 +81,16 @@ actor MCPSession {
     }
 
     /// Ends the session and, for stdio, the server process (SIGTERM, then SIGKILL after a grace period), reaping it.
+    /// Every caller returns only once that is done: a start cancelled by crew closes the session from two places
+    /// (`abort` and the failed start), and the host must not exit, leaving the server behind, before both end.
     func close() async {
-        guard !closed else { return }
-        closed = true
+        if let closing { return await closing.value }
+        let task = Task { await shutDown() }
+        closing = task
+        await task.value
+    }
+
+    private func shutDown() async {
         await client.disconnect()
         if let process = transport as? ProcessTransport {
             await process.shutDown(grace: Self.shutdownGrace)

@@ -96,7 +96,7 @@ package final class HostLink: @unchecked Sendable {
         }
         if let refused { return .failed(startFailure(refused)) }
         let timer = Task { [self] in
-            try? await Task.sleep(nanoseconds: UInt64(max(deadline, 0) * 1_000_000_000))
+            try? await Task.sleep(nanoseconds: Seconds.nanoseconds(deadline))
             guard !Task.isCancelled else { return }
             lock.withLock { unresponsive = true }
             let seconds = Self.format(deadline)

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CrewCore
 import NIOCore
 import NIOHTTP1
 
@@ -12,7 +13,7 @@ enum HTTPAttempt {
     static func run<T: Sendable>(
         seconds: Double, _ body: @escaping @Sendable (NIODeadline) async throws -> T
     ) async throws(ProviderError) -> T {
-        let nanoseconds = Wait.nanoseconds(seconds)
+        let nanoseconds = Int64(Seconds.nanoseconds(seconds))
         let deadline = NIODeadline.now() + .nanoseconds(nanoseconds)
         do {
             return try await withThrowingTaskGroup(of: T?.self) { group in

@@ -31,15 +31,6 @@ public struct HTTPChatClient: ChatClient {
         self.answerLimit = answerLimit
     }
 
-    /// The former name of `timeout`, which was a limit on silence; it is now the total time of an attempt.
-    @available(*, deprecated, renamed: "init(endpoint:wire:http:retry:limiter:timeout:answerLimit:)")
-    public init(
-        endpoint: Endpoint, wire: any WireFormat, http: HTTPClient, retry: RetryPolicy, limiter: RateLimiter?,
-        idleTimeout: Double
-    ) {
-        self.init(endpoint: endpoint, wire: wire, http: http, retry: retry, limiter: limiter, timeout: idleTimeout)
-    }
-
     public func complete(_ request: ChatRequest, observe: @escaping @Sendable (ClientEvent) -> Void)
         async throws(ProviderError) -> ChatResponse
     {

@@ -17,24 +17,6 @@ public enum ProviderLimits {
     /// The most characters of an error's message kept. More than is shown: the runtime removes secrets before it
     /// cuts a message to show it, so its own cut never halves a key.
     public static let maxErrorMessage = 8 << 10
-    /// The longest wait any timeout or delay may ask for, about 31 years: past it the conversion to integer
-    /// nanoseconds would overflow and trap.
-    public static let maxWaitSeconds = 1e9
-}
-
-/// Waits as integer time units, saturating: a crew's `timeout: 1e300`, a NaN or a negative value from a header
-/// must not trap the conversion.
-enum Wait {
-    /// `seconds` in nanoseconds, clamped to 0...`ProviderLimits.maxWaitSeconds` (NaN is 0).
-    static func nanoseconds(_ seconds: Double) -> Int64 {
-        guard seconds > 0 else { return 0 }  // false for NaN too
-        return Int64(min(seconds, ProviderLimits.maxWaitSeconds) * 1e9)
-    }
-
-    /// For `Task.sleep(nanoseconds:)`.
-    static func sleepNanoseconds(_ seconds: Double) -> UInt64 {
-        UInt64(nanoseconds(seconds))
-    }
 }
 
 /// What outgrew its bound, for `ProviderError.tooLarge`.

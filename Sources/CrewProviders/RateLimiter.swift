@@ -1,3 +1,4 @@
+import CrewCore
 import Foundation
 
 /// Requests-per-minute and tokens-per-minute budgets shared by every task that uses one model. Each budget is a
@@ -23,7 +24,7 @@ public actor RateLimiter {
                 tokens?.take(Double(estimatedTokens), now: now)
                 return
             }
-            try await Task.sleep(nanoseconds: Wait.sleepNanoseconds(min(wait, 60)))
+            try await Task.sleep(nanoseconds: Seconds.nanoseconds(min(wait, 60)))
         }
     }
 

@@ -1,3 +1,5 @@
+import CrewCore
+
 /// The retry loop every HTTP client shares: wait for the rate limit, try, and on a retryable failure back off
 /// (honouring Retry-After) until the policy's retries run out.
 enum Retrying {
@@ -22,7 +24,7 @@ enum Retrying {
                 attempt += 1
                 onRetry(attempt, error, delay)
                 do {
-                    try await Task.sleep(nanoseconds: Wait.sleepNanoseconds(delay))
+                    try await Task.sleep(nanoseconds: Seconds.nanoseconds(delay))
                 } catch {
                     throw .cancelled
                 }

@@ -1,3 +1,4 @@
+import CrewCore
 import CrewProviders
 
 /// Runs work with a time limit; past it, the work is cancelled and `.timeout` thrown.
@@ -9,7 +10,7 @@ enum Deadline {
             return try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask { try await work() }
                 group.addTask {
-                    try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+                    try await Task.sleep(nanoseconds: Seconds.nanoseconds(seconds))
                     return nil
                 }
                 defer { group.cancelAll() }

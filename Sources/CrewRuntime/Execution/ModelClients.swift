@@ -44,7 +44,7 @@ public struct ModelClients: Sendable {
                     : nil
                 let client = HTTPChatClient(
                     endpoint: endpoint, wire: Self.wire(endpoint.provider), http: http, retry: policy,
-                    limiter: limiter, idleTimeout: model.timeout ?? 60)
+                    limiter: limiter, timeout: model.timeout ?? 60)
                 remotes[name] = Remote(client: client, definition: model)
             } catch {
                 problems.append(error.message)

@@ -105,7 +105,7 @@ struct ToolInvoker: Sendable {
             return try await withThrowingTaskGroup(of: String?.self) { group in
                 group.addTask { try await work() }
                 group.addTask {
-                    try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
+                    try await Task.sleep(nanoseconds: Seconds.nanoseconds(seconds))
                     return nil
                 }
                 defer { group.cancelAll() }

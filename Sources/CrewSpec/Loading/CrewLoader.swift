@@ -70,21 +70,23 @@ public struct CrewLoader: Sendable {
         for pattern in patterns {
             do {
                 let result = try Glob(pattern.value).expand(in: root)
-                for escaping in result.escaping {
-                    decoder.decoder.error(
-                        "E207", "`\(escaping)` is a link that leads out of the crew's folder", at: pattern.location,
-                        hint: "include only files inside the crew's folder")
-                }
-                if result.files.isEmpty && result.escaping.isEmpty {
+                Validator.report(
+                    result, of: "`include` pattern `\(pattern.value)`", at: pattern.location,
+                    diagnostics: &decoder.decoder.diagnostics)
+                if result.files.isEmpty && result.links.isEmpty && result.special.isEmpty {
                     decoder.decoder.error(
                         "E208", "`include` pattern `\(pattern.value)` matches no file", at: pattern.location,
                         hint: "paths are relative to the crew's folder")
                 }
                 for file in result.files where seen.insert(file).inserted { files.append(file) }
-            } catch {
+            } catch .leavesRoot {
                 decoder.decoder.error(
                     "E207", "`include` pattern `\(pattern.value)` leaves the crew's folder", at: pattern.location,
                     hint: "paths are relative to the crew's folder and may not start with `/` or climb out with `..`")
+            } catch {
+                decoder.decoder.error(
+                    "E105", "`include` pattern `\(pattern.value)` is too costly to expand: \(error)",
+                    at: pattern.location, hint: "write a simpler pattern, or list the files")
             }
         }
         return files

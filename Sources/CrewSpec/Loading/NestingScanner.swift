@@ -1,8 +1,10 @@
 import CrewCore
 
 /// A cheap pass over the raw text that bounds nesting depth before Yams's recursive composer sees it, and refuses
-/// aliases used as mapping keys (whose hashing would expand an alias bomb). It over-estimates depth slightly
-/// (braces inside block scalars count), which only matters far past any real crew's depth.
+/// aliases and flow collections used as mapping keys: Yams hashes every key to find duplicates before crew's node
+/// budget applies, and hashing `[*bomb, 1]` expands the bomb. The content of block scalars (`|`, `>`) is skipped,
+/// exactly where YAML says it lies, so a Markdown `[ref]: url` there is text; anywhere else the scan errs on the side
+/// of refusing (braces in a multi-line quoted string count), never on the side of missing a key.
 struct NestingScanner {
     var limit: Int
 
@@ -16,6 +18,7 @@ struct NestingScanner {
         var flowDepth = 0
         var lineNumber = 0
         var lineStart = 0
+        var blockScalarParent = -1
         while lineStart <= bytes.count {
             let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
             defer { lineStart = lineEnd + 1 }
@@ -23,6 +26,10 @@ struct NestingScanner {
             let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
             let indent = line.prefix { $0 == 0x20 }.count
             guard indent < line.count, line[indent] != 0x23 else { continue }  // blank or comment
+            if blockScalarParent >= 0 {
+                if indent > blockScalarParent { continue }  // the block scalar's text
+                blockScalarParent = -1
+            }
             while let last = indents.last, last > indent { indents.removeLast() }
             if indents.last != indent { indents.append(indent) }
             var dashes = 0
@@ -42,6 +49,13 @@ struct NestingScanner {
                     at: SourceLocation(file: file, line: lineNumber, column: flow.aliasKeyColumn + 1),
                     hint: "write the key out; aliases are allowed as values")
             }
+            if flow.collectionKeyColumn >= 0 {
+                return .error(
+                    "E105", "a list or mapping may not be used as a mapping key",
+                    at: SourceLocation(file: file, line: lineNumber, column: flow.collectionKeyColumn + 1),
+                    hint: "keys in a crew file are plain names")
+            }
+            if flowDepth == 0, Self.opensBlockScalar(line, from: i) { blockScalarParent = i }
             let depth = indents.count + dashes + flow.maxDepth
             if depth > limit {
                 return .error(
@@ -59,9 +73,27 @@ struct NestingScanner {
             at: SourceLocation(file: file, line: line, column: column + 1), hint: "use a plain `key: value`")
     }
 
-    /// Tracks `[`/`{` depth outside quotes and comments, and spots `*alias :` in key position.
+    /// Whether the line's value is a block scalar: `key: |`, `- >-`, `key: |2 # note`: an indicator right after
+    /// the line's last `: ` or its dashes, then only chomping and indentation indicators and a comment.
+    static func opensBlockScalar(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        var end = line.count
+        if let hash = (start..<line.count).first(where: { line[$0] == 0x23 && $0 > start && line[$0 - 1] == 0x20 }) {
+            end = hash
+        }
+        while end > start, line[end - 1] == 0x20 { end -= 1 }
+        var i = end
+        while i > start, line[i - 1] == 0x2B || line[i - 1] == 0x2D || (line[i - 1] >= 0x30 && line[i - 1] <= 0x39) {
+            i -= 1
+        }
+        guard i > start, line[i - 1] == 0x7C || line[i - 1] == 0x3E else { return false }  // | or >
+        let indicator = i - 1
+        if indicator == start { return true }  // `- |`
+        return indicator >= start + 2 && line[indicator - 1] == 0x20 && line[indicator - 2] == 0x3A  // `key: |`
+    }
+
+    /// Tracks `[`/`{` depth outside quotes and comments, and spots `*alias :` and `[...]:` in key position.
     private func scanFlow(_ line: UnsafeBufferPointer<UInt8>, from start: Int, depth: inout Int) -> (
-        maxDepth: Int, aliasKeyColumn: Int
+        maxDepth: Int, aliasKeyColumn: Int, collectionKeyColumn: Int
     ) {
         var maxDepth = depth
         var i = start
@@ -80,12 +112,22 @@ struct NestingScanner {
                 maxDepth = max(maxDepth, depth)
             } else if c == 0x5D || c == 0x7D {
                 depth = max(0, depth - 1)
+                if isKeyEnd(line, after: i) { return (maxDepth, -1, i) }
             } else if c == 0x2A, Self.opensToken(before), aliasIsKey(line, at: i) {
-                return (maxDepth, i)
+                return (maxDepth, i, -1)
             }
             i += 1
         }
-        return (maxDepth, -1)
+        return (maxDepth, -1, -1)
+    }
+
+    /// `:` after optional spaces, then a space, the end of the line or a flow indicator: what ends a key.
+    private func isKeyEnd(_ line: UnsafeBufferPointer<UInt8>, after close: Int) -> Bool {
+        var j = close + 1
+        while j < line.count, line[j] == 0x20 { j += 1 }
+        guard j < line.count, line[j] == 0x3A else { return false }
+        let next = j + 1
+        return next == line.count || [0x20, 0x2C, 0x5D, 0x7D].contains(line[next])
     }
 
     private static func opensToken(_ byte: UInt8) -> Bool {

@@ -6,11 +6,16 @@ import Yams
 struct NodeConverter {
     let file: String
     var budget: Int
+    /// Bytes of scalar text left to expand: a 1 MiB scalar aliased 400 times is few nodes but 400 MiB of plan.
+    var textBudget: Int
+    let textLimit: Int
     var diagnostics: [Diagnostic] = []
 
-    init(file: String, budget: Int) {
+    init(file: String, budget: Int, textBudget: Int) {
         self.file = file
         self.budget = budget
+        self.textBudget = textBudget
+        textLimit = textBudget
     }
 
     mutating func convert(_ node: Node, depth: Int) throws -> YAMLNode {
@@ -22,6 +27,13 @@ struct NodeConverter {
         }
         switch node {
         case .scalar(let scalar):
+            textBudget -= scalar.string.utf8.count
+            if textBudget < 0 {
+                throw Diagnostic.error(
+                    "E105", "the document expands to more than \(textLimit >> 20) MiB of text (an alias bomb?)",
+                    at: location(scalar.mark),
+                    hint: "a long text may be reused through an alias a few times, not hundreds")
+            }
             return YAMLNode(.scalar(scalar.string, plain: scalar.style == .plain), at: location(scalar.mark))
         case .sequence(let sequence):
             var items: [YAMLNode] = []

@@ -10,6 +10,8 @@ public struct YAMLLoader: Sendable {
         public var maxDepth = 100
         /// Nodes produced after alias and merge-key expansion; bounds an alias bomb's memory and time.
         public var maxNodes = 2_000_000
+        /// Bytes of scalar text after alias expansion: twice the largest file.
+        public var maxExpandedBytes = 32 << 20
         public init() {}
     }
 
@@ -47,7 +49,7 @@ public struct YAMLLoader: Sendable {
             guard let root = try parser.singleRoot() else {
                 return (nil, [.error("E106", "the file is empty", at: .file(display), hint: emptyHint)])
             }
-            var converter = NodeConverter(file: display, budget: limits.maxNodes)
+            var converter = NodeConverter(file: display, budget: limits.maxNodes, textBudget: limits.maxExpandedBytes)
             let node = try converter.convert(root, depth: 0)
             return (node, converter.diagnostics)
         } catch let error as YamlError {
@@ -61,23 +63,33 @@ public struct YAMLLoader: Sendable {
 
     private var emptyHint: String { "a crew file starts with `version: 1` and `name: ...`" }
 
+    /// A regular file only, opened without waiting (`O_NONBLOCK`) and checked with `fstat` before a byte is read:
+    /// a FIFO or a device named as a crew file is refused, never waited on or read forever.
     private func read(path: String, display: String) -> Result<(String, String), Diagnostic> {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            return .failure(.error("E102", "file not found", at: .file(display)))
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            let missing = errno == ENOENT
+            return .failure(
+                .error("E102", missing ? "file not found" : "file cannot be read (permissions?)", at: .file(display)))
         }
-        if isDirectory.boolValue {
-            return .failure(.error("E102", "expected a file, found a folder", at: .file(display)))
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return .failure(.error("E102", "file cannot be read", at: .file(display))) }
+        switch EntryKind(mode: info.st_mode) {
+        case .file: break
+        case .folder: return .failure(.error("E102", "expected a file, found a folder", at: .file(display)))
+        case let kind:
+            return .failure(.error("E102", "expected a regular file, found a \(kind.rawValue)", at: .file(display)))
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let bytes = try? ConfinedFolder.readAll(fd, limit: limits.maxFileBytes, shown: display)
+        guard let bytes else { return .failure(.error("E102", "file cannot be read", at: .file(display))) }
+        let size = max(Int(info.st_size), bytes.count)
         if size > limits.maxFileBytes {
             let mib = (Double(size) / 1_048_576 * 10).rounded(.up) / 10
             let message = "the file is \(mib) MiB; crew files may be at most \(limits.maxFileBytes >> 20) MiB"
             return .failure(.error("E103", message, at: .file(display), hint: "split the crew with `include:`"))
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(.error("E102", "file cannot be read (permissions?)", at: .file(display)))
-        }
+        let data = Data(bytes)
         return TextDecoding.decode(data, file: display).map { ($0, Hashing.sha256(data)) }
     }
 }

@@ -5,6 +5,9 @@ struct NameTable {
     let kind: String
     private(set) var index: [String: Int] = [:]
     private(set) var names: [String] = []
+    /// Suggestions left to compute: each costs a pass over `names`, so a crew with thousands of unknown references
+    /// among thousands of names gets the first ones with a "did you mean" and the rest with the plain list.
+    private let suggestions = Countdown(200)
 
     /// Builds the table, reporting every name defined twice (the first definition wins).
     init(kind: String, _ entries: [Located<String>], diagnostics: inout Diagnostics) {
@@ -27,7 +30,7 @@ struct NameTable {
     func resolve(_ reference: Located<String>, from what: String, diagnostics: inout Diagnostics) -> Int? {
         if let found = index[reference.value] { return found }
         let hint: String
-        if let suggestion = Suggestions.didYouMean(reference.value, in: names) {
+        if suggestions.take(), let suggestion = Suggestions.didYouMean(reference.value, in: names) {
             hint = suggestion
         } else if names.isEmpty {
             hint = "this crew defines no \(kind)s"
@@ -38,5 +41,21 @@ struct NameTable {
         diagnostics.error(
             "E202", "\(what) refers to unknown \(kind) `\(reference.value)`", at: reference.location, hint: hint)
         return nil
+    }
+}
+
+/// A shared count of something allowed a fixed number of times.
+final class Countdown {
+    private var left: Int
+
+    init(_ count: Int) {
+        left = count
+    }
+
+    /// True while some are left (and uses one).
+    func take() -> Bool {
+        guard left > 0 else { return false }
+        left -= 1
+        return true
     }
 }

@@ -17,23 +17,38 @@ extension Validator {
     mutating func expand(_ pattern: Located<String>, what: String, in owner: String) -> [String] {
         do {
             let result = try Glob(pattern.value).expand(in: crew.root)
-            for escaping in result.escaping {
-                diagnostics.error(
-                    "E207",
-                    "`\(escaping)` (matched by \(what) `\(pattern.value)`) is a link that leads out of the crew's folder",
-                    at: pattern.location, hint: "copy the file into the crew's folder instead of linking to it")
-            }
-            if result.files.isEmpty && result.escaping.isEmpty {
+            Self.report(result, of: "\(what) `\(pattern.value)`", at: pattern.location, diagnostics: &diagnostics)
+            if result.files.isEmpty && result.links.isEmpty && result.special.isEmpty {
                 diagnostics.error(
                     "E208", "\(what) `\(pattern.value)` of \(owner) matches no file", at: pattern.location,
                     hint: "paths are relative to the crew's folder")
             }
             return result.files
-        } catch {
+        } catch .leavesRoot {
             diagnostics.error(
                 "E207", "\(what) `\(pattern.value)` of \(owner) leaves the crew's folder", at: pattern.location,
                 hint: "use a path inside the crew's folder, without a leading `/` or `..`")
-            return []
+        } catch {
+            diagnostics.error(
+                "E105", "\(what) `\(pattern.value)` of \(owner) is too costly to expand: \(error)",
+                at: pattern.location, hint: "write a simpler pattern, or list the files")
+        }
+        return []
+    }
+
+    /// Links and special files a pattern matched: never followed, never read, each one an error.
+    static func report(
+        _ result: Glob.Result, of what: String, at location: SourceLocation, diagnostics: inout Diagnostics
+    ) {
+        for link in result.links {
+            diagnostics.error(
+                "E207", "`\(link)` (matched by \(what)) is or goes through a symbolic link", at: location,
+                hint: "crew follows no link in a crew's folder; put the file itself there")
+        }
+        for file in result.special {
+            diagnostics.error(
+                "E102", "`\(file)` (matched by \(what)) is not a regular file (a FIFO, device or socket)",
+                at: location, hint: "crew reads regular files only; remove it or narrow the pattern")
         }
     }
 
@@ -84,11 +99,14 @@ extension Validator {
             return nil
         }
         let full = FileSystem.join(crew.root, normalized)
-        let real = Glob.realPath(full)
-        if FileManager.default.fileExists(atPath: full), !real.hasPrefix(crew.root + "/") {
-            diagnostics.error(
-                "E207", "schema file `\(path.value)` is a link that leads out of the crew's folder", at: path.location,
-                hint: "copy the schema into the crew's folder instead of linking to it")
+        var probe = Glob.Result()
+        switch (try? ConfinedFolder(opening: crew.root))?.kind(of: normalized) {
+        case .link?: probe.links = [normalized]
+        case .fifo?, .device?, .socket?: probe.special = [normalized]
+        default: break
+        }
+        if !probe.links.isEmpty || !probe.special.isEmpty {
+            Self.report(probe, of: "schema file `\(path.value)`", at: path.location, diagnostics: &diagnostics)
             return nil
         }
         guard FileManager.default.fileExists(atPath: full) else {
