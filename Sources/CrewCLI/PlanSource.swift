@@ -40,21 +40,16 @@ struct PlanSource {
 
     /// Reads an artifact and checks plan.json against the manifest, so a damaged or hand-edited plan never runs.
     static func artifact(_ folder: String) throws -> PlanSource {
-        guard let manifestData = FileManager.default.contents(atPath: FileSystem.join(folder, "manifest.json")),
-            let manifest = try? JSONParser.parse(Array(manifestData)),
-            let planData = FileManager.default.contents(atPath: FileSystem.join(folder, "plan.json")),
-            let plan = try? JSONParser.parse(Array(planData))
-        else {
-            Terminal.err("error: \(folder) is not a readable build artifact; rebuild it with `crew build`\n")
+        let checked: ArtifactCheck.Checked
+        let plan: JSONValue
+        do {
+            checked = try ArtifactCheck.read(folder)
+            plan = try JSONParser.parse(checked.plan)
+        } catch {
+            Terminal.err("error: \(error)\n")
             throw Failure()
         }
-        let expected = manifest["files"]?["plan.json"]?["sha256"]?.stringValue
-        guard expected == Hashing.sha256(planData) else {
-            Terminal.err(
-                "error: \(folder)/plan.json does not match its manifest (edited or damaged); rebuild it with `crew build`\n"
-            )
-            throw Failure()
-        }
+        let manifest = checked.manifest
         // An artifact at CREW/.crew/build belongs to CREW: outputs and runs go there.
         let url = URL(fileURLWithPath: folder).standardized
         let parent = url.deletingLastPathComponent()

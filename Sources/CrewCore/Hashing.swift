@@ -4,13 +4,33 @@ import Foundation
 /// SHA-256 digests as lowercase hex, the form every hash in a build artifact takes.
 public enum Hashing {
     public static func sha256(_ data: some DataProtocol) -> String {
-        SHA256.hash(data: data).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        hex(SHA256.hash(data: data))
     }
 
     public static func sha256(_ string: String) -> String {
         sha256(Data(string.utf8))
+    }
+
+    /// The digest of everything left to read from `fd`, and the byte count, read 1 MiB at a time.
+    public static func sha256(reading fd: Int32) -> (hex: String, bytes: Int)? {
+        var hasher = SHA256()
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        var total = 0
+        while true {
+            let count = block.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { return nil }
+            if count == 0 { break }
+            hasher.update(data: block[..<count])
+            total += count
+        }
+        return (hex(hasher.finalize()), total)
+    }
+
+    private static func hex(_ digest: some Sequence<UInt8>) -> String {
+        digest.map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
     }
 }
