@@ -16,16 +16,10 @@ enum HTTPAttempt {
         let nanoseconds = Int64(Seconds.nanoseconds(seconds))
         let deadline = NIODeadline.now() + .nanoseconds(nanoseconds)
         do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask { try await body(deadline) }
-                group.addTask {
-                    try await Task.sleep(nanoseconds: UInt64(nanoseconds))
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let value = first else { throw ProviderError.timeout }
-                return value
+            guard let value = try await TimeLimit.run(seconds: seconds, { try await body(deadline) }) else {
+                throw ProviderError.timeout
             }
+            return value
         } catch let error as ProviderError {
             throw error
         } catch is CancellationError {

@@ -7,16 +7,8 @@ enum Deadline {
         async throws(ProviderError) -> T
     {
         do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask { try await work() }
-                group.addTask {
-                    try await Task.sleep(nanoseconds: Seconds.nanoseconds(seconds))
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let value = first else { throw ProviderError.timeout }
-                return value
-            }
+            guard let value = try await TimeLimit.run(seconds: seconds, work) else { throw ProviderError.timeout }
+            return value
         } catch let error as ProviderError {
             throw error
         } catch {

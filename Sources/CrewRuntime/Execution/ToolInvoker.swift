@@ -102,18 +102,10 @@ struct ToolInvoker: Sendable {
     {
         let limit = String(format: "%g", seconds)
         do {
-            return try await withThrowingTaskGroup(of: String?.self) { group in
-                group.addTask { try await work() }
-                group.addTask {
-                    try await Task.sleep(nanoseconds: Seconds.nanoseconds(seconds))
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let value = first else {
-                    throw ToolFailure("The call took longer than \(limit) s and was stopped.")
-                }
-                return value
+            guard let value = try await TimeLimit.run(seconds: seconds, work) else {
+                throw ToolFailure("The call took longer than \(limit) s and was stopped.")
             }
+            return value
         } catch let failure as ToolFailure {
             throw failure
         } catch {
