@@ -71,20 +71,22 @@ public indirect enum JSONValue: Sendable, Hashable {
 
     static let hexDigits = Array("0123456789abcdef".utf8)
 
+    /// Control characters (C0, DEL, C1) and bidi overrides are written as `\uXXXX`: the same string to a JSON
+    /// reader, and nothing a terminal would obey when the JSON is printed (`crew run --json`, `crew logs --json`).
     static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += #"\""#.utf8
-            case UInt8(ascii: "\\"): out += #"\\"#.utf8
+        for scalar in s.unicodeScalars {
+            switch scalar.value {
+            case 0x22: out += #"\""#.utf8
+            case 0x5C: out += #"\\"#.utf8
             case 0x0A: out += #"\n"#.utf8
             case 0x0D: out += #"\r"#.utf8
             case 0x09: out += #"\t"#.utf8
-            case 0..<0x20:
-                out += #"\u00"#.utf8
-                out.append(hexDigits[Int(byte >> 4)])
-                out.append(hexDigits[Int(byte & 0xF)])
-            default: out.append(byte)
+            case 0x20..<0x7F: out.append(UInt8(scalar.value))
+            case let value where TerminalText.isUnsafe(scalar, keepLayout: false):
+                out += #"\u"#.utf8
+                for shift in [12, 8, 4, 0] { out.append(hexDigits[Int((value >> UInt32(shift)) & 0xF)]) }
+            default: out += String(scalar).utf8
             }
         }
         out.append(UInt8(ascii: "\""))
