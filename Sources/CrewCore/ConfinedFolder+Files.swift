@@ -21,10 +21,16 @@ extension ConfinedFolder {
     public func write(_ bytes: some Collection<UInt8>, to relative: String, replace: Replace = .always)
         throws(PathFailure)
     {
-        let (folder, name, shown) = try parent(of: relative, create: true)
-        defer { close(folder) }
-        let temporary = ".crew-tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        let (walked, name, shown) = try parent(of: relative, create: true)
+        defer { walked.release() }
+        let folder = walked.fd
+        var temporary = TemporaryName.next()
+        var fd = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        // A name left by a crashed process whose pid this one reuses: take the next.
+        for _ in 0..<8 where fd < 0 && errno == EEXIST {
+            temporary = TemporaryName.next()
+            fd = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        }
         guard fd >= 0 else { throw PathFailure.fromErrno(shown) }
         var placed = false
         defer {
@@ -53,8 +59,9 @@ extension ConfinedFolder {
     /// before a single byte is read (`O_NONBLOCK` keeps the open of a FIFO from waiting for a writer).
     /// The caller closes the descriptor.
     public func openRegular(_ relative: String) throws(PathFailure) -> (fd: Int32, size: Int) {
-        let (folder, name, shown) = try parent(of: relative, create: false)
-        defer { close(folder) }
+        let (walked, name, shown) = try parent(of: relative, create: false)
+        defer { walked.release() }
+        let folder = walked.fd
         let fd = openat(folder, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw PathFailure.classify(errno: errno, at: folder, name: name, shown: shown) }
         var info = stat()
@@ -106,8 +113,9 @@ extension ConfinedFolder {
     /// Opens a file below the folder with `flags` (plus `O_NOFOLLOW`, `O_CLOEXEC`); parents are made when `O_CREAT`
     /// is among the flags. The caller closes the descriptor.
     public func openFile(_ relative: String, flags: Int32) throws(PathFailure) -> Int32 {
-        let (folder, name, shown) = try parent(of: relative, create: flags & O_CREAT != 0)
-        defer { close(folder) }
+        let (walked, name, shown) = try parent(of: relative, create: flags & O_CREAT != 0)
+        defer { walked.release() }
+        let folder = walked.fd
         let fd = openat(folder, name, flags | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw PathFailure.classify(errno: errno, at: folder, name: name, shown: shown) }
         return fd
@@ -117,7 +125,7 @@ extension ConfinedFolder {
     public func entries(_ relative: String = "") throws(PathFailure) -> [(name: String, kind: EntryKind)] {
         let shown = display(relative)
         let parts = try Self.components(relative, shown: shown)
-        let fd = try walk(parts[...], create: false, shown: shown)
+        let fd = try walkOwned(parts[...], create: false, shown: shown)
         guard let stream = fdopendir(fd) else {
             close(fd)
             throw PathFailure.fromErrno(shown)
@@ -136,8 +144,9 @@ extension ConfinedFolder {
 
     /// Removes a file below the folder (never a folder, never through a link); a missing file is not an error.
     public func remove(_ relative: String) throws(PathFailure) {
-        let (folder, name, shown) = try parent(of: relative, create: false)
-        defer { close(folder) }
+        let (walked, name, shown) = try parent(of: relative, create: false)
+        defer { walked.release() }
+        let folder = walked.fd
         if unlinkat(folder, name, 0) != 0, errno != ENOENT { throw PathFailure.fromErrno(shown) }
     }
 
@@ -153,5 +162,21 @@ extension ConfinedFolder {
             offset += written
         }
         return nil
+    }
+}
+
+/// Names for temporary files: the process id, read once, and a counter. `O_EXCL` makes a clash (another process
+/// that reused the pid) fail instead of sharing a file, and no name costs a system call.
+enum TemporaryName {
+    private static let pid = getpid()
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var counter: UInt64 = 0
+
+    static func next() -> String {
+        let number = lock.withLock {
+            counter += 1
+            return counter
+        }
+        return ".crew-tmp-\(pid)-\(number)"
     }
 }

@@ -57,7 +57,7 @@ public final class ConfinedFolder: Sendable {
     {
         let shown = shownAs ?? display(relative)
         let parts = try Self.components(relative, shown: shown)
-        let fd = try walk(parts[...], create: create, shown: shown)
+        let fd = try walkOwned(parts[...], create: create, shown: shown)
         return ConfinedFolder(descriptor: fd, path: shown)
     }
 
@@ -83,33 +83,53 @@ public final class ConfinedFolder: Sendable {
         return out
     }
 
-    /// Opens the folder at `parts` below this one; the caller closes the descriptor it gets.
-    func walk(_ parts: ArraySlice<String>, create: Bool, shown: String) throws(PathFailure) -> Int32 {
-        var current = openat(descriptor, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard current >= 0 else { throw PathFailure.fromErrno(shown) }
+    /// A folder descriptor reached by a walk: this folder's own (borrowed: an entry directly in the folder costs no
+    /// extra open), or one the walk opened, which `release` closes.
+    struct Walked {
+        let fd: Int32
+        let owned: Bool
+
+        func release() {
+            if owned { close(fd) }
+        }
+    }
+
+    /// Opens the folder at `parts` below this one, one component at a time with `O_NOFOLLOW`.
+    func walk(_ parts: ArraySlice<String>, create: Bool, shown: String) throws(PathFailure) -> Walked {
+        var current = Walked(fd: descriptor, owned: false)
         for part in parts {
-            var next = openat(current, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            var next = openat(current.fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             if next < 0, errno == ENOENT, create {
-                if mkdirat(current, part, 0o755) != 0, errno != EEXIST {
+                if mkdirat(current.fd, part, 0o755) != 0, errno != EEXIST {
                     let failure = PathFailure.fromErrno(shown)
-                    close(current)
+                    current.release()
                     throw failure
                 }
-                next = openat(current, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                next = openat(current.fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             }
             if next < 0 {
-                let failure = PathFailure.classify(errno: errno, at: current, name: part, shown: shown)
-                close(current)
+                let failure = PathFailure.classify(errno: errno, at: current.fd, name: part, shown: shown)
+                current.release()
                 throw failure
             }
-            close(current)
-            current = next
+            current.release()
+            current = Walked(fd: next, owned: true)
         }
         return current
     }
 
-    /// The parent folder's descriptor and the last component of a path that names an entry (not the folder itself).
-    func parent(of relative: String, create: Bool) throws(PathFailure) -> (fd: Int32, name: String, shown: String) {
+    /// As `walk`, always with a descriptor of its own (for a `ConfinedFolder` or `fdopendir`).
+    func walkOwned(_ parts: ArraySlice<String>, create: Bool, shown: String) throws(PathFailure) -> Int32 {
+        let walked = try walk(parts, create: create, shown: shown)
+        if walked.owned { return walked.fd }
+        let fd = openat(descriptor, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw PathFailure.fromErrno(shown) }
+        return fd
+    }
+
+    /// The parent folder and the last component of a path that names an entry (not the folder itself).
+    func parent(of relative: String, create: Bool) throws(PathFailure) -> (folder: Walked, name: String, shown: String)
+    {
         let shown = display(relative)
         let parts = try Self.components(relative, shown: shown)
         guard let name = parts.last else { throw PathFailure(shown, .notRegular(.folder)) }
@@ -126,9 +146,9 @@ public final class ConfinedFolder: Sendable {
     public func entryKind(_ relative: String) throws(PathFailure) -> EntryKind? {
         if try Self.components(relative).isEmpty { return .folder }
         do {
-            let (fd, name, _) = try parent(of: relative, create: false)
-            defer { close(fd) }
-            return EntryKind.at(fd, name)
+            let (folder, name, _) = try parent(of: relative, create: false)
+            defer { folder.release() }
+            return EntryKind.at(folder.fd, name)
         } catch {
             if case .link = error.reason { return .link }
             if error.reason == .missing { return nil }

@@ -75,21 +75,48 @@ public indirect enum JSONValue: Sendable, Hashable {
     /// reader, and nothing a terminal would obey when the JSON is printed (`crew run --json`, `crew logs --json`).
     static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for scalar in s.unicodeScalars {
-            switch scalar.value {
-            case 0x22: out += #"\""#.utf8
-            case 0x5C: out += #"\\"#.utf8
-            case 0x0A: out += #"\n"#.utf8
-            case 0x0D: out += #"\r"#.utf8
-            case 0x09: out += #"\t"#.utf8
-            case 0x20..<0x7F: out.append(UInt8(scalar.value))
-            case let value where TerminalText.isUnsafe(scalar, keepLayout: false):
-                out += #"\u"#.utf8
-                for shift in [12, 8, 4, 0] { out.append(hexDigits[Int((value >> UInt32(shift)) & 0xF)]) }
-            default: out += String(scalar).utf8
+        var s = s
+        s.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                switch byte {
+                case UInt8(ascii: "\""): out += #"\""#.utf8
+                case UInt8(ascii: "\\"): out += #"\\"#.utf8
+                case 0x0A: out += #"\n"#.utf8
+                case 0x0D: out += #"\r"#.utf8
+                case 0x09: out += #"\t"#.utf8
+                case 0..<0x20, 0x7F: escape(UInt32(byte), to: &out)
+                // Lead bytes of C1 controls (U+0080–U+009F), U+061C and U+200E–U+2069: decode only these.
+                case 0xC2, 0xD8, 0xE2:
+                    let (scalar, width) = decode(bytes, at: i)
+                    if let scalar, TerminalText.isUnsafe(scalar, keepLayout: false) {
+                        escape(scalar.value, to: &out)
+                    } else {
+                        out += bytes[i..<min(i + width, bytes.count)]
+                    }
+                    i += width
+                    continue
+                default: out.append(byte)
+                }
+                i += 1
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    private static func escape(_ value: UInt32, to out: inout [UInt8]) {
+        out += #"\u"#.utf8
+        for shift: UInt32 in [12, 8, 4, 0] { out.append(hexDigits[Int((value >> shift) & 0xF)]) }
+    }
+
+    /// The scalar of a two- or three-byte sequence starting at `i` (nil when malformed) and its length.
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar?, Int) {
+        let width = bytes[i] == 0xE2 ? 3 : 2
+        guard i + width <= bytes.count else { return (nil, bytes.count - i) }
+        var value = UInt32(bytes[i] & (width == 3 ? 0x0F : 0x1F))
+        for k in 1..<width { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+        return (Unicode.Scalar(value), width)
     }
 }
 

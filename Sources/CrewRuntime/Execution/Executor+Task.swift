@@ -12,6 +12,8 @@ extension Executor {
         emit(
             RunEvent(
                 .taskStarted, task: task.name, fields: ["agent": .string(agent.name), "model": .string(model.name)]))
+        // Declared first, so it runs last: after the final messages.json below.
+        defer { recorder.release(task: task.name) }
         let passages: [KnowledgePassage]
         do {
             passages = try await knowledgeContext(task, agent)

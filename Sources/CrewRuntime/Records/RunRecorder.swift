@@ -11,12 +11,17 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
     let files: ConfinedFolder
     private let lock = NSLock()
     private let events: Int32
+    /// `tasks`, opened once.
+    private let tasks: ConfinedFolder
+    /// The folders of running tasks, opened once: a task's messages, output and result are written with no walk.
+    /// The executor releases a task's folder when the task ends, so open descriptors follow the tasks in flight.
+    private var taskFolders: [String: ConfinedFolder] = [:]
 
     /// Opens (or, for a resumed run, reopens) the run folder `runID` under `runs`.
     public init(runs: ConfinedPath, runID: String) throws(PathFailure) {
         guard Names.isRunID(runID) else { throw PathFailure(runID, .leaves, hint: "not a run id") }
         let files = try ConfinedFolder.open(runs.appending(runID), create: true)
-        _ = try files.folder("tasks", create: true)
+        tasks = try files.folder("tasks", create: true)
         events = try files.openForAppend("events.jsonl")
         self.files = files
         self.folder = files.path
@@ -61,25 +66,37 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
 
     /// The messages exactly as sent, before the request goes out.
     public func writeMessages(task: String, _ messages: JSONValue) throws(PathFailure) {
-        try files.write(messages.serialized(pretty: true) + "\n", to: try Self.taskFile(task, "messages.json"))
+        try taskFolder(task).write(messages.serialized(pretty: true) + "\n", to: "messages.json")
     }
 
     /// The output first, then the result that says it is complete: a crash in between leaves the task unfinished.
     public func writeResult(task: String, output: String, isJSON: Bool, result: JSONValue) throws(PathFailure) {
-        try files.write(output, to: try Self.taskFile(task, Self.outputName(isJSON: isJSON)))
-        try files.write(result.serialized(pretty: true) + "\n", to: try Self.taskFile(task, "result.json"))
+        let folder = try taskFolder(task)
+        try folder.write(output, to: Self.outputName(isJSON: isJSON))
+        try folder.write(result.serialized(pretty: true) + "\n", to: "result.json")
     }
 
     public func writeFailure(task: String, result: JSONValue) throws(PathFailure) {
-        try files.write(result.serialized(pretty: true) + "\n", to: try Self.taskFile(task, "result.json"))
+        try taskFolder(task).write(result.serialized(pretty: true) + "\n", to: "result.json")
     }
 
-    /// `tasks/<task>/<name>`, for a task whose name passes the name rule only: a name is never a path.
-    static func taskFile(_ task: String, _ name: String) throws(PathFailure) -> String {
+    /// Closes a task's folder; a later write opens it again.
+    public func release(task: String) {
+        lock.withLock { taskFolders[task] = nil }
+    }
+
+    /// `tasks/<task>`, for a task whose name passes the name rule only: a name is never a path.
+    func taskFolder(_ task: String) throws(PathFailure) -> ConfinedFolder {
         guard Names.isValid(task) else {
             throw PathFailure(task, .leaves, hint: "a task's name must use \(Names.rule)")
         }
-        return "tasks/" + task + "/" + name
+        if let open = lock.withLock({ taskFolders[task] }) { return open }
+        let opened = try tasks.folder(task, create: true)
+        return lock.withLock {
+            if let raced = taskFolders[task] { return raced }
+            taskFolders[task] = opened
+            return opened
+        }
     }
 
     public static func outputName(isJSON: Bool) -> String { isJSON ? "output.json" : "output.md" }
