@@ -74,13 +74,20 @@ public struct Artifact: Sendable {
 }
 
 extension Artifact {
+    /// A source file's SHA-256, read through no link a chunk at a time; the hash of nothing when it cannot be read
+    /// (the knowledge compiler then reports why).
+    static func hash(_ path: String, in root: String) -> String {
+        guard let (fd, _) = try? ConfinedFolder(opening: root).openRegular(path) else { return Hashing.sha256("") }
+        defer { close(fd) }
+        return Hashing.sha256(reading: fd)?.hex ?? Hashing.sha256("")
+    }
+
     /// Hashes the knowledge source files a build depends on, so the manifest names every input.
     public static func inputFiles(for validated: ValidatedCrew) -> [SourceFile] {
         var files = validated.crew.files + validated.schemaFiles
         var seen = Set(files.map(\.path))
         for path in validated.knowledgeFiles.flatMap({ $0 }) where seen.insert(path).inserted {
-            let data = FileManager.default.contents(atPath: FileSystem.join(validated.crew.root, path)) ?? Data()
-            files.append(SourceFile(path: path, sha256: Hashing.sha256(data), role: .knowledge))
+            files.append(SourceFile(path: path, sha256: hash(path, in: validated.crew.root), role: .knowledge))
         }
         return files
     }

@@ -90,6 +90,25 @@ extension ConfinedFolder {
         return bytes
     }
 
+    /// A regular file named by a path that may go through links (a user's file, a mounted secret), at most `limit`
+    /// bytes: opened without waiting and checked with `fstat` first, so a FIFO or a device is refused, never read.
+    public static func readRegular(atPath path: String, limit: Int) throws(PathFailure) -> [UInt8] {
+        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw PathFailure.fromErrno(path) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw PathFailure.fromErrno(path) }
+        let kind = EntryKind(mode: info.st_mode)
+        guard kind == .file else { throw PathFailure(path, .notRegular(kind)) }
+        guard Int(info.st_size) <= limit else {
+            throw PathFailure(path, .tooLarge(size: Int(info.st_size), limit: limit))
+        }
+        let bytes = try readAll(fd, limit: limit, shown: path)
+        let size = max(Int(info.st_size), bytes.count)
+        guard size <= limit else { throw PathFailure(path, .tooLarge(size: size, limit: limit)) }
+        return bytes
+    }
+
     /// Up to `limit + 1` bytes from `fd`, so a caller can tell a file of exactly `limit` bytes from a longer one.
     public static func readAll(_ fd: Int32, limit: Int, shown: String) throws(PathFailure) -> [UInt8] {
         var bytes: [UInt8] = []

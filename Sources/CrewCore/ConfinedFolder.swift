@@ -136,7 +136,8 @@ public final class ConfinedFolder: Sendable {
         return (try walk(parts.dropLast(), create: create, shown: shown), name, shown)
     }
 
-    /// What `relative` is, without following a link; nil when nothing is there (or a parent is not a folder).
+    /// What `relative` is, without following a link (a link among its parents makes it `.link`); nil when nothing is
+    /// there, or a parent is not a folder.
     public func kind(of relative: String) -> EntryKind? {
         (try? entryKind(relative)) ?? nil
     }

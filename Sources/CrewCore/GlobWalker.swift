@@ -81,7 +81,7 @@ struct GlobWalker {
 
     mutating func walk(_ relative: String, _ pattern: [String], from index: Int) throws(Glob.Problem) {
         guard visited.insert("\(index)\u{0}\(relative)").inserted else { return }
-        guard let kind = relative.isEmpty ? .folder : kind(of: relative) else { return }
+        guard let kind = relative.isEmpty ? .folder : root.kind(of: relative) else { return }
         if index == pattern.count {
             record(relative, kind)
             return
@@ -123,10 +123,6 @@ struct GlobWalker {
             throw .tooComplex("the pattern looks at more than \(limit) files and folders; narrow it")
         }
         return entries
-    }
-
-    private func kind(of relative: String) -> EntryKind? {
-        (try? root.entryKind(relative)) ?? nil
     }
 
     private func join(_ relative: String, _ name: String) -> String {

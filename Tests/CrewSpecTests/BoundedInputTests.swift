@@ -213,3 +213,35 @@ import Testing
         #expect(Suggestions.closest(to: "ab", in: ["abc", "xb"]) == "abc")
     }
 }
+
+/// A crew's own files (crew.yaml, crewAI's agents.yaml and tasks.yaml) are never read through a link: a link to a file
+/// elsewhere would show that file's lines in diagnostics.
+@Suite struct CrewFileLinkTests {
+    @Test func aLinkedCrewFileIsRefused() throws {
+        let folder = TemporaryFolder()
+        let outside = TemporaryFolder(prefix: "crew-outside")
+        outside.write("secret.yaml", "version: 1\nname: secret-line-here\n")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.path + "/crew.yaml", withDestinationPath: outside.path + "/secret.yaml")
+        let items = Compiler.compile(path: folder.path).diagnostics.items
+        #expect(items.map(\.code) == ["E207"])
+        #expect(!items.contains { $0.message.contains("secret-line-here") })
+    }
+
+    @Test(arguments: ["config/tasks.yaml", "config"])
+    func aLinkedCrewAIFileOrFolderIsRefused(linked: String) throws {
+        let folder = TemporaryFolder()
+        let outside = TemporaryFolder(prefix: "crew-outside")
+        outside.write("config/agents.yaml", "a:\n  role: R\n  goal: G\n  backstory: B\n")
+        outside.write("config/tasks.yaml", "t:\n  description: D\n  expected_output: E\n  agent: a\n")
+        if linked == "config" {
+            try FileManager.default.createSymbolicLink(
+                atPath: folder.path + "/config", withDestinationPath: outside.path + "/config")
+        } else {
+            folder.write("config/agents.yaml", "a:\n  role: R\n  goal: G\n  backstory: B\n")
+            try FileManager.default.createSymbolicLink(
+                atPath: folder.path + "/config/tasks.yaml", withDestinationPath: outside.path + "/config/tasks.yaml")
+        }
+        #expect(Compiler.compile(path: folder.path).diagnostics.items.map(\.code) == ["E207"])
+    }
+}

@@ -127,9 +127,15 @@ public struct ModelClients: Sendable {
         }
     }
 
+    /// The longest secret file read: keys and tokens are short; a larger file is not a secret file.
+    static let maxSecretFileBytes = 64 << 10
+
+    /// A secret file's text, trimmed: a regular file of at most 64 KiB, opened without waiting, so `${file:}` naming
+    /// a FIFO or `/dev/zero` fails at once instead of hanging or filling memory. Links are followed: mounted secrets
+    /// (Kubernetes, Docker) are links.
     static func readSecretFile(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let bytes = try? ConfinedFolder.readRegular(atPath: path, limit: maxSecretFileBytes) else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? nil : text
     }
 }

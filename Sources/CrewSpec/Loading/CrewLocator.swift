@@ -29,10 +29,16 @@ public enum CrewLocation: Sendable, Equatable {
             let parent = (path as NSString).deletingLastPathComponent
             return .success(.native(root: parent.isEmpty ? "." : parent, file: url.lastPathComponent))
         }
-        for name in crewFileNames where FileManager.default.fileExists(atPath: FileSystem.join(path, name)) {
-            return .success(.native(root: path, file: name))
+        // The folder is the user's; what is in it comes with the crew, and is read through no link.
+        guard let folder = try? ConfinedFolder(opening: path) else {
+            return .failure(.error("E102", "cannot open the folder \(path)", at: nil))
         }
-        if let project = crewAIProject(in: path) { return .success(project) }
+        for name in crewFileNames where folder.kind(of: name) != nil {
+            return checked(.native(root: path, file: name), [name], in: folder)
+        }
+        if let project = crewAIProject(in: folder, at: path), case .crewAI(_, let agents, let tasks) = project {
+            return checked(project, [agents, tasks], in: folder)
+        }
         return .failure(
             .error(
                 "E102", "no crew found in \(path)", at: nil,
@@ -42,19 +48,32 @@ public enum CrewLocation: Sendable, Equatable {
     }
 
     /// crewAI layouts: `config/`, `src/<name>/config/`, or the two files side by side.
-    static func crewAIProject(in folder: String) -> CrewLocation? {
+    static func crewAIProject(in folder: ConfinedFolder, at path: String) -> CrewLocation? {
         var candidates = ["config", "."]
-        let src = FileSystem.join(folder, "src")
-        if let names = try? FileManager.default.contentsOfDirectory(atPath: src) {
-            candidates += names.sorted().map { "src/\($0)/config" }
+        if let names = try? folder.entries("src") {
+            candidates += names.filter { $0.kind == .folder }.map { "src/\($0.name)/config" }
         }
         for candidate in candidates {
             let agents = FileSystem.join(candidate, "agents.yaml")
             let tasks = FileSystem.join(candidate, "tasks.yaml")
-            let hasAgents = FileManager.default.fileExists(atPath: FileSystem.join(folder, agents))
-            let hasTasks = FileManager.default.fileExists(atPath: FileSystem.join(folder, tasks))
-            if hasAgents || hasTasks { return .crewAI(root: folder, agents: agents, tasks: tasks) }
+            if folder.kind(of: agents) != nil || folder.kind(of: tasks) != nil {
+                return .crewAI(root: path, agents: agents, tasks: tasks)
+            }
         }
         return nil
+    }
+
+    /// The location, unless one of its files is (or goes through) a symbolic link: a crew's own files are never
+    /// read through one, so a `crew.yaml` linked to a file elsewhere cannot show that file's lines in diagnostics.
+    static func checked(_ location: CrewLocation, _ files: [String], in folder: ConfinedFolder)
+        -> Result<CrewLocation, Diagnostic>
+    {
+        for file in files where folder.kind(of: file) == .link {
+            return .failure(
+                .error(
+                    "E207", "\(FileSystem.join(location.root, file)) is, or goes through, a symbolic link", at: nil,
+                    hint: "crew follows no link in a crew's folder; put the file itself there"))
+        }
+        return .success(location)
     }
 }

@@ -66,28 +66,23 @@ public struct YAMLLoader: Sendable {
     /// A regular file only, opened without waiting (`O_NONBLOCK`) and checked with `fstat` before a byte is read:
     /// a FIFO or a device named as a crew file is refused, never waited on or read forever.
     private func read(path: String, display: String) -> Result<(String, String), Diagnostic> {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else {
-            let missing = errno == ENOENT
-            return .failure(
-                .error("E102", missing ? "file not found" : "file cannot be read (permissions?)", at: .file(display)))
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return .failure(.error("E102", "file cannot be read", at: .file(display))) }
-        switch EntryKind(mode: info.st_mode) {
-        case .file: break
-        case .folder: return .failure(.error("E102", "expected a file, found a folder", at: .file(display)))
-        case let kind:
-            return .failure(.error("E102", "expected a regular file, found a \(kind.rawValue)", at: .file(display)))
-        }
-        let bytes = try? ConfinedFolder.readAll(fd, limit: limits.maxFileBytes, shown: display)
-        guard let bytes else { return .failure(.error("E102", "file cannot be read", at: .file(display))) }
-        let size = max(Int(info.st_size), bytes.count)
-        if size > limits.maxFileBytes {
-            let mib = (Double(size) / 1_048_576 * 10).rounded(.up) / 10
-            let message = "the file is \(mib) MiB; crew files may be at most \(limits.maxFileBytes >> 20) MiB"
-            return .failure(.error("E103", message, at: .file(display), hint: "split the crew with `include:`"))
+        let bytes: [UInt8]
+        do {
+            bytes = try ConfinedFolder.readRegular(atPath: path, limit: limits.maxFileBytes)
+        } catch {
+            switch error.reason {
+            case .missing: return .failure(.error("E102", "file not found", at: .file(display)))
+            case .notRegular(.folder):
+                return .failure(.error("E102", "expected a file, found a folder", at: .file(display)))
+            case .notRegular(let kind):
+                return .failure(
+                    .error("E102", "expected a regular file, found a \(kind.rawValue)", at: .file(display)))
+            case .tooLarge(let size, _):
+                let mib = (Double(size) / 1_048_576 * 10).rounded(.up) / 10
+                let message = "the file is \(mib) MiB; crew files may be at most \(limits.maxFileBytes >> 20) MiB"
+                return .failure(.error("E103", message, at: .file(display), hint: "split the crew with `include:`"))
+            default: return .failure(.error("E102", "file cannot be read (permissions?)", at: .file(display)))
+            }
         }
         let data = Data(bytes)
         return TextDecoding.decode(data, file: display).map { ($0, Hashing.sha256(data)) }
