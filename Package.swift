@@ -1,6 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Every target compiles with these: an import a file uses must be declared in this manifest and written in the file
+/// (`MemberImportVisibility`), and existential types are spelled `any P` (`ExistentialAny`).
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("MemberImportVisibility"), .enableUpcomingFeature("ExistentialAny"),
+]
+
 let package = Package(
     name: "crew",
     platforms: [.macOS(.v13)],
@@ -16,55 +22,64 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        .target(name: "CrewCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "CrewSpec", dependencies: ["CrewCore", "Yams"]),
-        .target(name: "CrewPlanner", dependencies: ["CrewCore", "CrewSpec"]),
-        .target(name: "CrewBuild", dependencies: ["CrewCore", "CrewSpec", "CrewPlanner"]),
+        .target(
+            name: "CrewCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+        .target(name: "CrewSpec", dependencies: ["CrewCore", "Yams"], swiftSettings: strict),
+        .target(name: "CrewPlanner", dependencies: ["CrewCore", "CrewSpec"], swiftSettings: strict),
+        .target(name: "CrewBuild", dependencies: ["CrewCore", "CrewSpec", "CrewPlanner"], swiftSettings: strict),
         .target(
             name: "CrewProviders",
-            dependencies: ["CrewCore", .product(name: "AsyncHTTPClient", package: "async-http-client")]
-        ),
+            dependencies: [
+                "CrewCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ], swiftSettings: strict),
         .target(
             name: "CrewKnowledge",
-            dependencies: ["CrewCore", "CCrewKernels", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["CrewCore", "CCrewKernels", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         .target(name: "CCrewKernels"),
         .target(
             name: "CrewTools",
             dependencies: [
                 "CrewCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-            ]
-        ),
+            ], swiftSettings: strict),
         // What crew and its MCP host share, without the MCP SDK: `crew` links this, never CrewMCP.
-        .target(name: "CrewMCPLink", dependencies: ["CrewCore", "CrewTools"]),
+        .target(name: "CrewMCPLink", dependencies: ["CrewCore", "CrewTools"], swiftSettings: strict),
         .target(
             name: "CrewMCP",
             dependencies: [
                 "CrewCore", "CrewTools", "CrewMCPLink", .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
-        ),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ], swiftSettings: strict),
         .target(
             name: "CrewRuntime",
-            dependencies: ["CrewCore", "CrewProviders", "CrewKnowledge", "CrewTools", "CrewMCPLink"]),
+            dependencies: [
+                "CrewCore", "CrewProviders", "CrewKnowledge", "CrewTools", "CrewMCPLink",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ], swiftSettings: strict),
         .target(
             name: "CrewCLI",
             dependencies: [
-                "CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewProviders", "CrewRuntime", "CrewKnowledge", "Yams",
+                "CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewProviders", "CrewRuntime", "CrewKnowledge",
+                "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
-        .executableTarget(name: "crew", dependencies: ["CrewCLI"]),
-        .executableTarget(name: "crew-mcp", dependencies: ["CrewMCP"]),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), "CrewTools",
+            ], swiftSettings: strict),
+        .executableTarget(name: "crew", dependencies: ["CrewCLI"], swiftSettings: strict),
+        .executableTarget(name: "crew-mcp", dependencies: ["CrewMCP"], swiftSettings: strict),
         .executableTarget(
             name: "crew-bench",
             dependencies: [
                 "CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewTestSupport", "CrewRuntime", "CrewProviders",
                 "CrewKnowledge",
-            ]
-        ),
+            ], swiftSettings: strict),
         .target(
             name: "CrewTestSupport",
             dependencies: [
@@ -72,21 +87,46 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ], swiftSettings: strict),
+        .testTarget(name: "CrewCoreTests", dependencies: ["CrewCore", "CrewTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CrewSpecTests",
+            dependencies: ["CrewSpec", "CrewBuild", "CrewTestSupport", "CrewCore", "CrewPlanner"], swiftSettings: strict
         ),
-        .testTarget(name: "CrewCoreTests", dependencies: ["CrewCore", "CrewTestSupport"]),
-        .testTarget(name: "CrewSpecTests", dependencies: ["CrewSpec", "CrewBuild", "CrewTestSupport"]),
-        .testTarget(name: "CrewPlannerTests", dependencies: ["CrewPlanner", "CrewSpec", "CrewTestSupport"]),
-        .testTarget(name: "CrewBuildTests", dependencies: ["CrewBuild", "CrewTestSupport"]),
-        .testTarget(name: "CrewProvidersTests", dependencies: ["CrewProviders", "CrewTestSupport"]),
+        .testTarget(
+            name: "CrewPlannerTests",
+            dependencies: ["CrewPlanner", "CrewSpec", "CrewTestSupport", "CrewBuild", "CrewCore"], swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CrewBuildTests", dependencies: ["CrewBuild", "CrewTestSupport", "CrewCore", "CrewSpec"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CrewProvidersTests",
+            dependencies: [
+                "CrewProviders", "CrewTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "CrewCore", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ], swiftSettings: strict),
         .testTarget(
             name: "CrewRuntimeTests",
-            dependencies: ["CrewRuntime", "CrewBuild", "CrewProviders", "CrewKnowledge", "CrewTestSupport"]),
-        .testTarget(name: "CrewKnowledgeTests", dependencies: ["CrewKnowledge", "CrewTestSupport"]),
-        .testTarget(name: "CrewToolsTests", dependencies: ["CrewTools", "CrewTestSupport"]),
+            dependencies: [
+                "CrewRuntime", "CrewBuild", "CrewProviders", "CrewKnowledge", "CrewTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), "CrewCore",
+            ], swiftSettings: strict),
         .testTarget(
-            name: "CrewMCPTests", dependencies: ["CrewMCP", "CrewMCPLink", "crew-mcp", "CrewTools", "CrewTestSupport"],
-            exclude: ["Servers"]),
-        .testTarget(name: "CrewCLITests", dependencies: ["crew", "crew-mcp", "CrewTestSupport", "CrewCore"]),
+            name: "CrewKnowledgeTests", dependencies: ["CrewKnowledge", "CrewTestSupport", "CCrewKernels", "CrewCore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CrewToolsTests", dependencies: ["CrewTools", "CrewTestSupport", "CrewCore"], swiftSettings: strict),
+        .testTarget(
+            name: "CrewMCPTests",
+            dependencies: [
+                "CrewMCP", "CrewMCPLink", "crew-mcp", "CrewTools", "CrewTestSupport", "CrewCore",
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            exclude: ["Servers"], swiftSettings: strict),
+        .testTarget(
+            name: "CrewCLITests", dependencies: ["crew", "crew-mcp", "CrewTestSupport", "CrewCore"],
+            swiftSettings: strict),
     ]
 )

@@ -1,5 +1,6 @@
 import CrewCore
 import CrewRuntime
+import Foundation
 
 /// `crew show`: what a task did besides answering — its tool calls (duration, result size, failures), the agents
 /// it asked for help (their calls indented under them) and its reviews.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import CrewBuild
 import CrewCore
+import CrewPlanner
+import CrewSpec
 import Foundation
 
 /// `crew build`: compile a crew into a reproducible artifact folder.

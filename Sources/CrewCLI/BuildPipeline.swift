@@ -2,6 +2,7 @@ import ArgumentParser
 import CrewBuild
 import CrewCore
 import CrewRuntime
+import CrewSpec
 import Foundation
 
 /// Compile, compile the knowledge bases, write the artifact: what `crew build` does, and what `crew run` and

@@ -2,6 +2,7 @@ import ArgumentParser
 import CrewBuild
 import CrewCore
 import CrewRuntime
+import CrewSpec
 import Foundation
 
 /// Where `crew run` gets its plan: a build artifact folder (manifest.json + plan.json), or a crew compiled in

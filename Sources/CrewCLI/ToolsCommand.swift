@@ -1,6 +1,7 @@
 import ArgumentParser
 import CrewCore
 import CrewRuntime
+import CrewTools
 import Foundation
 
 /// `crew tools`: every tool each agent would be offered, as the model sees it. Sets the tools up as a run does

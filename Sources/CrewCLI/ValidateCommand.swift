@@ -1,6 +1,8 @@
 import ArgumentParser
 import CrewBuild
 import CrewCore
+import CrewPlanner
+import CrewSpec
 
 /// `crew validate`: report every problem in a crew; exit 0 when valid (warnings allowed), 1 on errors.
 struct ValidateCommand: ParsableCommand {

@@ -21,8 +21,8 @@ actor HTTPTransport: Transport {
     private let end: ServerEnd
     private let http: HTTPClient
     private nonisolated let ledger = RequestLedger()
-    private nonisolated let messages: AsyncThrowingStream<Data, Error>
-    private nonisolated let continuation: AsyncThrowingStream<Data, Error>.Continuation
+    private nonisolated let messages: AsyncThrowingStream<Data, any Error>
+    private nonisolated let continuation: AsyncThrowingStream<Data, any Error>.Continuation
     private var sessionID: String?
     private var protocolVersion: String?
     private var readers: [UUID: Task<Void, Never>] = [:]
@@ -46,12 +46,12 @@ actor HTTPTransport: Transport {
         // until the connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        (messages, continuation) = AsyncThrowingStream.makeStream(of: Data.self, throwing: Error.self)
+        (messages, continuation) = AsyncThrowingStream.makeStream(of: Data.self, throwing: (any Error).self)
     }
 
     func connect() async throws {}
 
-    nonisolated func receive() -> AsyncThrowingStream<Data, Error> {
+    nonisolated func receive() -> AsyncThrowingStream<Data, any Error> {
         messages
     }
 
@@ -176,7 +176,7 @@ actor HTTPTransport: Transport {
         return TransportFailure(description: scrubber.scrub("MCP server `\(server)` \(what)"))
     }
 
-    private static func describe(_ error: Error) -> String {
+    private static func describe(_ error: any Error) -> String {
         if let error = error as? HTTPClientError {
             switch error {
             case .connectTimeout: return "the connection timed out"

@@ -39,7 +39,7 @@ struct MCPTool: AgentTool {
 
 /// Words for a call that got no result.
 enum CallError {
-    static func message(_ error: Error, tool: String, session: MCPSession) -> String {
+    static func message(_ error: any Error, tool: String, session: MCPSession) -> String {
         if error is CancellationError {
             return "The call to MCP tool `\(tool)` was cancelled."
         }
@@ -50,7 +50,7 @@ enum CallError {
         return "The call to MCP tool `\(tool)` of server `\(session.server)` failed: \(describe(error))"
     }
 
-    static func describe(_ error: Error) -> String {
+    static func describe(_ error: any Error) -> String {
         switch error {
         case let failure as TransportFailure:
             return failure.description

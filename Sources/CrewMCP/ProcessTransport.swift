@@ -69,7 +69,7 @@ actor ProcessTransport: Transport {
         }
     }
 
-    nonisolated func receive() -> AsyncThrowingStream<Data, Error> {
+    nonisolated func receive() -> AsyncThrowingStream<Data, any Error> {
         inbox.stream()
     }
 

@@ -8,7 +8,7 @@ enum PromptWait {
     static func value<T: Sendable>(
         of request: RequestContext<T>, onCancel: @escaping @Sendable () -> Void
     ) async throws -> T {
-        let slot = OneShot<Result<T, Error>>()
+        let slot = OneShot<Result<T, any Error>>()
         let waiter = Task {
             do { slot.settle(.success(try await request.value)) } catch { slot.settle(.failure(error)) }
         }

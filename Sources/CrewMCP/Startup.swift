@@ -24,7 +24,7 @@ enum Startup {
         }
     }
 
-    private static func message(for error: Error, session: MCPSession) async -> String {
+    private static func message(for error: any Error, session: MCPSession) async -> String {
         var message: String
         if let failure = session.end.failure {
             message = failure

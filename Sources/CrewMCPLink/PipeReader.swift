@@ -12,7 +12,7 @@ import Dispatch
 package final class PipeReader: @unchecked Sendable {
     private let fd: Int32
     private let queue: DispatchQueue
-    private let source: DispatchSourceRead
+    private let source: any DispatchSourceRead
     private var ended = false  // Touched only on `queue`.
 
     package init(

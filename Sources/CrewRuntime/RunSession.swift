@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import CrewCore
 import CrewProviders
+import CrewTools
 import Foundation
+import NIOCore
 
 /// One run from start to end: the run folder and its record, one shared HTTP client, the executor, the totals.
 /// A resumed run continues in its own folder with the plan and inputs it started with.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A URL cut into its raw parts, before any normalisation: `scheme://authority path ?query #fragment`.
 struct URLParts {
     var scheme: String

@@ -1,5 +1,6 @@
 import CrewBuild
 import CrewCore
+import CrewSpec
 import CrewTestSupport
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import CrewBuild
+import CrewCore
 import CrewPlanner
 import CrewSpec
 import CrewTestSupport

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CrewCore
 import CrewTestSupport
 import NIOCore
+import NIOHTTP1
 import Testing
 
 /// The test server's tool-call answers, read raw: the shapes each provider really streams.

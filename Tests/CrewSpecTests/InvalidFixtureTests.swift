@@ -1,3 +1,4 @@
+import CrewBuild
 import CrewCore
 import CrewTestSupport
 import Foundation

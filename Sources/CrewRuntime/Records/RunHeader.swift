@@ -1,4 +1,5 @@
 import CrewCore
+import CrewProviders
 import Foundation
 
 /// What `run.json` says about a run (specs/run-record.md).

@@ -1,6 +1,7 @@
 import CrewCore
 import CrewKnowledge
 import CrewTools
+import Foundation
 
 /// The `knowledge` tool: searches one compiled knowledge base and returns the best passages, each labelled with
 /// its source file, line range and heading path so the model can cite them.
