@@ -68,7 +68,6 @@ let package = Package(
             name: "CrewCLI",
             dependencies: [
                 "CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewProviders", "CrewRuntime", "CrewKnowledge",
-                "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), "CrewTools",
             ], swiftSettings: strict),

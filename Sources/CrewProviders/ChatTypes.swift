@@ -194,6 +194,9 @@ public struct Endpoint: Sendable {
         self.keySource = keySource
     }
 
+    /// Ollama's OpenAI-compatible endpoint on this machine: the default for `provider: ollama` models and embedders.
+    public static let ollamaBaseURL = "http://localhost:11434/v1"
+
     public static func defaultBaseURL(_ provider: Provider) -> String {
         switch provider {
         case .openai: return "https://api.openai.com/v1"

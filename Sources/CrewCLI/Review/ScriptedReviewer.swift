@@ -1,6 +1,7 @@
+import CrewCore
 import CrewRuntime
+import CrewSpec
 import Foundation
-import Yams
 
 /// `--approve-all`: every draft is approved as it is.
 struct ApproveAll: Reviewer {
@@ -41,59 +42,51 @@ enum AnswersFile {
 
     /// The decisions per task, checked against the plan: every name must be a task that has a human review.
     static func load(_ path: String, plan: ExecutionPlan) throws(Problem) -> ScriptedReviewer {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Problem(description: "cannot read the answers file \(path)")
+        // The one YAML loader, with its limits: size, regular files only, depth, alias bombs.
+        let loaded = YAMLLoader().load(path: path, display: path, sources: SourceText())
+        guard let node = loaded.node else {
+            guard let problem = loaded.diagnostics.first else {
+                throw Problem(description: "cannot read the answers file \(path)")
+            }
+            if ["E102", "E103", "E104"].contains(problem.code) {
+                throw Problem(description: "cannot read the answers file \(path): \(problem.message)")
+            }
+            let place = problem.location.map { "line \($0.line), column \($0.column): " } ?? ""
+            throw Problem(description: "the answers file \(path) is not valid JSON or YAML: \(place)\(problem.message)")
         }
-        let answers = try parse(String(decoding: data, as: UTF8.self), path: path)
+        let answers = try parse(node, path: path)
         try check(answers, path: path, plan: plan)
         return ScriptedReviewer(file: path, answers: answers)
     }
 
-    /// JSON is YAML, so one parser reads both. Scalars are taken as written, so `yes` stays an answer rather
+    /// JSON is YAML, so one loader reads both. Scalars are taken as written, so `yes` stays an answer rather
     /// than becoming a boolean.
-    static func parse(_ text: String, path: String) throws(Problem) -> [String: [ReviewDecision]] {
-        let node: Node?
-        do {
-            node = try Yams.compose(yaml: text)
-        } catch {
-            throw Problem(description: "the answers file \(path) is not valid JSON or YAML: \(syntax(error))")
-        }
-        guard let mapping = node?.mapping else {
+    static func parse(_ node: YAMLNode, path: String) throws(Problem) -> [String: [ReviewDecision]] {
+        guard let mapping = node.pairs else {
             throw Problem(
                 description: "the answers file \(path) must map task names to answers, e.g. `brief: [approve]`")
         }
         var answers: [String: [ReviewDecision]] = [:]
-        for (key, value) in mapping {
-            guard let task = key.scalar?.string else {
-                throw Problem(description: "\(position(path, key)): a task name must be a plain string")
+        for pair in mapping {
+            guard let task = pair.key.scalar else {
+                throw Problem(description: "\(pair.key.location): a task name must be a plain string")
             }
-            answers[task] = try decisions(value, task: task, path: path)
+            answers[task] = try decisions(pair.value, task: task, path: path)
         }
         return answers
     }
 
-    /// Where the syntax breaks, in one line (Yams's own message quotes the file).
-    private static func syntax(_ error: any Error) -> String {
-        switch error as? YamlError {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-            .composer(_, let problem, let mark, _):
-            return "line \(mark.line), column \(mark.column): \(problem)"
-        default:
-            return String(describing: error).split(separator: "\n").first.map(String.init) ?? "unreadable"
-        }
-    }
-
-    private static func decisions(_ node: Node, task: String, path: String) throws(Problem) -> [ReviewDecision] {
-        let items = node.sequence.map(Array.init) ?? [node]
+    private static func decisions(_ node: YAMLNode, task: String, path: String) throws(Problem) -> [ReviewDecision] {
+        let items = node.items ?? [node]
         var out: [ReviewDecision] = []
         for item in items {
             guard let text = answerText(item) else {
                 throw Problem(
-                    description: "\(position(path, item)): an answer for task `\(task)` must be text: `approve`, "
+                    description: "\(item.location): an answer for task `\(task)` must be text: `approve`, "
                         + "`reject: reason`, or feedback")
             }
             guard let decision = ReviewAnswer.scripted(text) else {
-                throw Problem(description: "\(position(path, item)): an answer for task `\(task)` is empty")
+                throw Problem(description: "\(item.location): an answer for task `\(task)` is empty")
             }
             out.append(decision)
         }
@@ -101,10 +94,10 @@ enum AnswersFile {
     }
 
     /// A scalar, or `reject: reason` that YAML read as a one-key mapping.
-    private static func answerText(_ node: Node) -> String? {
-        if let scalar = node.scalar { return scalar.string }
-        guard let mapping = node.mapping, mapping.count == 1, let (key, value) = mapping.first,
-            let name = key.scalar?.string, let reason = value.scalar?.string
+    private static func answerText(_ node: YAMLNode) -> String? {
+        if let scalar = node.scalar { return scalar }
+        guard let mapping = node.pairs, mapping.count == 1, let name = mapping[0].key.scalar,
+            let reason = mapping[0].value.scalar
         else { return nil }
         return "\(name): \(reason)"
     }
@@ -130,11 +123,6 @@ enum AnswersFile {
 
     static func list(_ names: [String]) -> String {
         names.map { "`\($0)`" }.joined(separator: ", ")
-    }
-
-    private static func position(_ path: String, _ node: Node) -> String {
-        guard let mark = node.mark else { return path }
-        return "\(path):\(mark.line):\(mark.column)"
     }
 }
 

@@ -13,7 +13,7 @@ public enum EmbedderFactory {
         }
         let format: HTTPEmbedder.Format = definition.provider == "gemini" ? .gemini : .openai
         let provider: Endpoint.Provider = format == .gemini ? .gemini : .openai
-        let fallback = definition.provider == "ollama" ? "http://localhost:11434/v1" : Endpoint.defaultBaseURL(provider)
+        let fallback = definition.provider == "ollama" ? Endpoint.ollamaBaseURL : Endpoint.defaultBaseURL(provider)
         var baseURL = definition.baseURL.flatMap { ModelClients.resolve($0, environment) } ?? fallback
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
         var key: String?

@@ -77,7 +77,7 @@ public struct ModelClients: Sendable {
         case .gemini: provider = .gemini
         }
         let configured = model.baseURL.flatMap { resolve($0, environment) }
-        let fallback = model.provider == .ollama ? "http://localhost:11434/v1" : Endpoint.defaultBaseURL(provider)
+        let fallback = model.provider == .ollama ? Endpoint.ollamaBaseURL : Endpoint.defaultBaseURL(provider)
         var baseURL = configured ?? fallback
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
         let key = try secret(model, environment: environment)
