@@ -19,11 +19,11 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     public var redactsSource: Bool
 
     public init(
-        _ severity: Severity, _ code: String, _ message: String, at location: SourceLocation?,
+        _ severity: Severity, _ code: DiagnosticCode, _ message: String, at location: SourceLocation?,
         hint: String? = nil, redactsSource: Bool = false
     ) {
         self.severity = severity
-        self.code = code
+        self.code = code.rawValue
         self.message = message
         self.location = location
         self.hint = hint
@@ -31,13 +31,13 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     public static func error(
-        _ code: String, _ message: String, at location: SourceLocation?, hint: String? = nil
+        _ code: DiagnosticCode, _ message: String, at location: SourceLocation?, hint: String? = nil
     ) -> Diagnostic {
         Diagnostic(.error, code, message, at: location, hint: hint)
     }
 
     public static func warning(
-        _ code: String, _ message: String, at location: SourceLocation?, hint: String? = nil
+        _ code: DiagnosticCode, _ message: String, at location: SourceLocation?, hint: String? = nil
     ) -> Diagnostic {
         Diagnostic(.warning, code, message, at: location, hint: hint)
     }
@@ -63,12 +63,14 @@ public struct Diagnostics: Sendable {
         items.append(contentsOf: other)
     }
 
-    public mutating func error(_ code: String, _ message: String, at location: SourceLocation?, hint: String? = nil) {
+    public mutating func error(
+        _ code: DiagnosticCode, _ message: String, at location: SourceLocation?, hint: String? = nil
+    ) {
         items.append(.error(code, message, at: location, hint: hint))
     }
 
     public mutating func warning(
-        _ code: String, _ message: String, at location: SourceLocation?, hint: String? = nil
+        _ code: DiagnosticCode, _ message: String, at location: SourceLocation?, hint: String? = nil
     ) {
         items.append(.warning(code, message, at: location, hint: hint))
     }

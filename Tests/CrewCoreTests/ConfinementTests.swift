@@ -112,7 +112,7 @@ import Testing
     @Test func diagnosticsEscapeTheCrewsTextAndKeepTheCaretInPlace() {
         let renderer = DiagnosticRenderer { _, _ in "  \u{1B}[2Jname: x" }
         let diagnostic = Diagnostic.error(
-            "E115", "`\u{1B}[2J\u{202E}x` is not a valid name",
+            .e115, "`\u{1B}[2J\u{202E}x` is not a valid name",
             at: SourceLocation(file: "crew.yaml", line: 1, column: 7),
             hint: "names \u{1B}[31m")
         let text = renderer.text(diagnostic)

@@ -61,7 +61,7 @@ import Testing
 
 @Suite struct RendererTests {
     let diagnostic = Diagnostic.error(
-        "E202", "task `brief` refers to unknown agent `writter`",
+        .e202, "task `brief` refers to unknown agent `writter`",
         at: SourceLocation(file: "crew.yaml", line: 2, column: 12),
         hint: "did you mean `writer`?")
 

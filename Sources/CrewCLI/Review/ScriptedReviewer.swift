@@ -48,7 +48,7 @@ enum AnswersFile {
             guard let problem = loaded.diagnostics.first else {
                 throw Problem(description: "cannot read the answers file \(path)")
             }
-            if ["E102", "E103", "E104"].contains(problem.code) {
+            if [DiagnosticCode.e102, .e103, .e104].map(\.rawValue).contains(problem.code) {
                 throw Problem(description: "cannot read the answers file \(path): \(problem.message)")
             }
             let place = problem.location.map { "line \($0.line), column \($0.column): " } ?? ""

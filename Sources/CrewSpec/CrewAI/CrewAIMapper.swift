@@ -29,7 +29,7 @@ struct CrewAIMapper {
         guard let name = decoder.string(key, what) else { return nil }
         guard Names.isValid(name.value) else {
             decoder.error(
-                "E115", "`\(TerminalText.escape(name.value))` is not a valid name in \(file)", at: name.location,
+                .e115, "`\(TerminalText.escape(name.value))` is not a valid name in \(file)", at: name.location,
                 hint: "names use \(Names.rule), as the method names of crew.py do")
             return nil
         }
@@ -89,7 +89,7 @@ struct CrewAIMapper {
         if task.agent == nil {
             let names = agents.map { "`\($0.name.value)`" }.joined(separator: ", ")
             decoder.error(
-                "E301", "\(what) has no `agent`; crewAI assigns it in Python (crew.py), which `crew` does not read",
+                .e301, "\(what) has no `agent`; crewAI assigns it in Python (crew.py), which `crew` does not read",
                 at: name.location, hint: names.isEmpty ? "add `agent: <name>`" : "add `agent:` with one of \(names)")
         }
         task.context = decoder.stringList(fields["context"], "the `context` of \(what)")
@@ -103,7 +103,7 @@ struct CrewAIMapper {
         pythonTools(fields["tools"], what)
         for key in ["output_json", "output_pydantic"] where fields[key] != nil {
             decoder.error(
-                "E302", "`\(key)` names a Pydantic model defined in Python, which `crew` cannot read",
+                .e302, "`\(key)` names a Pydantic model defined in Python, which `crew` cannot read",
                 at: fields.keyLocation(key),
                 hint: "describe the shape as a JSON Schema in `output: { schema: ... }` of a crew.yaml")
         }
@@ -113,7 +113,7 @@ struct CrewAIMapper {
     private func pythonTools(_ node: YAMLNode?, _ what: String) {
         for tool in decoder.stringList(node, "the `tools` of \(what)") {
             decoder.error(
-                "E302", "tool `\(tool.value)` of \(what) is defined in Python, which `crew` cannot run",
+                .e302, "tool `\(tool.value)` of \(what) is defined in Python, which `crew` cannot run",
                 at: tool.location,
                 hint: "declare an equivalent under `tools:` in a crew.yaml (knowledge, http, file, command or mcp)")
         }
@@ -122,7 +122,7 @@ struct CrewAIMapper {
     private func warnIgnored(_ fields: NodeDecoder.Fields, _ ignored: [String], _ what: String) {
         for key in ignored where fields[key] != nil {
             decoder.diagnostics.warning(
-                "W406", "crewAI setting `\(key)` of \(what) has no equivalent and is ignored",
+                .w406, "crewAI setting `\(key)` of \(what) has no equivalent and is ignored",
                 at: fields.keyLocation(key))
         }
     }
@@ -135,7 +135,7 @@ struct CrewAIMapper {
         let provider = ModelSpec.Provider(rawValue: prefix) ?? .openai
         if ModelSpec.Provider(rawValue: prefix) == nil {
             decoder.diagnostics.warning(
-                "W406", "LLM provider `\(prefix)` is read as an OpenAI-compatible endpoint", at: llm.location,
+                .w406, "LLM provider `\(prefix)` is read as an OpenAI-compatible endpoint", at: llm.location,
                 hint: "set its `base_url` in a crew.yaml if it is not OpenAI")
         }
         let name = CrewDecoder.slug(llm.value)

@@ -49,9 +49,9 @@ struct CrewAIReader {
     }
 
     private static func explainMissing(_ diagnostic: Diagnostic, _ name: String) -> Diagnostic {
-        guard diagnostic.code == "E102" else { return diagnostic }
+        guard diagnostic.code == DiagnosticCode.e102.rawValue else { return diagnostic }
         var explained = diagnostic
-        explained.code = "E303"
+        explained.code = DiagnosticCode.e303.rawValue
         explained.message = "this crewAI project has no \(name)"
         explained.hint = "a crewAI project keeps its crew in config/agents.yaml and config/tasks.yaml"
         return explained

@@ -84,7 +84,7 @@ extension CrewDecoder {
             }
         }
         if output.file == nil && output.schema == nil {
-            decoder.error("E113", "the `output` of \(what) needs `file` or `schema`", at: node.location)
+            decoder.error(.e113, "the `output` of \(what) needs `file` or `schema`", at: node.location)
         }
         return output
     }

@@ -29,7 +29,7 @@ extension CrewDecoder {
         let plain = if case .scalar(_, plain: true) = node.kind { true } else { false }
         guard type == .string || plain, let value = InputValue.parse(text, as: type) else {
             decoder.error(
-                "E112", "the default of \(what) must be \(Self.article(type)), found \(node.kindName)",
+                .e112, "the default of \(what) must be \(Self.article(type)), found \(node.kindName)",
                 at: node.location)
             return nil
         }

@@ -14,7 +14,7 @@ extension CrewDecoder {
             kb.sources = knowledgeSources(sources, what)
             if kb.sources.isEmpty && (sources.items?.isEmpty ?? false) {
                 decoder.error(
-                    "E113", "\(what) has no sources", at: sources.location,
+                    .e113, "\(what) has no sources", at: sources.location,
                     hint: "list files or globs, e.g. `sources: [docs/**/*.md]`, or `{ text: ... }` entries")
             }
         }
@@ -26,7 +26,7 @@ extension CrewDecoder {
             let size = kb.chunkSize?.value ?? KnowledgeSpec.defaultChunkSize
             if let overlap = kb.chunkOverlap, overlap.value >= size {
                 decoder.error(
-                    "E210", "`chunk.overlap` (\(overlap.value)) must be smaller than `chunk.size` (\(size))",
+                    .e210, "`chunk.overlap` (\(overlap.value)) must be smaller than `chunk.size` (\(size))",
                     at: overlap.location)
             }
         }
@@ -46,7 +46,7 @@ extension CrewDecoder {
             if let text = decoder.string(fields["text"], "`text`") { return .text(text) }
             if let path = decoder.string(fields["path"], "`path`") { return .path(path) }
             decoder.error(
-                "E113", "a source needs `path` or `text`", at: item.location, hint: "for example `- docs/**/*.md`")
+                .e113, "a source needs `path` or `text`", at: item.location, hint: "for example `- docs/**/*.md`")
             return nil
         }
     }
@@ -61,11 +61,11 @@ extension CrewDecoder {
         kb.vectorStorage = oneOf(fields["storage"], ["float32", "float16", "int8"], "`vectors.storage`")
         if kb.embedder == nil {
             decoder.error(
-                "E210", "`vectors` needs an `embedder` in \(what)", at: node.location,
+                .e210, "`vectors` needs an `embedder` in \(what)", at: node.location,
                 hint: "add `embedder: <name>` or remove `vectors`")
         }
         if let lists = kb.vectorLists, kb.vectorIndex?.value != "ivf" {
-            decoder.error("E210", "`vectors.lists` applies only to `index: ivf`", at: lists.location)
+            decoder.error(.e210, "`vectors.lists` applies only to `index: ivf`", at: lists.location)
         }
     }
 
@@ -74,7 +74,7 @@ extension CrewDecoder {
         guard allowed.contains(value.value) else {
             let hint = Suggestions.didYouMean(value.value, in: allowed) ?? "one of: \(allowed.joined(separator: ", "))"
             decoder.error(
-                "E114", "\(what) must be one of \(allowed.joined(separator: ", ")), found `\(value.value)`",
+                .e114, "\(what) must be one of \(allowed.joined(separator: ", ")), found `\(value.value)`",
                 at: value.location, hint: hint)
             return nil
         }

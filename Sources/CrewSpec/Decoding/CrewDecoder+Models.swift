@@ -17,7 +17,7 @@ extension CrewDecoder {
         let modelName = decoder.string(fields["model"], "the `model` of \(what)")
         if modelName == nil, provider.value != .mock {
             decoder.error(
-                "E113", "\(what) is missing `model`", at: node.location, hint: "for example `model: gpt-4o-mini`")
+                .e113, "\(what) is missing `model`", at: node.location, hint: "for example `model: gpt-4o-mini`")
         }
         var model = ModelSpec(
             name: name, provider: provider, model: modelName ?? Located(provider.value.rawValue, at: node.location),
@@ -75,7 +75,7 @@ extension CrewDecoder {
     func literalSecret(_ what: String, at location: SourceLocation) {
         decoder.diagnostics.append(
             Diagnostic(
-                .error, "E130", "\(what) is a literal secret; secrets may only be read at run time", at: location,
+                .error, .e130, "\(what) is a literal secret; secrets may only be read at run time", at: location,
                 hint: "write `${env:NAME}` and set NAME in the environment (or `${file:PATH}` for a secret file)",
                 redactsSource: true))
     }
@@ -110,7 +110,7 @@ extension CrewDecoder {
         guard let node else { return [] }
         guard provider == .mock else {
             decoder.error(
-                "E210", "`replies` is only for the `mock` provider", at: node.location,
+                .e210, "`replies` is only for the `mock` provider", at: node.location,
                 hint: "remove `replies` from \(what)")
             return []
         }

@@ -47,7 +47,7 @@ extension CrewDecoder {
             settings.mode = decoder.string(fields["mode"], "`mode`")
             if let mode = settings.mode, !["bm25", "vector", "hybrid"].contains(mode.value) {
                 decoder.error(
-                    "E114", "`mode` must be one of bm25, vector, hybrid, found `\(mode.value)`", at: mode.location)
+                    .e114, "`mode` must be one of bm25, vector, hybrid, found `\(mode.value)`", at: mode.location)
             }
             return .knowledge(settings)
         case .http: return .http(httpSettings(fields, what))
@@ -63,7 +63,7 @@ extension CrewDecoder {
     }
 
     private func missing(_ key: String, _ what: String, _ fields: NodeDecoder.Fields, example: String) {
-        decoder.error("E113", "\(what) is missing `\(key)`", at: fields.node.location, hint: "for example `\(example)`")
+        decoder.error(.e113, "\(what) is missing `\(key)`", at: fields.node.location, hint: "for example `\(example)`")
     }
 
     private func httpSettings(_ fields: NodeDecoder.Fields, _ what: String) -> ToolSpec.HTTP {
@@ -74,7 +74,7 @@ extension CrewDecoder {
         }
         settings.methods = decoder.stringList(fields["methods"], "`methods`")
         for method in settings.methods where !["GET", "POST"].contains(method.value.uppercased()) {
-            decoder.error("E114", "`methods` may hold GET and POST, found `\(method.value)`", at: method.location)
+            decoder.error(.e114, "`methods` may hold GET and POST, found `\(method.value)`", at: method.location)
         }
         settings.headers = headers(fields["headers"], what)
         settings.maxResponseBytes = decoder.int(
@@ -100,7 +100,7 @@ extension CrewDecoder {
         settings.url = decoder.template(fields["url"], "the `url` of \(what)", inputs: false)
         if (settings.command == nil) == (settings.url == nil) {
             decoder.error(
-                "E210", "\(what) needs exactly one of `command` (stdio) and `url` (Streamable HTTP)",
+                .e210, "\(what) needs exactly one of `command` (stdio) and `url` (Streamable HTTP)",
                 at: fields.node.location)
         }
         settings.args = templates(fields["args"], "the `args` of \(what)", inputs: false)

@@ -29,7 +29,7 @@ final class CrewDecoder {
         let version = decoder.int(fields["version"], "`version`") ?? Located(1, at: node.location)
         if version.value != 1 {
             decoder.error(
-                "E116", "unsupported crew file version \(version.value)", at: version.location,
+                .e116, "unsupported crew file version \(version.value)", at: version.location,
                 hint: "this crew tool reads `version: 1`")
         }
         let name = crewName(fields["name"]) ?? Located("crew", at: node.location)
@@ -49,7 +49,7 @@ final class CrewDecoder {
         }
         for pair in pairs where !Self.fragmentKeys.contains(pair.keyText) && Self.rootKeys.contains(pair.keyText) {
             decoder.error(
-                "E110", "`\(pair.keyText)` may only appear in the root crew file", at: pair.key.location,
+                .e110, "`\(pair.keyText)` may only appear in the root crew file", at: pair.key.location,
                 hint: "included files add inputs, models, embedders, knowledge, tools, agents and tasks")
         }
         let filtered = YAMLNode(
@@ -82,7 +82,7 @@ final class CrewDecoder {
         guard let name = decoder.string(key, "a name in `\(section)`") else { return nil }
         guard Self.isName(name.value) else {
             decoder.error(
-                "E115", "`\(name.value)` is not a valid name in `\(section)`", at: name.location,
+                .e115, "`\(name.value)` is not a valid name in `\(section)`", at: name.location,
                 hint: "names use \(Self.namePattern)")
             return nil
         }
@@ -107,7 +107,7 @@ final class CrewDecoder {
         if !valid {
             let suggestion = Self.slug(name.value)
             decoder.error(
-                "E115", "the crew name `\(name.value)` must use lowercase letters, digits and `-`", at: name.location,
+                .e115, "the crew name `\(name.value)` must use lowercase letters, digits and `-`", at: name.location,
                 hint: suggestion.isEmpty ? nil : "for example `\(suggestion)`")
         }
         return name

@@ -75,17 +75,17 @@ public struct CrewLoader: Sendable {
                     diagnostics: &decoder.decoder.diagnostics)
                 if result.files.isEmpty && result.links.isEmpty && result.special.isEmpty {
                     decoder.decoder.error(
-                        "E208", "`include` pattern `\(pattern.value)` matches no file", at: pattern.location,
+                        .e208, "`include` pattern `\(pattern.value)` matches no file", at: pattern.location,
                         hint: "paths are relative to the crew's folder")
                 }
                 for file in result.files where seen.insert(file).inserted { files.append(file) }
             } catch .leavesRoot {
                 decoder.decoder.error(
-                    "E207", "`include` pattern `\(pattern.value)` leaves the crew's folder", at: pattern.location,
+                    .e207, "`include` pattern `\(pattern.value)` leaves the crew's folder", at: pattern.location,
                     hint: "paths are relative to the crew's folder and may not start with `/` or climb out with `..`")
             } catch {
                 decoder.decoder.error(
-                    "E105", "`include` pattern `\(pattern.value)` is too costly to expand: \(error)",
+                    .e105, "`include` pattern `\(pattern.value)` is too costly to expand: \(error)",
                     at: pattern.location, hint: "write a simpler pattern, or list the files")
             }
         }

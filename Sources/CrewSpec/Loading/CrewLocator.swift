@@ -22,7 +22,7 @@ public enum CrewLocation: Sendable, Equatable {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             return .failure(
-                .error("E102", "no such file or folder: \(path)", at: nil, hint: "run `crew init` to create a crew"))
+                .error(.e102, "no such file or folder: \(path)", at: nil, hint: "run `crew init` to create a crew"))
         }
         if !isDirectory.boolValue {
             let url = URL(fileURLWithPath: path)
@@ -31,7 +31,7 @@ public enum CrewLocation: Sendable, Equatable {
         }
         // The folder is the user's; what is in it comes with the crew, and is read through no link.
         guard let folder = try? ConfinedFolder(opening: path) else {
-            return .failure(.error("E102", "cannot open the folder \(path)", at: nil))
+            return .failure(.error(.e102, "cannot open the folder \(path)", at: nil))
         }
         for name in crewFileNames where folder.kind(of: name) != nil {
             return checked(.native(root: path, file: name), [name], in: folder)
@@ -41,7 +41,7 @@ public enum CrewLocation: Sendable, Equatable {
         }
         return .failure(
             .error(
-                "E102", "no crew found in \(path)", at: nil,
+                .e102, "no crew found in \(path)", at: nil,
                 hint:
                     "a crew folder holds `crew.yaml` (or a crewAI project's `config/agents.yaml` and `config/tasks.yaml`); `crew init` makes one"
             ))
@@ -71,7 +71,7 @@ public enum CrewLocation: Sendable, Equatable {
         for file in files where folder.kind(of: file) == .link {
             return .failure(
                 .error(
-                    "E207", "\(FileSystem.join(location.root, file)) is, or goes through, a symbolic link", at: nil,
+                    .e207, "\(FileSystem.join(location.root, file)) is, or goes through, a symbolic link", at: nil,
                     hint: "crew follows no link in a crew's folder; put the file itself there"))
         }
         return .success(location)

@@ -45,13 +45,13 @@ struct NestingScanner {
             let flow = scanFlow(line, from: i, depth: &flowDepth)
             if flow.aliasKeyColumn >= 0 {
                 return .error(
-                    "E105", "an alias may not be used as a mapping key",
+                    .e105, "an alias may not be used as a mapping key",
                     at: SourceLocation(file: file, line: lineNumber, column: flow.aliasKeyColumn + 1),
                     hint: "write the key out; aliases are allowed as values")
             }
             if flow.collectionKeyColumn >= 0 {
                 return .error(
-                    "E105", "a list or mapping may not be used as a mapping key",
+                    .e105, "a list or mapping may not be used as a mapping key",
                     at: SourceLocation(file: file, line: lineNumber, column: flow.collectionKeyColumn + 1),
                     hint: "keys in a crew file are plain names")
             }
@@ -59,7 +59,7 @@ struct NestingScanner {
             let depth = indents.count + dashes + flow.maxDepth
             if depth > limit {
                 return .error(
-                    "E105", "nesting is deeper than \(limit) levels",
+                    .e105, "nesting is deeper than \(limit) levels",
                     at: SourceLocation(file: file, line: lineNumber, column: indent + 1),
                     hint: "a crew file never needs this depth; is this the right file?")
             }
@@ -69,7 +69,7 @@ struct NestingScanner {
 
     private func complexKey(_ file: String, _ line: Int, _ column: Int) -> Diagnostic {
         .error(
-            "E105", "complex mapping keys (`? `) are not supported in crew files",
+            .e105, "complex mapping keys (`? `) are not supported in crew files",
             at: SourceLocation(file: file, line: line, column: column + 1), hint: "use a plain `key: value`")
     }
 

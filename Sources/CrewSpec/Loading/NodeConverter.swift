@@ -22,7 +22,7 @@ struct NodeConverter {
         budget -= 1
         if budget < 0 {
             throw Diagnostic.error(
-                "E105", "the document expands to too many nodes (an alias bomb?)", at: location(node.mark),
+                .e105, "the document expands to too many nodes (an alias bomb?)", at: location(node.mark),
                 hint: "aliases may be reused, but not nested into millions of copies")
         }
         switch node {
@@ -30,7 +30,7 @@ struct NodeConverter {
             textBudget -= scalar.string.utf8.count
             if textBudget < 0 {
                 throw Diagnostic.error(
-                    "E105", "the document expands to more than \(textLimit >> 20) MiB of text (an alias bomb?)",
+                    .e105, "the document expands to more than \(textLimit >> 20) MiB of text (an alias bomb?)",
                     at: location(scalar.mark),
                     hint: "a long text may be reused through an alias a few times, not hundreds")
             }
@@ -43,7 +43,7 @@ struct NodeConverter {
         case .mapping(let mapping):
             return try convertMapping(mapping, depth: depth)
         case .alias(let alias):
-            throw Diagnostic.error("E101", "unresolved alias `*\(alias.anchor.rawValue)`", at: location(alias.mark))
+            throw Diagnostic.error(.e101, "unresolved alias `*\(alias.anchor.rawValue)`", at: location(alias.mark))
         }
     }
 
@@ -75,7 +75,7 @@ struct NodeConverter {
         default:
             diagnostics.append(
                 .error(
-                    "E111", "a merge key `<<` needs a mapping or a list of mappings", at: location(value.mark),
+                    .e111, "a merge key `<<` needs a mapping or a list of mappings", at: location(value.mark),
                     hint: "write `<<: *anchor` where `&anchor` names a mapping"))
             return []
         }
@@ -83,7 +83,7 @@ struct NodeConverter {
         for source in sources {
             let converted = try convert(source, depth: depth + 1)
             guard let sourcePairs = converted.pairs else {
-                diagnostics.append(.error("E111", "a merge key `<<` can only merge mappings", at: converted.location))
+                diagnostics.append(.error(.e111, "a merge key `<<` can only merge mappings", at: converted.location))
                 continue
             }
             pairs.append(contentsOf: sourcePairs)

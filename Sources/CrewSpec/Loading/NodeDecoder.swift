@@ -32,12 +32,12 @@ final class NodeDecoder {
         }
     }
 
-    func error(_ code: String, _ message: String, at location: SourceLocation, hint: String? = nil) {
+    func error(_ code: DiagnosticCode, _ message: String, at location: SourceLocation, hint: String? = nil) {
         diagnostics.error(code, message, at: location, hint: hint)
     }
 
     func typeError(_ node: YAMLNode, expected: String, _ what: String) {
-        error("E112", "\(what) must be \(expected), found \(node.kindName)", at: node.location)
+        error(.e112, "\(what) must be \(expected), found \(node.kindName)", at: node.location)
     }
 
     func mapping(_ node: YAMLNode, _ what: String) -> [YAMLPair]? {
@@ -64,7 +64,7 @@ final class NodeDecoder {
             guard known.contains(key) else {
                 var hint = Suggestions.didYouMean(key, in: known) ?? "known keys: \(known.joined(separator: ", "))"
                 if let unknownHint { hint += "; \(unknownHint)" }
-                error("E110", "unknown key `\(key)` in \(what)", at: pair.key.location, hint: hint)
+                error(.e110, "unknown key `\(key)` in \(what)", at: pair.key.location, hint: hint)
                 continue
             }
             pairs[key] = pair
@@ -72,7 +72,7 @@ final class NodeDecoder {
         let fields = Fields(node: node, pairs: pairs)
         for key in required where fields[key] == nil {
             let message = "\(what) is missing `\(key)`"
-            error("E113", message, at: pairs[key]?.key.location ?? owner ?? node.location, hint: "add `\(key): ...`")
+            error(.e113, message, at: pairs[key]?.key.location ?? owner ?? node.location, hint: "add `\(key): ...`")
         }
         return fields
     }
@@ -92,7 +92,7 @@ final class NodeDecoder {
         let (template, problems) = TemplateParser.parse(value.value, at: value.location, inputs: inputs)
         for problem in problems {
             let at = sources?.find(problem.fragment, from: value.location) ?? value.location
-            error("E120", problem.message, at: at, hint: problem.hint)
+            error(.e120, problem.message, at: at, hint: problem.hint)
         }
         return template
     }
@@ -104,7 +104,7 @@ final class NodeDecoder {
             return nil
         }
         guard value >= min, value <= max else {
-            error("E114", "\(what) must be \(range(min, max)), found \(value)", at: node.location)
+            error(.e114, "\(what) must be \(range(min, max)), found \(value)", at: node.location)
             return nil
         }
         return Located(value, at: node.location)
@@ -122,7 +122,7 @@ final class NodeDecoder {
         guard value >= min, value <= max else {
             let bounds = "between \(min.formatted) and \(max.formatted)"
             error(
-                "E114", "\(what) must be \(max.isInfinite ? "at least \(min.formatted)" : bounds), found \(text)",
+                .e114, "\(what) must be \(max.isInfinite ? "at least \(min.formatted)" : bounds), found \(text)",
                 at: node.location)
             return nil
         }
@@ -143,14 +143,14 @@ final class NodeDecoder {
         guard let node else { return nil }
         guard let text = node.scalar, let seconds = Self.seconds(text), seconds > 0 else {
             error(
-                "E117",
+                .e117,
                 "\(what) must be a positive duration, found \(node.scalar.map { "`\($0)`" } ?? node.kindName)",
                 at: node.location, hint: "write a number of seconds or a duration like `500ms`, `30s`, `2m`")
             return nil
         }
         guard seconds <= Seconds.max else {
             error(
-                "E114", "\(what) must be at most 168h (7 days), found `\(node.scalar ?? "")`", at: node.location,
+                .e114, "\(what) must be at most 168h (7 days), found `\(node.scalar ?? "")`", at: node.location,
                 hint: "a crew's durations bound requests and tasks; nothing may wait longer than a week")
             return nil
         }
@@ -184,7 +184,7 @@ final class NodeDecoder {
         let names = E.allCases.map(\.rawValue)
         let hint = Suggestions.didYouMean(text.value, in: names) ?? "one of: \(names.joined(separator: ", "))"
         error(
-            "E114", "\(what) must be one of \(names.joined(separator: ", ")), found `\(text.value)`", at: text.location,
+            .e114, "\(what) must be one of \(names.joined(separator: ", ")), found `\(text.value)`", at: text.location,
             hint: hint)
         return nil
     }

@@ -16,16 +16,16 @@ enum YAMLErrorMapping {
             return diagnostic
         case .reader(let problem, let offset, _, _):
             let message = "cannot read the file: \(problem)" + (offset.map { " at byte \($0)" } ?? "")
-            return .error("E104", message, at: .file(file))
+            return .error(.e104, message, at: .file(file))
         case .duplicatedKeysInMapping(let duplicates, let context):
             let names = duplicates.map { "`\($0)`" }.joined(separator: ", ")
             let first = at(context.mark, file)
             let second = duplicates.first.flatMap { secondKey($0, after: context.mark, in: text, file: file) }
             return .error(
-                "E107", "duplicate key \(names) in one mapping", at: second ?? first,
+                .e107, "duplicate key \(names) in one mapping", at: second ?? first,
                 hint: "each name may appear once; the first `\(duplicates.first ?? "")` is at line \(first.line)")
         default:
-            return .error("E101", "cannot parse YAML", at: .file(file))
+            return .error(.e101, "cannot parse YAML", at: .file(file))
         }
     }
 
@@ -45,7 +45,7 @@ enum YAMLErrorMapping {
                 hint = "the construct with the problem \(opened)"
             }
         }
-        return .error("E101", message, at: at(mark, file), hint: hint)
+        return .error(.e101, message, at: at(mark, file), hint: hint)
     }
 
     private static func hint(for problem: String) -> String? {

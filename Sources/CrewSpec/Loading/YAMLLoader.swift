@@ -47,7 +47,7 @@ public struct YAMLLoader: Sendable {
             // duplicate-key check would otherwise run a regex per key.
             let parser = try Parser(yaml: text, resolver: .basic)
             guard let root = try parser.singleRoot() else {
-                return (nil, [.error("E106", "the file is empty", at: .file(display), hint: emptyHint)])
+                return (nil, [.error(.e106, "the file is empty", at: .file(display), hint: emptyHint)])
             }
             var converter = NodeConverter(file: display, budget: limits.maxNodes, textBudget: limits.maxExpandedBytes)
             let node = try converter.convert(root, depth: 0)
@@ -57,7 +57,7 @@ public struct YAMLLoader: Sendable {
         } catch let diagnostic as Diagnostic {
             return (nil, [diagnostic])
         } catch {
-            return (nil, [.error("E101", "cannot parse YAML: \(error)", at: .file(display))])
+            return (nil, [.error(.e101, "cannot parse YAML: \(error)", at: .file(display))])
         }
     }
 
@@ -71,17 +71,17 @@ public struct YAMLLoader: Sendable {
             bytes = try ConfinedFolder.readRegular(atPath: path, limit: limits.maxFileBytes)
         } catch {
             switch error.reason {
-            case .missing: return .failure(.error("E102", "file not found", at: .file(display)))
+            case .missing: return .failure(.error(.e102, "file not found", at: .file(display)))
             case .notRegular(.folder):
-                return .failure(.error("E102", "expected a file, found a folder", at: .file(display)))
+                return .failure(.error(.e102, "expected a file, found a folder", at: .file(display)))
             case .notRegular(let kind):
                 return .failure(
-                    .error("E102", "expected a regular file, found a \(kind.rawValue)", at: .file(display)))
+                    .error(.e102, "expected a regular file, found a \(kind.rawValue)", at: .file(display)))
             case .tooLarge(let size, _):
                 let mib = (Double(size) / 1_048_576 * 10).rounded(.up) / 10
                 let message = "the file is \(mib) MiB; crew files may be at most \(limits.maxFileBytes >> 20) MiB"
-                return .failure(.error("E103", message, at: .file(display), hint: "split the crew with `include:`"))
-            default: return .failure(.error("E102", "file cannot be read (permissions?)", at: .file(display)))
+                return .failure(.error(.e103, message, at: .file(display), hint: "split the crew with `include:`"))
+            default: return .failure(.error(.e102, "file cannot be read (permissions?)", at: .file(display)))
             }
         }
         let data = Data(bytes)
@@ -96,7 +96,7 @@ enum TextDecoding {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if let nul = bytes.firstIndex(of: 0) {
             let at = location(ofByte: nul, in: bytes, file: file)
-            return .failure(.error("E104", "the file contains a NUL byte: it looks binary, not YAML", at: at))
+            return .failure(.error(.e104, "the file contains a NUL byte: it looks binary, not YAML", at: at))
         }
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
@@ -114,7 +114,7 @@ enum TextDecoding {
         guard valid else {
             let at = location(ofByte: offset, in: bytes, file: file)
             return .failure(
-                .error("E104", "invalid UTF-8 at byte \(offset)", at: at, hint: "save the file as UTF-8"))
+                .error(.e104, "invalid UTF-8 at byte \(offset)", at: at, hint: "save the file as UTF-8"))
         }
         return .success(String(decoding: bytes, as: UTF8.self))
     }

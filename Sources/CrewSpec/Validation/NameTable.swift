@@ -16,7 +16,7 @@ struct NameTable {
         for (i, entry) in entries.enumerated() {
             if let earlier = first[entry.value] {
                 diagnostics.error(
-                    "E201", "\(kind) `\(entry.value)` is defined twice", at: entry.location,
+                    .e201, "\(kind) `\(entry.value)` is defined twice", at: entry.location,
                     hint: "the first definition is at \(earlier); rename one of them")
                 continue
             }
@@ -39,7 +39,7 @@ struct NameTable {
             hint = "defined \(kind)s: \(listed)\(names.count > 8 ? ", ..." : "")"
         }
         diagnostics.error(
-            "E202", "\(what) refers to unknown \(kind) `\(reference.value)`", at: reference.location, hint: hint)
+            .e202, "\(what) refers to unknown \(kind) `\(reference.value)`", at: reference.location, hint: hint)
         return nil
     }
 }

@@ -20,17 +20,17 @@ extension Validator {
             Self.report(result, of: "\(what) `\(pattern.value)`", at: pattern.location, diagnostics: &diagnostics)
             if result.files.isEmpty && result.links.isEmpty && result.special.isEmpty {
                 diagnostics.error(
-                    "E208", "\(what) `\(pattern.value)` of \(owner) matches no file", at: pattern.location,
+                    .e208, "\(what) `\(pattern.value)` of \(owner) matches no file", at: pattern.location,
                     hint: "paths are relative to the crew's folder")
             }
             return result.files
         } catch .leavesRoot {
             diagnostics.error(
-                "E207", "\(what) `\(pattern.value)` of \(owner) leaves the crew's folder", at: pattern.location,
+                .e207, "\(what) `\(pattern.value)` of \(owner) leaves the crew's folder", at: pattern.location,
                 hint: "use a path inside the crew's folder, without a leading `/` or `..`")
         } catch {
             diagnostics.error(
-                "E105", "\(what) `\(pattern.value)` of \(owner) is too costly to expand: \(error)",
+                .e105, "\(what) `\(pattern.value)` of \(owner) is too costly to expand: \(error)",
                 at: pattern.location, hint: "write a simpler pattern, or list the files")
         }
         return []
@@ -42,12 +42,12 @@ extension Validator {
     ) {
         for link in result.links {
             diagnostics.error(
-                "E207", "`\(link)` (matched by \(what)) is or goes through a symbolic link", at: location,
+                .e207, "`\(link)` (matched by \(what)) is or goes through a symbolic link", at: location,
                 hint: "crew follows no link in a crew's folder; put the file itself there")
         }
         for file in result.special {
             diagnostics.error(
-                "E102", "`\(file)` (matched by \(what)) is not a regular file (a FIFO, device or socket)",
+                .e102, "`\(file)` (matched by \(what)) is not a regular file (a FIFO, device or socket)",
                 at: location, hint: "crew reads regular files only; remove it or narrow the pattern")
         }
     }
@@ -80,13 +80,13 @@ extension Validator {
             normalized != "."
         else {
             diagnostics.error(
-                "E207", "the output file of task `\(task)` leaves the crew's folder", at: file.location,
+                .e207, "the output file of task `\(task)` leaves the crew's folder", at: file.location,
                 hint: "write a path relative to the crew's folder; `crew run --output-dir` moves all outputs")
             return
         }
         if let other = writers[normalized] {
             diagnostics.error(
-                "E212", "tasks `\(other)` and `\(task)` both write `\(normalized)`", at: file.location,
+                .e212, "tasks `\(other)` and `\(task)` both write `\(normalized)`", at: file.location,
                 hint: "give each task its own output file")
         }
         writers[normalized] = task
@@ -95,7 +95,7 @@ extension Validator {
     private mutating func readSchema(_ path: Located<String>) -> (JSONValue, SourceFile)? {
         guard !path.value.hasPrefix("/"), let normalized = FileSystem.normalize(path.value), !normalized.hasPrefix("..")
         else {
-            diagnostics.error("E207", "schema file `\(path.value)` is outside the crew's folder", at: path.location)
+            diagnostics.error(.e207, "schema file `\(path.value)` is outside the crew's folder", at: path.location)
             return nil
         }
         let full = FileSystem.join(crew.root, normalized)
@@ -111,7 +111,7 @@ extension Validator {
         }
         guard FileManager.default.fileExists(atPath: full) else {
             diagnostics.error(
-                "E209", "schema file `\(path.value)` not found", at: path.location,
+                .e209, "schema file `\(path.value)` not found", at: path.location,
                 hint: "the path is relative to the crew's folder; or write the schema inline as a mapping")
             return nil
         }
@@ -128,13 +128,13 @@ extension Validator {
     /// Light shape check: a JSON Schema is an object whose `type`, if present, is a JSON type name.
     private mutating func checkSchemaShape(_ value: JSONValue, at location: SourceLocation) {
         guard case .object(let members) = value else {
-            diagnostics.error("E209", "an output schema must be a JSON object", at: location)
+            diagnostics.error(.e209, "an output schema must be a JSON object", at: location)
             return
         }
         let types = ["object", "array", "string", "number", "integer", "boolean", "null"]
         if let type = members["type"], case .string(let name) = type, !types.contains(name) {
             diagnostics.error(
-                "E209", "output schema has unknown type `\(name)`", at: location,
+                .e209, "output schema has unknown type `\(name)`", at: location,
                 hint: Suggestions.didYouMean(name, in: types) ?? "types: \(types.joined(separator: ", "))")
         }
     }
@@ -148,7 +148,7 @@ extension Validator {
                     root.value.hasPrefix("/") || (FileSystem.normalize(root.value)?.hasPrefix("..") ?? true)
                 {
                     diagnostics.error(
-                        "E207", "the root of file tool `\(tool.name.value)` leaves the crew's folder",
+                        .e207, "the root of file tool `\(tool.name.value)` leaves the crew's folder",
                         at: root.location,
                         hint: "give a folder relative to the crew's folder")
                 }
@@ -158,7 +158,7 @@ extension Validator {
                 for pattern in settings.allow
                 where !(pattern.value.hasPrefix("https://") || pattern.value.hasPrefix("http://")) {
                     diagnostics.error(
-                        "E114",
+                        .e114,
                         "allow-list pattern `\(pattern.value)` of tool `\(tool.name.value)` must start with https:// or http://",
                         at: pattern.location)
                 }
@@ -176,7 +176,7 @@ extension Validator {
         for argument in settings.args {
             for name in argument.inputNames where !properties.contains(name) {
                 diagnostics.error(
-                    "E210", "argument placeholder `{\(name)}` of command tool `\(tool)` is not in its `input_schema`",
+                    .e210, "argument placeholder `{\(name)}` of command tool `\(tool)` is not in its `input_schema`",
                     at: sources.find("{\(name)}", from: argument.location) ?? argument.location,
                     hint: "declare it: `input_schema: { type: object, properties: { \(name): { type: string } } }`")
             }

@@ -13,7 +13,7 @@ extension Validator {
             let next = crew.tasks[cycle[1]].name.value
             let at = first.context.first { $0.value == next }?.location ?? first.name.location
             diagnostics.error(
-                "E204", "dependency cycle: \(path)", at: at,
+                .e204, "dependency cycle: \(path)", at: at,
                 hint: "`context` makes a task wait for the tasks it lists; remove one of these entries")
         }
     }

@@ -10,13 +10,13 @@ extension Validator {
                 if let suggestion = Suggestions.closest(to: name, in: inputs.names) {
                     hint = "did you mean `{\(suggestion)}`? Otherwise " + hint
                 }
-                diagnostics.error("E203", "`{\(name)}` is not a declared input", at: at, hint: hint)
+                diagnostics.error(.e203, "`{\(name)}` is not a declared input", at: at, hint: hint)
             }
         }
         let used = Set(promptTemplates().flatMap(\.inputNames))
         for input in crew.inputs where !used.contains(input.name.value) && inputs.index[input.name.value] != nil {
             diagnostics.warning(
-                "W405", "input `\(input.name.value)` is not used in any prompt", at: input.name.location,
+                .w405, "input `\(input.name.value)` is not used in any prompt", at: input.name.location,
                 hint: "use it as `{\(input.name.value)}` or remove it")
         }
     }

@@ -15,7 +15,7 @@ extension Validator {
             return task.context.compactMap { reference in
                 if reference.value == task.name.value {
                     diagnostics.error(
-                        "E204", "dependency cycle: \(task.name.value) -> \(task.name.value)", at: reference.location,
+                        .e204, "dependency cycle: \(task.name.value) -> \(task.name.value)", at: reference.location,
                         hint: "a task cannot be its own context")
                     return nil
                 }
@@ -42,7 +42,7 @@ extension Validator {
         }
         if crew.models.isEmpty, !crew.agents.isEmpty {
             diagnostics.error(
-                "E205", "the crew defines no models", at: crew.name.location,
+                .e205, "the crew defines no models", at: crew.name.location,
                 hint:
                     "add a `models:` section, e.g. `fast: { provider: openai, model: gpt-4o-mini, api_key: ${env:OPENAI_API_KEY} }`"
             )
@@ -55,7 +55,7 @@ extension Validator {
             if let fallback { return fallback }
             if fallbackFailed { return -1 }
             diagnostics.error(
-                "E205", "agent `\(agent.name.value)` names no model and the crew has no default",
+                .e205, "agent `\(agent.name.value)` names no model and the crew has no default",
                 at: agent.name.location,
                 hint: "add `model:` to the agent or `defaults: { model: ... }` to the crew")
             return -1
@@ -69,7 +69,7 @@ extension Validator {
             for kb in agent.knowledge { _ = knowledge.resolve(kb, from: what, diagnostics: &diagnostics) }
             for other in agent.delegateTo {
                 if other.value == agent.name.value {
-                    diagnostics.error("E202", "\(what) cannot delegate to itself", at: other.location)
+                    diagnostics.error(.e202, "\(what) cannot delegate to itself", at: other.location)
                 } else {
                     _ = agents.resolve(other, from: "the `delegate_to` of \(what)", diagnostics: &diagnostics)
                 }

@@ -10,16 +10,16 @@ extension Validator {
             crew.agents.flatMap { $0.delegateTo.compactMap { agents.index[$0.value] } })
         for (i, agent) in crew.agents.enumerated() where !usedAgents.contains(i) && agents.index[agent.name.value] == i
         {
-            diagnostics.warning("W401", "agent `\(agent.name.value)` is not used by any task", at: agent.name.location)
+            diagnostics.warning(.w401, "agent `\(agent.name.value)` is not used by any task", at: agent.name.location)
         }
         let usedModels = Set(modelOfAgent)
         for (i, model) in crew.models.enumerated() where !usedModels.contains(i) && models.index[model.name.value] == i
         {
-            diagnostics.warning("W402", "model `\(model.name.value)` is not used by any agent", at: model.name.location)
+            diagnostics.warning(.w402, "model `\(model.name.value)` is not used by any agent", at: model.name.location)
         }
         let usedTools = Set(crew.agents.flatMap { $0.tools.map(\.value) })
         for tool in crew.tools where !usedTools.contains(tool.name.value) {
-            diagnostics.warning("W403", "tool `\(tool.name.value)` is not given to any agent", at: tool.name.location)
+            diagnostics.warning(.w403, "tool `\(tool.name.value)` is not given to any agent", at: tool.name.location)
         }
         var usedKnowledge = Set(crew.agents.flatMap { $0.knowledge.map(\.value) })
         for tool in crew.tools {
@@ -29,12 +29,12 @@ extension Validator {
         }
         for kb in crew.knowledge where !usedKnowledge.contains(kb.name.value) {
             diagnostics.warning(
-                "W404", "knowledge base `\(kb.name.value)` is not used by any agent or tool", at: kb.name.location)
+                .w404, "knowledge base `\(kb.name.value)` is not used by any agent or tool", at: kb.name.location)
         }
         let usedEmbedders = Set(crew.knowledge.compactMap { $0.embedder?.value })
         for embedder in crew.embedders where !usedEmbedders.contains(embedder.name.value) {
             diagnostics.warning(
-                "W407", "embedder `\(embedder.name.value)` is not used by any knowledge base",
+                .w407, "embedder `\(embedder.name.value)` is not used by any knowledge base",
                 at: embedder.name.location)
         }
     }

@@ -42,7 +42,7 @@ public struct Validator {
 
     mutating func run() -> ValidatedCrew {
         if crew.tasks.isEmpty && !priorErrors {
-            diagnostics.error("E211", "the crew has no tasks", at: crew.name.location, hint: "add a `tasks:` section")
+            diagnostics.error(.e211, "the crew has no tasks", at: crew.name.location, hint: "add a `tasks:` section")
         }
         let agentOfTask = resolveTaskAgents()
         let dependencies = resolveContexts()
