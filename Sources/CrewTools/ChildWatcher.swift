@@ -10,14 +10,14 @@ import Foundation
 /// (SIGTERM to the group, SIGKILL after the grace period). One loop does everything, so there is no race between
 /// reaping and signalling: the group is only signalled before the child is reaped, while its pid cannot be reused.
 final class ChildWatcher: @unchecked Sendable {
-    private let child: ProcessRunner.Child
+    private let child: Spawner.Child
     private let grace: Double
     private var stdout: CapturedOutput
     private var stderr: CapturedOutput
     private let lock = NSLock()
     private var cancelled = false
 
-    init(child: ProcessRunner.Child, outputLimit: Int, grace: Double) {
+    init(child: Spawner.Child, outputLimit: Int, grace: Double) {
         self.child = child
         self.grace = grace
         stdout = CapturedOutput(limit: outputLimit)

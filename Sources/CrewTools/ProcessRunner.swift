@@ -70,89 +70,16 @@ enum ProcessRunner {
         }
     }
 
-    struct Child {
-        var pid: pid_t
-        var stdout: Int32
-        var stderr: Int32
-    }
-
     private static func spawn(
         executable: String, arguments: [String], environment: ChildEnvironment, directory: String?
-    ) throws(ToolFailure) -> Child {
-        // Pipes are made and marked close-on-exec under a lock, so a concurrent spawn from this tool never inherits
-        // another call's pipe end (which would hold that call's output open after its child exits).
-        spawnLock.lock()
-        defer { spawnLock.unlock() }
-        var outPipe: [Int32] = [-1, -1]
-        var errPipe: [Int32] = [-1, -1]
-        guard makePipe(&outPipe) else { throw ToolFailure("cannot create a pipe: \(errnoText())") }
-        guard makePipe(&errPipe) else {
-            outPipe.forEach { close($0) }
-            throw ToolFailure("cannot create a pipe: \(errnoText())")
+    ) throws(ToolFailure) -> Spawner.Child {
+        do {
+            return try Spawner.spawn(executable, arguments: arguments, environment: environment, directory: directory)
+        } catch .pipe(let code) {
+            throw ToolFailure("cannot create a pipe: \(String(cString: strerror(code)))")
+        } catch {
+            throw ToolFailure("cannot start `\(executable)`: \(String(cString: strerror(error.code)))")
         }
-        defer {
-            close(outPipe[1])
-            close(errPipe[1])
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        if let directory, let addChdir = SpawnChdir.function { _ = addChdir(&actions, directory) }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        configure(&attributes)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let status = environment.withCArray { posix_spawn(&pid, executable, &actions, &attributes, argv, $0) }
-        guard status == 0 else {
-            close(outPipe[0])
-            close(errPipe[0])
-            throw ToolFailure("cannot start `\(executable)`: \(String(cString: strerror(status)))")
-        }
-        return Child(pid: pid, stdout: outPipe[0], stderr: errPipe[0])
     }
 
-    /// A new process group (so the whole group can be signalled), default signal handling (this process ignores
-    /// SIGPIPE, and ignored signals survive exec) and an empty signal mask.
-    private static func configure(_ attributes: inout posix_spawnattr_t) {
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-    }
-
-    static func errnoText() -> String { String(cString: strerror(errno)) }
-
-    private static let spawnLock = NSLock()
-
-    private static func makePipe(_ ends: inout [Int32]) -> Bool {
-        guard pipe(&ends) == 0 else { return false }
-        for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        return true
-    }
-}
-
-/// `posix_spawn_file_actions_addchdir_np` (glibc 2.29+, macOS 10.15+), looked up at run time because the C headers
-/// only declare it for `_GNU_SOURCE`. Without it the child runs in this process's working directory.
-enum SpawnChdir {
-    typealias Function =
-        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) ->
-        Int32
-
-    static let function: Function? = {
-        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "posix_spawn_file_actions_addchdir_np")
-        else { return nil }
-        return unsafeBitCast(symbol, to: Function.self)
-    }()
 }
