@@ -10,9 +10,10 @@ let strict: [SwiftSetting] = [
 let package = Package(
     name: "crew",
     platforms: [.macOS(.v13)],
+    // What crew ships. crew-bench stays a target of this package only (`swift build --product crew-bench`): it links
+    // CrewTestSupport for its provider test server, and no shipped product links test support.
     products: [
         .executable(name: "crew", targets: ["crew"]),
-        .executable(name: "crew-bench", targets: ["crew-bench"]),
         .executable(name: "crew-mcp", targets: ["crew-mcp"]),
     ],
     dependencies: [
