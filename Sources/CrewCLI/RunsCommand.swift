@@ -31,7 +31,7 @@ struct RunsCommand: ParsableCommand {
             let totals = run["totals"]
             let tokens = (totals?["input_tokens"]?.intValue ?? 0) + (totals?["output_tokens"]?.intValue ?? 0)
             rows.append([
-                id, TerminalText.escape(run["crew"]?.stringValue ?? ""), store.shownStatus(id),
+                id, TerminalText.escape(run["crew"]?.stringValue ?? ""), store.shownStatus(id, run: run),
                 run["started_at"]?.stringValue ?? "", run["duration_ms"]?.intValue.map(Summary.duration) ?? "",
                 totals == nil ? "" : String(tokens), totals?["cost_usd"]?.doubleValue.map(Summary.money) ?? "",
             ])

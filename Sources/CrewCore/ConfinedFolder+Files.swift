@@ -64,30 +64,19 @@ extension ConfinedFolder {
         let folder = walked.fd
         let fd = openat(folder, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw PathFailure.classify(errno: errno, at: folder, name: name, shown: shown) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
+        do {
+            return (fd, try Self.regularSize(fd, shown: shown))
+        } catch {
             close(fd)
-            throw PathFailure.fromErrno(shown)
+            throw error
         }
-        let kind = EntryKind(mode: info.st_mode)
-        guard kind == .file else {
-            close(fd)
-            throw PathFailure(shown, .notRegular(kind))
-        }
-        return (fd, Int(info.st_size))
     }
 
     /// The whole of a regular file of at most `limit` bytes.
     public func read(_ relative: String, limit: Int) throws(PathFailure) -> [UInt8] {
         let (fd, size) = try openRegular(relative)
         defer { close(fd) }
-        guard size <= limit else { throw PathFailure(display(relative), .tooLarge(size: size, limit: limit)) }
-        let bytes = try Self.readAll(fd, limit: limit, shown: display(relative))
-        // A file that grew past the limit since `fstat` is refused the same way.
-        guard bytes.count <= limit else {
-            throw PathFailure(display(relative), .tooLarge(size: bytes.count, limit: limit))
-        }
-        return bytes
+        return try Self.readBounded(fd, size: size, limit: limit, shown: display(relative))
     }
 
     /// A regular file named by a path that may go through links (a user's file, a mounted secret), at most `limit`
@@ -96,16 +85,24 @@ extension ConfinedFolder {
         let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw PathFailure.fromErrno(path) }
         defer { close(fd) }
+        return try readBounded(fd, size: try regularSize(fd, shown: path), limit: limit, shown: path)
+    }
+
+    /// The size of the open file `fd`, which must be a regular file.
+    private static func regularSize(_ fd: Int32, shown: String) throws(PathFailure) -> Int {
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw PathFailure.fromErrno(path) }
+        guard fstat(fd, &info) == 0 else { throw PathFailure.fromErrno(shown) }
         let kind = EntryKind(mode: info.st_mode)
-        guard kind == .file else { throw PathFailure(path, .notRegular(kind)) }
-        guard Int(info.st_size) <= limit else {
-            throw PathFailure(path, .tooLarge(size: Int(info.st_size), limit: limit))
-        }
-        let bytes = try readAll(fd, limit: limit, shown: path)
-        let size = max(Int(info.st_size), bytes.count)
-        guard size <= limit else { throw PathFailure(path, .tooLarge(size: size, limit: limit)) }
+        guard kind == .file else { throw PathFailure(shown, .notRegular(kind)) }
+        return Int(info.st_size)
+    }
+
+    /// Everything in `fd`, refused before reading when `fstat` says it is over `limit`, and refused after when it
+    /// grew past it meanwhile.
+    private static func readBounded(_ fd: Int32, size: Int, limit: Int, shown: String) throws(PathFailure) -> [UInt8] {
+        guard size <= limit else { throw PathFailure(shown, .tooLarge(size: size, limit: limit)) }
+        let bytes = try readAll(fd, limit: limit, shown: shown)
+        guard bytes.count <= limit else { throw PathFailure(shown, .tooLarge(size: bytes.count, limit: limit)) }
         return bytes
     }
 

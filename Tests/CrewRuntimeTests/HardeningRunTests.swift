@@ -322,7 +322,7 @@ import Testing
         try await Self.waitFor { server.requests.contains { $0.lastUserText.hasPrefix("SLOW") } }
         let store = RunStore(runs)
         #expect(store.isCrashed(id) == false)
-        #expect(store.shownStatus(id) == "running")
+        #expect(store.shownStatus(id, run: try #require(store.runJSON(id))) == "running")
         #expect(store.runJSON(id)?["owner"]?["pid"]?.intValue == Int(getpid()))
         for _ in 0..<2 {
             do {
@@ -361,19 +361,27 @@ import Testing
         record("20261204-000002-bbbb", status: "running", lock: false)
         record("20261204-000003-cccc", status: "failed", lock: true)
         #expect(store.isCrashed("20261204-000001-aaaa"))
-        #expect(store.shownStatus("20261204-000001-aaaa") == "interrupted (crashed)")
+        #expect(
+            store.shownStatus("20261204-000001-aaaa", run: try #require(store.runJSON("20261204-000001-aaaa")))
+                == "interrupted (crashed)")
         // No lock file: a record of an older crew, whose state cannot be told.
         #expect(!store.isCrashed("20261204-000002-bbbb"))
-        #expect(store.shownStatus("20261204-000002-bbbb") == "running")
+        #expect(
+            store.shownStatus("20261204-000002-bbbb", run: try #require(store.runJSON("20261204-000002-bbbb")))
+                == "running")
         #expect(!store.isCrashed("20261204-000003-cccc"))
-        #expect(store.shownStatus("20261204-000003-cccc") == "failed")
+        #expect(
+            store.shownStatus("20261204-000003-cccc", run: try #require(store.runJSON("20261204-000003-cccc")))
+                == "failed")
         // A lock held (here by this process, through a descriptor of its own) means a live run.
         let fd = open(folder.path + "/runs/20261204-000001-aaaa/lock", O_RDWR)
         #expect(fd >= 0)
         defer { close(fd) }
         #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
         #expect(!store.isCrashed("20261204-000001-aaaa"))
-        #expect(store.shownStatus("20261204-000001-aaaa") == "running")
+        #expect(
+            store.shownStatus("20261204-000001-aaaa", run: try #require(store.runJSON("20261204-000001-aaaa")))
+                == "running")
         flock(fd, LOCK_UN)
         #expect(store.isCrashed("20261204-000001-aaaa"))
         // A lock that is a link is not followed, and says nothing.

@@ -21,8 +21,7 @@ public enum DocumentReader {
         let format = DocumentFormat(fileName: relativePath)
         if format == .pdf {
             // pdftotext opens the file by name: check first that the name leads to a regular file through no link.
-            let (fd, _) = try open(root: root, relativePath: relativePath)
-            close(fd)
+            try checkRegular(root: root, relativePath: relativePath)
             let text = try PDFText.extract(fullPath: fullPath, relativePath: relativePath, searchPath: searchPath)
             return [SourceDocument(path: relativePath, text: text, format: .pdf)]
         }
@@ -48,32 +47,19 @@ public enum DocumentReader {
     /// A source file's bytes, read below the crew's folder through no link, from a regular file only: a FIFO or a
     /// device in a crew's folder is refused before a byte is read, never waited on.
     static func readBytes(root: String, relativePath: String) throws(DocumentError) -> [UInt8] {
-        let (fd, _) = try open(root: root, relativePath: relativePath)
-        defer { close(fd) }
-        let bytes: [UInt8]
         do {
-            bytes = try ConfinedFolder.readAll(fd, limit: maximumFileSize, shown: relativePath)
-        } catch {
-            throw DocumentError(path: relativePath, message: "cannot be read (\(error))")
-        }
-        guard bytes.count <= maximumFileSize else {
-            throw DocumentError(path: relativePath, message: "is larger than 512 MiB; split it or leave it out")
-        }
-        return bytes
-    }
-
-    static func open(root: String, relativePath: String) throws(DocumentError) -> (fd: Int32, size: Int) {
-        let opened: (fd: Int32, size: Int)
-        do {
-            opened = try ConfinedFolder(opening: root).openRegular(relativePath)
+            return try ConfinedFolder(opening: root).read(relativePath, limit: maximumFileSize)
         } catch {
             throw DocumentError(path: relativePath, message: message(for: error, relativePath))
         }
-        guard opened.size <= maximumFileSize else {
-            close(opened.fd)
-            throw DocumentError(path: relativePath, message: "is larger than 512 MiB; split it or leave it out")
+    }
+
+    static func checkRegular(root: String, relativePath: String) throws(DocumentError) {
+        do {
+            close(try ConfinedFolder(opening: root).openRegular(relativePath).fd)
+        } catch {
+            throw DocumentError(path: relativePath, message: message(for: error, relativePath))
         }
-        return opened
     }
 
     private static func message(for failure: PathFailure, _ relativePath: String) -> String {
@@ -83,6 +69,7 @@ public enum DocumentReader {
         case .notRegular(let kind): return "is a \(kind.rawValue), not a regular file; remove it from the sources"
         case .link(let part):
             return "goes through the symbolic link `\(part)`; crew follows no link in a crew's folder"
+        case .tooLarge: return "is larger than 512 MiB; split it or leave it out"
         default: return "cannot be read (\(failure))"
         }
     }

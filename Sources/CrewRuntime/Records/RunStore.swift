@@ -55,16 +55,17 @@ public struct RunStore: Sendable {
     }
 
     /// A run recorded as `running` whose process is gone (`kill -9`, a power cut): no process holds its lock.
-    public func isCrashed(_ id: String) -> Bool {
-        guard runJSON(id)?["status"]?.stringValue == RunStatus.running.rawValue, Names.isRunID(id),
+    /// `run` is its run.json when the caller has read it already.
+    public func isCrashed(_ id: String, run: JSONValue? = nil) -> Bool {
+        guard (run ?? runJSON(id))?["status"]?.stringValue == RunStatus.running.rawValue, Names.isRunID(id),
             let run = try? runs()?.folder(id)
         else { return false }
         return RunLock.isHeld(in: run) == false
     }
 
     /// The status to show: `interrupted (crashed)` for a run whose process died while it was running.
-    public func shownStatus(_ id: String) -> String {
-        isCrashed(id) ? "interrupted (crashed)" : runJSON(id)?["status"]?.stringValue ?? ""
+    public func shownStatus(_ id: String, run: JSONValue) -> String {
+        isCrashed(id, run: run) ? "interrupted (crashed)" : run["status"]?.stringValue ?? ""
     }
 
     /// Every complete event line; a partial last line (a crash mid-write) is skipped.

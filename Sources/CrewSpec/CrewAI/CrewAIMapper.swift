@@ -13,7 +13,7 @@ struct CrewAIMapper {
         guard let pairs = decoder.mapping(node, "agents.yaml") else { return [] }
         var agents: [AgentSpec] = []
         for pair in pairs {
-            guard let name = checkedName(pair.key, "an agent name", file: "agents.yaml") else { continue }
+            guard let name = decoder.name(pair.key, in: "agents.yaml") else { continue }
             if let agent = agent(name, pair.value, crew: &crew) { agents.append(agent) }
         }
         // crewAI's allow_delegation lets an agent ask any of its coworkers.
@@ -22,18 +22,6 @@ struct CrewAIMapper {
             agents[index].delegateTo = names.filter { $0.value != agents[index].name.value }
         }
         return agents
-    }
-
-    /// crewAI's names are Python method names; crew's rule admits every one of them and nothing that could be a path.
-    private func checkedName(_ key: YAMLNode, _ what: String, file: String) -> Located<String>? {
-        guard let name = decoder.string(key, what) else { return nil }
-        guard Names.isValid(name.value) else {
-            decoder.error(
-                .e115, "`\(TerminalText.escape(name.value))` is not a valid name in \(file)", at: name.location,
-                hint: "names use \(Names.rule), as the method names of crew.py do")
-            return nil
-        }
-        return name
     }
 
     private mutating func agent(_ name: Located<String>, _ node: YAMLNode, crew: inout Crew) -> AgentSpec? {
@@ -65,7 +53,7 @@ struct CrewAIMapper {
         var tasks: [TaskSpec] = []
         var explicitContext: [Bool] = []
         for pair in pairs {
-            guard let name = checkedName(pair.key, "a task name", file: "tasks.yaml") else { continue }
+            guard let name = decoder.name(pair.key, in: "tasks.yaml") else { continue }
             guard let (task, hasContext) = task(name, pair.value, agents: agents) else { continue }
             tasks.append(task)
             explicitContext.append(hasContext)

@@ -14,7 +14,6 @@ final class CrewDecoder {
         "agents", "tasks", "defaults",
     ]
     static let fragmentKeys = ["inputs", "models", "embedders", "knowledge", "tools", "agents", "tasks"]
-    static let namePattern = Names.rule
 
     var diagnostics: Diagnostics { decoder.diagnostics }
 
@@ -73,30 +72,15 @@ final class CrewDecoder {
     func entries<T>(_ node: YAMLNode?, _ section: String, _ decode: (Located<String>, YAMLNode) -> T?) -> [T] {
         guard let node, let pairs = decoder.mapping(node, "`\(section)`") else { return [] }
         return pairs.compactMap { pair in
-            guard let name = entryName(pair.key, section) else { return nil }
+            guard let name = decoder.name(pair.key, in: "`\(section)`") else { return nil }
             return decode(name, pair.value)
         }
-    }
-
-    private func entryName(_ key: YAMLNode, _ section: String) -> Located<String>? {
-        guard let name = decoder.string(key, "a name in `\(section)`") else { return nil }
-        guard Self.isName(name.value) else {
-            decoder.error(
-                .e115, "`\(name.value)` is not a valid name in `\(section)`", at: name.location,
-                hint: "names use \(Self.namePattern)")
-            return nil
-        }
-        return name
     }
 
     /// Top-level keys starting with `x-` are free for the user, typically to hold YAML anchors (`&defaults`).
     static func withoutExtensions(_ node: YAMLNode) -> YAMLNode {
         guard let pairs = node.pairs else { return node }
         return YAMLNode(.mapping(pairs.filter { !$0.keyText.hasPrefix("x-") }), at: node.location)
-    }
-
-    static func isName(_ text: String) -> Bool {
-        Names.isValid(text)
     }
 
     private func crewName(_ node: YAMLNode?) -> Located<String>? {

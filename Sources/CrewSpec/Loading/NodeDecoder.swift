@@ -36,6 +36,19 @@ final class NodeDecoder {
         diagnostics.error(code, message, at: location, hint: hint)
     }
 
+    /// A name from a mapping key, held to the one name rule (crew files, and crewAI's YAML, whose names are Python
+    /// method names the rule admits); `place` says where, e.g. "`tasks`" or "tasks.yaml".
+    func name(_ key: YAMLNode, in place: String) -> Located<String>? {
+        guard let name = string(key, "a name in \(place)") else { return nil }
+        guard Names.isValid(name.value) else {
+            error(
+                .e115, "`\(name.value)` is not a valid name in \(place)", at: name.location,
+                hint: "names use \(Names.rule)")
+            return nil
+        }
+        return name
+    }
+
     func typeError(_ node: YAMLNode, expected: String, _ what: String) {
         error(.e112, "\(what) must be \(expected), found \(node.kindName)", at: node.location)
     }
