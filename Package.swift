@@ -28,9 +28,13 @@ let package = Package(
     targets: [
         .target(
             name: "CrewCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
-        .target(name: "CrewSpec", dependencies: ["CrewCore", "Yams"], swiftSettings: strict),
+        // The documents that cross a process boundary (plan.json, run records): CrewCore only, so anything may read them.
+        .target(name: "CrewDocuments", dependencies: ["CrewCore"], swiftSettings: strict),
+        .target(name: "CrewSpec", dependencies: ["CrewCore", "CrewDocuments", "Yams"], swiftSettings: strict),
         .target(name: "CrewPlanner", dependencies: ["CrewCore", "CrewSpec"], swiftSettings: strict),
-        .target(name: "CrewBuild", dependencies: ["CrewCore", "CrewSpec", "CrewPlanner"], swiftSettings: strict),
+        .target(
+            name: "CrewBuild", dependencies: ["CrewCore", "CrewDocuments", "CrewSpec", "CrewPlanner"],
+            swiftSettings: strict),
         .target(
             name: "CrewProviders",
             dependencies: [
@@ -61,15 +65,22 @@ let package = Package(
         .target(
             name: "CrewRuntime",
             dependencies: [
-                "CrewCore", "CrewProviders", "CrewKnowledge", "CrewTools", "CrewMCPLink",
+                "CrewCore", "CrewDocuments", "CrewProviders", "CrewKnowledge", "CrewTools", "CrewMCPLink",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ], swiftSettings: strict),
+        // crew as a library: compile, build, run, resume and read records; what the CLI and a server call.
+        .target(
+            name: "CrewKit",
+            dependencies: [
+                "CrewCore", "CrewDocuments", "CrewSpec", "CrewBuild", "CrewKnowledge", "CrewProviders", "CrewRuntime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ], swiftSettings: strict),
         .target(
             name: "CrewCLI",
             dependencies: [
-                "CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewProviders", "CrewRuntime", "CrewKnowledge",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CrewCore", "CrewDocuments", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewProviders", "CrewRuntime",
+                "CrewKnowledge", "CrewKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), "CrewTools",
             ], swiftSettings: strict),
         .executableTarget(name: "crew", dependencies: ["CrewCLI"], swiftSettings: strict),
@@ -78,7 +89,7 @@ let package = Package(
             name: "crew-bench",
             dependencies: [
                 "CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewTestSupport", "CrewRuntime", "CrewProviders",
-                "CrewKnowledge",
+                "CrewKnowledge", "CrewKit",
             ], swiftSettings: strict),
         .target(
             name: "CrewTestSupport",
@@ -90,15 +101,20 @@ let package = Package(
             ], swiftSettings: strict),
         .testTarget(name: "CrewCoreTests", dependencies: ["CrewCore", "CrewTestSupport"], swiftSettings: strict),
         .testTarget(
+            name: "CrewDocumentsTests",
+            dependencies: ["CrewDocuments", "CrewCore", "CrewBuild", "CrewTestSupport"], swiftSettings: strict),
+        .testTarget(
             name: "CrewSpecTests",
-            dependencies: ["CrewSpec", "CrewBuild", "CrewTestSupport", "CrewCore", "CrewPlanner"], swiftSettings: strict
+            dependencies: ["CrewDocuments", "CrewSpec", "CrewBuild", "CrewTestSupport", "CrewCore", "CrewPlanner"],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "CrewPlannerTests",
             dependencies: ["CrewPlanner", "CrewSpec", "CrewTestSupport", "CrewBuild", "CrewCore"], swiftSettings: strict
         ),
         .testTarget(
-            name: "CrewBuildTests", dependencies: ["CrewBuild", "CrewTestSupport", "CrewCore", "CrewSpec"],
+            name: "CrewBuildTests",
+            dependencies: ["CrewDocuments", "CrewBuild", "CrewTestSupport", "CrewCore", "CrewSpec"],
             swiftSettings: strict),
         .testTarget(
             name: "CrewProvidersTests",
@@ -110,6 +126,7 @@ let package = Package(
         .testTarget(
             name: "CrewRuntimeTests",
             dependencies: [
+                "CrewKit", "CrewDocuments",
                 "CrewRuntime", "CrewBuild", "CrewProviders", "CrewKnowledge", "CrewTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), "CrewCore",
             ], swiftSettings: strict),
@@ -126,7 +143,7 @@ let package = Package(
             ],
             exclude: ["Servers"], swiftSettings: strict),
         .testTarget(
-            name: "CrewCLITests", dependencies: ["crew", "crew-mcp", "CrewTestSupport", "CrewCore"],
+            name: "CrewCLITests", dependencies: ["CrewDocuments", "crew", "crew-mcp", "CrewTestSupport", "CrewCore"],
             swiftSettings: strict),
     ]
 )

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import CrewPlanner
 import CrewSpec
 import Foundation
@@ -12,14 +13,19 @@ public struct Artifact: Sendable {
     /// Every file but the manifest, keyed by relative path.
     public private(set) var files: [String: Data]
     public let manifest: JSONValue
+    /// What plan.json holds.
+    public let document: PlanDocument
 
     /// `extraFiles` are compiled knowledge indexes (`indexes/<name>.*`), relative to the artifact folder.
     public init(validated: ValidatedCrew, plan: Plan, inputFiles: [SourceFile], extraFiles: [String: [UInt8]] = [:]) {
-        let planData = Data((PlanEncoder.encode(validated, plan).serialized(pretty: true) + "\n").utf8)
-        files = ["plan.json": planData]
+        document = PlanBuilder.document(validated, plan)
+        files = ["plan.json": Data(document.fileText.utf8)]
         for (path, bytes) in extraFiles { files[path] = Data(bytes) }
         manifest = Self.manifest(crew: validated.crew.name.value, files: files, inputs: inputFiles)
     }
+
+    /// The identity of the whole artifact, as its manifest records it.
+    public var artifactHash: String { manifest["artifact_sha256"]?.stringValue ?? "" }
 
     public var manifestData: Data { Data((manifest.serialized(pretty: true) + "\n").utf8) }
 

@@ -12,7 +12,8 @@ import Foundation
 /// index that differs from what was built is refused, never used. Files are opened below the artifact folder through
 /// no link, regular files only.
 public struct ArtifactCheck {
-    public struct Failure: Error, CustomStringConvertible {
+    public struct Failure: CodedFailure {
+        public var code: FailureCode { .r502 }
         public var folder: String
         public var problem: String
         public var description: String {

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import CrewRuntime
 import Foundation
 
@@ -6,7 +7,7 @@ import Foundation
 /// it asked for help (their calls indented under them) and its reviews.
 enum ActivityReport {
     /// `events` are the task's; only its latest attempt counts (a resumed run may have started it before).
-    static func text(result: JSONValue, events: [RunEvent]) -> String {
+    static func text(result: TaskResult, events: [RunEvent]) -> String {
         let latest = events.lastIndex { $0.kind == .taskStarted }.map { Array(events[$0...]) } ?? events
         let relevant = latest.filter { kinds.contains($0.kind) }
         guard !relevant.isEmpty else { return "" }
@@ -21,8 +22,9 @@ enum ActivityReport {
     private static let kinds: Set<RunEvent.Kind> = [.toolResult, .delegationStarted, .delegationFinished, .review]
 
     /// `tool calls: 3, delegations: 1, reviews: 2`: the result's figures, counted from the events when absent.
-    private static func headline(result: JSONValue, events: [RunEvent]) -> String {
-        let calls = result["tool_calls"]?.intValue ?? events.filter { $0.kind == .toolResult }.count
+    private static func headline(result: TaskResult, events: [RunEvent]) -> String {
+        let counted = events.filter { $0.kind == .toolResult }.count
+        let calls = result.figures.toolCalls > 0 ? result.figures.toolCalls : counted
         let delegations = events.filter { $0.kind == .delegationStarted }.count
         let reviews = events.filter { $0.kind == .review }.count
         var parts: [String] = []

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CrewBuild
 import CrewCore
+import CrewKit
 import CrewPlanner
 import CrewSpec
 import Foundation
@@ -24,19 +25,24 @@ struct BuildCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = Date()
-        let built: BuildPipeline.Built
-        do {
-            built = try await BuildPipeline.build(path: crew.path, output: output, format: format, quiet: quiet)
-        } catch {
+        let compiled = Compilation.compile(path: crew.path, format: format, toStdout: false)
+        guard compiled.succeeded, let validated = compiled.result.validated, let plan = compiled.result.plan else {
             throw ExitCode(1)
         }
-        guard let validated = built.result.validated, let plan = built.result.plan else { throw ExitCode(1) }
-        let hash = built.artifact.manifest["artifact_sha256"]?.stringValue ?? ""
+        let built: BuiltArtifact
+        do {
+            built = try await Engine.shared.build(compiled, to: output.map { ConfinedPath(base: $0) }) { [quiet] line in
+                if !quiet { Terminal.err("  \(line)\n") }
+            }
+        } catch {
+            throw Engine.fail(error)
+        }
+        let hash = built.artifact.artifactHash
         let bytes = built.artifact.files.values.reduce(0) { $0 + $1.count }
         Terminal.out(
             "built `\(validated.crew.name.value)`: \(plural(validated.crew.tasks.count, "task")) in "
                 + "\(plural(plan.waves.count, "wave")) -> \(built.folder) (artifact \(hash.prefix(12)), "
                 + "\(ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)), "
-                + "\(Int(Date().timeIntervalSince(started) * 1000)) ms)\n" + KnowledgeBuild.describe(built.reports))
+                + "\(Int(Date().timeIntervalSince(started) * 1000)) ms)\n" + BuildReport.describe(built.knowledge))
     }
 }

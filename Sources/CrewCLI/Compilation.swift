@@ -1,16 +1,16 @@
 import ArgumentParser
-import CrewBuild
 import CrewCore
+import CrewKit
 import CrewSpec
 
 /// Compiles the crew at a path and reports diagnostics the way every command does.
 enum Compilation {
-    /// Renders diagnostics in `format` to stdout (`toStdout`) or stderr; returns the compile result.
-    static func compile(path: String, format: DiagnosticRenderer.Format, toStdout: Bool) -> Compiler.Result {
-        let result = Compiler.compile(path: path)
-        let diagnostics = result.diagnostics.sorted
+    /// Renders diagnostics in `format` to stdout (`toStdout`) or stderr; returns the compiled crew.
+    static func compile(path: String, format: DiagnosticRenderer.Format, toStdout: Bool) -> CompiledCrew {
+        let compiled = Engine.shared.compile(path: path)
+        let diagnostics = compiled.diagnostics.sorted
         let descriptor: Int32 = toStdout ? 1 : 2
-        let sources = result.sources
+        let sources = compiled.sources
         let renderer = DiagnosticRenderer(color: Terminal.useColor(fileDescriptor: descriptor)) { file, line in
             sources.line(file, line)
         }
@@ -18,7 +18,7 @@ enum Compilation {
             let text = renderer.render(diagnostics, format: format)
             toStdout ? Terminal.outRaw(text) : Terminal.errRaw(text)
         }
-        return result
+        return compiled
     }
 }
 

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import CrewRuntime
 
 /// `ask_agent` as the runtime offers it to an agent with `delegate_to`, for `crew tools`.

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import CrewProviders
 import CrewRuntime
 
@@ -28,19 +29,19 @@ enum DryRun {
     /// The tools the agent is offered, by entry (an MCP entry stands for all the server tools it lets through,
     /// which a dry run does not start the server to list), and how many turns it has.
     static func offeredTools(_ agent: AgentDefinition, _ plan: ExecutionPlan) -> String? {
-        var entries = agent.tools.map { name in "\(name) (\(plan.tools[name]?.type ?? "unknown"))" }
+        var entries = agent.tools.map { name in "\(name) (\(plan.tools[name]?.type.rawValue ?? "unknown"))" }
         if !agent.delegateTo.isEmpty {
             entries.append("\(Executor.delegationToolName) (asks \(agent.delegateTo.joined(separator: ", ")))")
         }
         guard !entries.isEmpty else { return nil }
-        let limit = agent.answerOnMaxIterations ? "then a final answer without tools" : "then the task fails"
+        let limit = agent.onMaxIterations == .answer ? "then a final answer without tools" : "then the task fails"
         return entries.joined(separator: ", ") + "; at most \(agent.maxIterations) turns, \(limit)"
     }
 
     static func passages(
         _ task: TaskDefinition, _ agent: AgentDefinition, _ inputs: [String: String], _ searcher: KnowledgeSearcher?
     ) async -> [KnowledgePassage] {
-        guard agent.knowledgeContext else { return [] }
+        guard agent.knowledgeContext == .auto else { return [] }
         var passages: [KnowledgePassage] = []
         for name in agent.knowledge {
             guard let searcher else {

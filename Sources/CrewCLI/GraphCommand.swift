@@ -1,6 +1,7 @@
 import ArgumentParser
 import CrewBuild
 import CrewCore
+import CrewKit
 import CrewPlanner
 
 /// `crew graph`: print the planned DAG as Mermaid or Graphviz DOT, waves as clusters.
@@ -14,7 +15,7 @@ struct GraphCommand: ParsableCommand {
     var format: GraphRenderer.Format = .mermaid
 
     func run() throws {
-        let result = Compilation.compile(path: crew.path, format: .text, toStdout: false)
+        let result = Compilation.compile(path: crew.path, format: .text, toStdout: false).result
         guard result.succeeded, let validated = result.validated, let plan = result.plan else {
             throw ExitCode(1)
         }

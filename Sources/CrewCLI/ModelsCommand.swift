@@ -1,6 +1,8 @@
 import ArgumentParser
 import AsyncHTTPClient
 import CrewCore
+import CrewDocuments
+import CrewKit
 import CrewProviders
 import CrewRuntime
 import Foundation
@@ -16,8 +18,7 @@ struct ModelsCommand: AsyncParsableCommand {
     var check = false
 
     func run() async throws {
-        guard let source = try? await PlanSource.load(crew.path) else { throw ExitCode(1) }
-        let plan = try source.executionPlan()
+        let plan = try await Engine.plan(at: crew.path).plan
         var failures = 0
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         for name in plan.models.keys.sorted() {

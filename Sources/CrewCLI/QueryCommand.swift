@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrewCore
+import CrewKit
 import CrewKnowledge
 import CrewRuntime
 import Foundation
@@ -36,8 +37,13 @@ struct QueryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let folder = try await KnowledgeArtifact.folder(for: path)
-        let plan = try KnowledgeArtifact.plan(in: folder)
+        let folder = try await Engine.artifactFolder(for: path)
+        let plan: ExecutionPlan
+        do {
+            plan = try Engine.shared.load(artifact: folder).plan
+        } catch {
+            throw Engine.fail(error)
+        }
         guard plan.knowledge[knowledge] != nil else {
             let names = plan.knowledge.keys.sorted().joined(separator: ", ")
             Terminal.err("error: no knowledge base `\(knowledge)`; this crew has: \(names.isEmpty ? "none" : names)\n")
@@ -48,8 +54,7 @@ struct QueryCommand: AsyncParsableCommand {
             searcher = try KnowledgeSearcher(
                 plan: plan, artifact: folder, environment: ProcessInfo.processInfo.environment)
         } catch {
-            Terminal.err("error: \(error)\n")
-            throw ExitCode(1)
+            throw Engine.fail(error)
         }
         let queries = try batch.map(readBatch) ?? [question ?? ""]
         for query in queries {

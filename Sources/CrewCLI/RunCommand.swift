@@ -1,5 +1,7 @@
 import ArgumentParser
 import CrewCore
+import CrewDocuments
+import CrewKit
 import CrewProviders
 import CrewRuntime
 import Foundation
@@ -62,43 +64,31 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let source: PlanSource
-        do {
-            source = try await PlanSource.load(crew.path)
-        } catch {
-            throw ExitCode(1)
-        }
-        let runsFolder =
-            runsDir.map { ConfinedPath(base: $0) } ?? ConfinedPath(base: source.baseFolder, below: ".crew/runs")
-        let plan = try source.executionPlan()
-        let settings = RunSettings(
-            maxParallel: maxParallel ?? plan.maxParallel, failFast: failFast, stream: !noStream,
-            outputFolder: outputDir ?? source.baseFolder)
-        let options = RunSession.Options(
-            runsFolder: runsFolder, settings: settings, environment: ProcessInfo.processInfo.environment,
-            artifactFolder: source.artifactFolder, crewFolder: source.baseFolder)
+        let runnable = try await Engine.plan(at: crew.path)
+        let plan = runnable.plan
+        var options = RunOptions()
+        options.runsFolder = runsDir.map { ConfinedPath(base: $0) }
+        options.outputFolder = outputDir
+        options.maxParallel = maxParallel
+        options.failFast = failFast
+        options.stream = !noStream
         if let resume {
-            let review = try chooseReviewer(plan)
-            try await execute(options: options, plan: plan, review: review) { options, observers in
-                let id = try RunStore(runsFolder).find(resume)
-                return try await RunSession.resume(runID: id, options: options, observers: observers)
+            try await execute(runnable, options: options, review: try chooseReviewer(plan)) { options in
+                try Engine.shared.resume(runID: resume, of: runnable, options: options)
             }
             return
         }
         let values = try resolveInputs(plan)
         if dryRun {
-            let searcher = source.artifactFolder.flatMap {
-                try? KnowledgeSearcher(plan: plan, artifact: $0, environment: ProcessInfo.processInfo.environment)
+            let searcher = runnable.artifactFolder.flatMap {
+                try? KnowledgeSearcher(plan: plan, artifact: $0, environment: Engine.shared.configuration.environment)
             }
             Terminal.out(await DryRun.render(plan, inputs: values, knowledge: searcher))
             await searcher?.close()
             return
         }
-        let review = try chooseReviewer(plan)
-        try await execute(options: options, plan: plan, review: review) { options, observers in
-            try await RunSession.start(
-                planJSON: source.planJSON, artifactHash: source.artifactHash, inputs: values, options: options,
-                observers: observers)
+        try await execute(runnable, options: options, review: try chooseReviewer(plan)) { options in
+            try Engine.shared.start(runnable, inputs: values, options: options)
         }
     }
 
@@ -107,17 +97,16 @@ struct RunCommand: AsyncParsableCommand {
         do {
             return try ReviewSetup.choose(plan: plan, approveAll: approveAll, answers: answers)
         } catch {
-            Terminal.err("error: \(error)\n")
-            throw ExitCode(2)
+            throw Engine.fail(error, exit: 2)
         }
     }
 
+    /// The given values (`--inputs-file`, then each `--input`), checked against the plan's inputs.
     private func resolveInputs(_ plan: ExecutionPlan) throws -> [String: String] {
         var given: [String: String] = [:]
         if let inputsFile {
             guard let data = FileManager.default.contents(atPath: inputsFile) else {
-                Terminal.err("error: cannot read the inputs file \(inputsFile)\n")
-                throw ExitCode(2)
+                throw Engine.fail(CrewFailure(.r510, "cannot read the inputs file \(inputsFile)"), exit: 2)
             }
             given = try unwrap(RunInputs.parseFile(Array(data), path: inputsFile), exit: 2)
         }
@@ -128,35 +117,37 @@ struct RunCommand: AsyncParsableCommand {
     private func unwrap<T>(_ result: Result<T, RunInputs.InputErrors>, exit code: Int32) throws -> T {
         switch result {
         case .success(let value): return value
-        case .failure(let errors):
-            for message in errors.messages { Terminal.err("error: \(message)\n") }
-            throw ExitCode(code)
+        case .failure(let errors): throw Engine.fail(errors, exit: code)
         }
     }
 
-    /// Runs `body` with the terminal's observers, turning Ctrl-C and SIGTERM into an interrupted run.
+    /// Starts the run with the terminal's observers and waits for it, turning Ctrl-C, SIGTERM and SIGHUP into an
+    /// interrupted run. The signal handlers are the CLI's: the library installs none.
     private func execute(
-        options: RunSession.Options, plan: ExecutionPlan, review: ReviewSetup.Choice,
-        _ body: @escaping @Sendable (RunSession.Options, [any RunObserver]) async throws -> RunSession.Outcome
+        _ runnable: RunnablePlan, options: RunOptions, review: ReviewSetup.Choice,
+        _ start: (RunOptions) throws -> RunHandle
     ) async throws {
-        let view = RunView.make(json: json, quiet: quiet, plan: plan)
+        let view = RunView.make(json: json, quiet: quiet, plan: runnable.plan)
         var options = options
         options.reviewer = ReviewSetup.reviewer(review, view: view, json: json)
-        let work = Task { [options] in try await body(options, view.observers) }
-        let signals = SignalTrap { work.cancel() }
+        options.observers = view.observers
+        let handle: RunHandle
+        do {
+            handle = try start(options)
+        } catch {
+            throw Engine.fail(error)
+        }
+        let signals = SignalTrap { handle.cancel() }
         defer { signals.release() }
         let outcome: RunSession.Outcome
         do {
-            outcome = try await work.value
-        } catch let error as RunStore.LookupError {
-            Terminal.err("error: \(error)\n")
-            throw ExitCode(1)
+            outcome = try await handle.result()
         } catch {
             view.stop()
-            Terminal.err("error: \(error)\n")
-            throw ExitCode(1)
+            throw Engine.fail(error)
         }
-        view.finish(outcome, store: RunStore(options.runsFolder), outputFolder: options.settings.outputFolder)
+        let runs = options.runsFolder ?? ConfinedPath(base: runnable.baseFolder, below: ".crew/runs")
+        view.finish(outcome, store: RunStore(runs))
         throw ExitCode(outcome.status.exitCode)
     }
 }

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import CrewRuntime
 import Foundation
 
@@ -40,7 +41,7 @@ final class RunView: Sendable {
         live?.resume()
     }
 
-    func finish(_ outcome: RunSession.Outcome, store: RunStore, outputFolder: String) {
+    func finish(_ outcome: RunSession.Outcome, store: RunStore) {
         live?.stop()
         if showSummary {
             Terminal.out(Summary.table(runID: outcome.runID, store: store))

@@ -1,5 +1,7 @@
 import ArgumentParser
 import CrewCore
+import CrewDocuments
+import CrewKit
 import CrewRuntime
 import Foundation
 
@@ -9,7 +11,8 @@ struct RunsFolderOptions: ParsableArguments {
     var runsDir: String = ".crew/runs"
 
     /// The folder the user named is trusted as given; what is below it is read through no link.
-    var store: RunStore { RunStore(ConfinedPath(base: runsDir)) }
+    var location: ConfinedPath { ConfinedPath(base: runsDir) }
+    var store: RunStore { RunStore(location) }
 }
 
 /// `crew runs`: the recorded runs, newest first.
@@ -19,21 +22,20 @@ struct RunsCommand: ParsableCommand {
     @OptionGroup var folder: RunsFolderOptions
 
     func run() throws {
-        let store = folder.store
-        let ids = store.runIDs()
-        guard !ids.isEmpty else {
+        let listings = Engine.shared.runs(in: folder.location)
+        guard !listings.isEmpty else {
             Terminal.out("no runs in \(folder.runsDir)\n")
             return
         }
         var rows = [["id", "crew", "status", "started", "duration", "tokens", "cost"]]
-        for id in ids {
-            guard let run = store.runJSON(id) else { continue }
-            let totals = run["totals"]
-            let tokens = (totals?["input_tokens"]?.intValue ?? 0) + (totals?["output_tokens"]?.intValue ?? 0)
+        for listing in listings {
+            let run = listing.record
+            let totals = run.totals
             rows.append([
-                id, TerminalText.escape(run["crew"]?.stringValue ?? ""), store.shownStatus(id, run: run),
-                run["started_at"]?.stringValue ?? "", run["duration_ms"]?.intValue.map(Summary.duration) ?? "",
-                totals == nil ? "" : String(tokens), totals?["cost_usd"]?.doubleValue.map(Summary.money) ?? "",
+                listing.id, TerminalText.escape(run.crew),
+                listing.crashed ? "interrupted (crashed)" : run.status.rawValue, Timestamp.iso8601(run.startedAt),
+                run.durationMS.map(Summary.duration) ?? "",
+                totals.map { String($0.inputTokens + $0.outputTokens) } ?? "", totals?.costUSD.map(Summary.money) ?? "",
             ])
         }
         Terminal.out(Summary.render(rows, leftColumns: 4))
@@ -53,15 +55,14 @@ struct ShowCommand: ParsableCommand {
         let store = folder.store
         let id = try lookup(store, runID)
         Terminal.out(Summary.table(runID: id, store: store))
-        guard let run = store.runJSON(id) else { return }
+        guard let run = store.record(id) else { return }
         let outputs = store.finishedOutputs(id)
         let events = Dictionary(grouping: store.events(id).filter { $0.task != nil }) { $0.task ?? "" }
-        for task in (run["tasks"]?.arrayValue ?? []).compactMap(\.stringValue) {
+        for task in run.tasks {
             guard let result = store.taskResult(id, task: task) else { continue }
-            Terminal.out(
-                "\n=== \(TerminalText.escape(task)) (\(TerminalText.escape(result["status"]?.stringValue ?? "")))\n")
+            Terminal.out("\n=== \(TerminalText.escape(task)) (\(result.status.rawValue))\n")
             Terminal.out(ActivityReport.text(result: result, events: events[task] ?? []))
-            if let error = result["error"]?.stringValue {
+            if let error = result.error {
                 Terminal.out("error: \(error)\n")
             } else if let output = outputs[task] {
                 Terminal.out(output.hasSuffix("\n") ? output : output + "\n")
@@ -115,7 +116,6 @@ func lookup(_ store: RunStore, _ id: String) throws -> String {
     do {
         return try store.find(id)
     } catch {
-        Terminal.err("error: \(error)\n")
-        throw ExitCode(1)
+        throw Engine.fail(error)
     }
 }

@@ -1,29 +1,28 @@
 import CrewCore
+import CrewDocuments
 import CrewRuntime
 import Foundation
 
 /// The table after a run and in `crew show`: a row per task with status, duration, tokens and cost.
 enum Summary {
     static func table(runID: String, store: RunStore) -> String {
-        guard let run = store.runJSON(runID) else { return "" }
+        guard let run = store.record(runID) else { return "" }
         let skipped = Set(store.events(runID).filter { $0.kind == .taskSkipped }.compactMap(\.task))
         var rows: [[String]] = [["task", "status", "duration", "tokens in", "tokens out", "cost"]]
-        for task in (run["tasks"]?.arrayValue ?? []).compactMap(\.stringValue) {
+        for task in run.tasks {
             let result = store.taskResult(runID, task: task)
-            let status = result?["status"]?.stringValue ?? (skipped.contains(task) ? "skipped" : "not run")
+            let figures = result?.figures
+            let status = result?.status.rawValue ?? (skipped.contains(task) ? "skipped" : "not run")
             rows.append([
-                task, status, result?["latency_ms"]?.intValue.map(duration) ?? "",
-                result?["input_tokens"]?.intValue.map(String.init) ?? "",
-                result?["output_tokens"]?.intValue.map(String.init) ?? "",
-                result?["cost_usd"]?.doubleValue.map(money) ?? "",
+                TerminalText.escape(task), status, figures.map { duration($0.latencyMS) } ?? "",
+                figures.map { String($0.inputTokens) } ?? "", figures.map { String($0.outputTokens) } ?? "",
+                figures?.costUSD.map(money) ?? "",
             ])
         }
-        if let totals = run["totals"] {
+        if let totals = run.totals {
             rows.append([
-                "total", run["status"]?.stringValue ?? "", run["duration_ms"]?.intValue.map(duration) ?? "",
-                totals["input_tokens"]?.intValue.map(String.init) ?? "",
-                totals["output_tokens"]?.intValue.map(String.init) ?? "",
-                totals["cost_usd"]?.doubleValue.map(money) ?? "",
+                "total", run.status.rawValue, run.durationMS.map(duration) ?? "", String(totals.inputTokens),
+                String(totals.outputTokens), totals.costUSD.map(money) ?? "",
             ])
         }
         return render(rows)

@@ -1,5 +1,7 @@
 import ArgumentParser
 import CrewCore
+import CrewDocuments
+import CrewKit
 import CrewRuntime
 import CrewTools
 import Foundation
@@ -21,8 +23,8 @@ struct ToolsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        guard let source = try? await PlanSource.load(crew.path) else { throw ExitCode(1) }
-        let plan = try source.executionPlan()
+        let source = try await Engine.plan(at: crew.path)
+        let plan = source.plan
         let agents = try chosenAgents(plan)
         let listings = try await ToolCatalog.list(
             plan: plan, agents: agents, source: source, environment: ProcessInfo.processInfo.environment)
@@ -58,7 +60,7 @@ enum ToolCatalog {
     }
 
     static func list(
-        plan: ExecutionPlan, agents: [AgentDefinition], source: PlanSource, environment: [String: String]
+        plan: ExecutionPlan, agents: [AgentDefinition], source: RunnablePlan, environment: [String: String]
     ) async throws -> [Listing] {
         // Only the chosen agents' tools are set up, so `--agent` starts no other agent's MCP servers.
         var scoped = plan
@@ -70,14 +72,13 @@ enum ToolCatalog {
                 plan: scoped, crewFolder: source.baseFolder, environment: environment, knowledge: knowledge)
         } catch {
             await knowledge?.close()
-            Terminal.err("error: \(error.message)\n")
-            throw ExitCode(1)
+            throw Engine.fail(error)
         }
         let inputs = DelegationPreview.inputs(plan)
         let listings = agents.map { agent in
             var tools = box.tools(for: agent).map { bound in
                 Offered(
-                    name: bound.tool.descriptor.name, entry: bound.entry.name, type: bound.entry.type,
+                    name: bound.tool.descriptor.name, entry: bound.entry.name, type: bound.entry.type.rawValue,
                     description: bound.tool.descriptor.description, inputSchema: bound.tool.descriptor.inputSchema)
             }
             if let delegation = DelegationPreview.tool(for: agent, plan: plan, inputs: inputs) {
@@ -95,17 +96,16 @@ enum ToolCatalog {
     }
 
     /// A searcher when a `knowledge` tool needs one: only a built artifact has indexes.
-    private static func searcher(_ plan: ExecutionPlan, source: PlanSource, environment: [String: String]) throws
+    private static func searcher(_ plan: ExecutionPlan, source: RunnablePlan, environment: [String: String]) throws
         -> KnowledgeSearcher?
     {
         let used = Set(plan.agents.values.flatMap(\.tools))
-        let needed = plan.tools.values.contains { $0.type == "knowledge" && used.contains($0.name) }
+        let needed = plan.tools.values.contains { $0.type == .knowledge && used.contains($0.name) }
         guard needed, let folder = source.artifactFolder else { return nil }
         do {
             return try KnowledgeSearcher(plan: plan, artifact: folder, environment: environment)
         } catch {
-            Terminal.err("error: \(error)\n")
-            throw ExitCode(1)
+            throw Engine.fail(error)
         }
     }
 

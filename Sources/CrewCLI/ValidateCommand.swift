@@ -1,6 +1,7 @@
 import ArgumentParser
 import CrewBuild
 import CrewCore
+import CrewKit
 import CrewPlanner
 import CrewSpec
 
@@ -15,7 +16,7 @@ struct ValidateCommand: ParsableCommand {
     var format: DiagnosticRenderer.Format = .text
 
     func run() throws {
-        let result = Compilation.compile(path: crew.path, format: format, toStdout: true)
+        let result = Compilation.compile(path: crew.path, format: format, toStdout: true).result
         guard result.succeeded, let validated = result.validated, let plan = result.plan else {
             throw ExitCode(1)
         }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CrewCore
+import CrewDocuments
 import CrewProviders
 import CrewTools
 import Foundation
@@ -22,6 +23,10 @@ public struct RunSession: Sendable {
         public var reviewer: (any Reviewer)?
         /// Seconds each MCP server has to start and list its tools.
         public var toolStartTimeout: Double = 30
+        /// The process's HTTP client, shared by every run; nil makes one for this run (and shuts it down after).
+        public var http: HTTPClient?
+        /// The process's rate limiters, shared by every run; nil makes a set for this run.
+        public var limiters: RateLimiterPool?
 
         public init(
             runsFolder: ConfinedPath, settings: RunSettings, environment: [String: String],
@@ -42,23 +47,18 @@ public struct RunSession: Sendable {
         public var runID: String
         public var folder: String
         public var status: RunStatus
-        public var run: JSONValue
-    }
-
-    public struct SetupError: Error, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
+        /// The run's record as it ended.
+        public var record: RunRecord
     }
 
     /// Starts a new run of `planJSON` (a build artifact's plan) with `inputs` already checked.
     public static func start(
-        planJSON: JSONValue, artifactHash: String, inputs: [String: String], options: Options,
-        observers: [any RunObserver], runID: String = RunRecorder.newRunID()
+        plan: ExecutionPlan, inputs: [String: String], options: Options, observers: [any RunObserver],
+        runID: String = RunRecorder.newRunID()
     ) async throws -> Outcome {
-        let plan = try ExecutionPlan.decode(planJSON, artifactHash: artifactHash)
         let recorder = try RunRecorder(runs: options.runsFolder, runID: runID)
         let lock = try recorder.lock()
-        try recorder.writePlan(planJSON)
+        try recorder.writePlan(plan.document)
         let header = RunHeader(id: runID, plan: plan, inputs: inputs, started: Date(), attempts: 1)
         return try await execute(
             plan, header: header, recorder: recorder, lock: lock, reusing: [:], options: options,
@@ -70,18 +70,14 @@ public struct RunSession: Sendable {
         let store = RunStore(options.runsFolder)
         let recorder = try RunRecorder(runs: options.runsFolder, runID: runID)
         // The lock first: what run.json says is only settled once no other process can be running this run.
-        let lock = try recorder.lock { RunOwner(json: store.runJSON(runID)?["owner"]) }
-        guard let run = store.runJSON(runID), let planJSON = store.json(runID, "plan.json") else {
-            throw SetupError(message: "run `\(runID)` has no readable run.json and plan.json in \(recorder.folder)")
+        let lock = try recorder.lock { store.record(runID)?.owner }
+        let run = try store.recordOrError(runID)
+        if run.status == .succeeded {
+            throw CrewFailure(.r507, "run `\(runID)` already succeeded; there is nothing to resume")
         }
-        if run["status"]?.stringValue == RunStatus.succeeded.rawValue {
-            throw SetupError(message: "run `\(runID)` already succeeded; there is nothing to resume")
-        }
-        let plan = try ExecutionPlan.decode(planJSON, artifactHash: run["artifact_sha256"]?.stringValue ?? "")
-        let inputs = (run["inputs"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
-        let started = run["started_at"]?.stringValue.flatMap(Timestamp.parse) ?? Date()
+        let plan = ExecutionPlan(try store.plan(runID), artifactHash: run.artifactSHA256)
         let header = RunHeader(
-            id: runID, plan: plan, inputs: inputs, started: started, attempts: (run["attempts"]?.intValue ?? 1) + 1)
+            id: runID, plan: plan, inputs: run.inputs, started: run.startedAt, attempts: run.attempts + 1)
         let finished = store.finishedOutputs(runID).filter { plan.task(named: $0.key) != nil }
         return try await execute(
             plan, header: header, recorder: recorder, lock: lock, reusing: finished, options: options,
@@ -94,12 +90,14 @@ public struct RunSession: Sendable {
     ) async throws -> Outcome {
         // Recorded as running before anything can fail or be interrupted, so every run folder has a run.json that
         // ends in a final status, whatever stops the setup (a missing key, an MCP server, Ctrl-C).
-        try recorder.writeRun(header.json(status: .running, totals: nil, finished: nil))
-        let http = makeHTTPClient(maxParallel: options.settings.maxParallel)
+        try recorder.writeRun(header.record(status: .running, totals: nil, finished: nil))
+        let http = options.http ?? makeHTTPClient(maxParallel: options.settings.maxParallel)
+        let ownsHTTP = options.http == nil
         var tools = ToolBox.empty
         do {
             let clients = try ModelClients(
-                plan: plan, http: http, environment: options.environment, retry: options.retry)
+                plan: plan, http: http, environment: options.environment, retry: options.retry,
+                limiters: options.limiters ?? RateLimiterPool())
             let knowledge = try knowledgeSearcher(plan, options: options, http: http)
             tools = try await ToolBox.open(
                 plan: plan, crewFolder: options.crewFolder, environment: options.environment, knowledge: knowledge,
@@ -116,25 +114,26 @@ public struct RunSession: Sendable {
             // Success means every task of the plan has its output; anything less is a failure, whatever the cause.
             if status == .succeeded, totals.succeeded + totals.reused < plan.tasks.count { status = .failed }
             let ended = Date()
-            let run = header.json(status: status, totals: totals, finished: ended)
+            let run = header.record(status: status, totals: totals, finished: ended)
             try recorder.writeRun(run)
-            var fields = totals.json
+            var fields = totals.json.objectValue ?? [:]
             fields["status"] = .string(status.rawValue)
             fields["duration_ms"] = .int(Int(ended.timeIntervalSince(header.started) * 1000))
             let end = RunEvent(.runFinished, time: ended, fields: fields)
             for observer in [recorder] + observers { observer.handle(end) }
             await tools.close()
-            try? await http.shutdown()
+            if ownsHTTP { try? await http.shutdown() }
             withExtendedLifetime(lock) {}
-            return Outcome(runID: header.id, folder: recorder.folder, status: status, run: run)
+            return Outcome(runID: header.id, folder: recorder.folder, status: status, record: run)
         } catch {
             await tools.close()
-            try? await http.shutdown()
+            if ownsHTTP { try? await http.shutdown() }
             let status: RunStatus = Task.isCancelled || error is CancellationError ? .interrupted : .failed
-            try? recorder.writeRun(header.json(status: status, totals: nil, finished: Date()))
+            let record = header.record(status: status, totals: nil, finished: Date())
+            try? recorder.writeRun(record)
             withExtendedLifetime(lock) {}
             if status == .interrupted {
-                return Outcome(runID: header.id, folder: recorder.folder, status: status, run: .null)
+                return Outcome(runID: header.id, folder: recorder.folder, status: status, record: record)
             }
             throw error
         }
@@ -146,8 +145,8 @@ public struct RunSession: Sendable {
     {
         let usedTools = Set(plan.agents.values.flatMap(\.tools))
         let needsKnowledge =
-            plan.agents.values.contains { $0.knowledgeContext && !$0.knowledge.isEmpty }
-            || plan.tools.values.contains { $0.type == "knowledge" && usedTools.contains($0.name) }
+            plan.agents.values.contains { $0.knowledgeContext == .auto && !$0.knowledge.isEmpty }
+            || plan.tools.values.contains { $0.type == .knowledge && usedTools.contains($0.name) }
         guard needsKnowledge, let folder = options.artifactFolder else { return nil }
         return try KnowledgeSearcher(plan: plan, artifact: folder, environment: options.environment, http: http)
     }
@@ -170,7 +169,7 @@ public struct RunSession: Sendable {
                         + "tools so each name is offered once")
             }
         }
-        if !problems.isEmpty { throw SetupError(message: problems.joined(separator: "\n")) }
+        if !problems.isEmpty { throw CrewFailure(.r514, problems.joined(separator: "\n")) }
     }
 
     /// One client for the whole run. Its per-host connection limit must not be the bottleneck: AsyncHTTPClient's

@@ -1,12 +1,17 @@
 import CrewBuild
 import CrewCore
+import CrewDocuments
+import CrewKit
 import CrewProviders
 import CrewRuntime
 import CrewTestSupport
 import Foundation
 
-/// `crew-bench run`: the executor's own overhead against the provider test server, and a fan-out's wall time.
+/// `crew-bench run`: the executor's own overhead against the provider test server, and a fan-out's wall time, through
+/// the library facade as a server would call it (one engine, so one HTTP client, for every run).
 enum RunBench {
+    static let engine = CrewEngine(configuration: CrewEngine.Configuration(environment: ["BENCH_KEY": "k"]))
+
     static func chainYAML(_ count: Int, baseURL: String) -> String {
         var yaml = header(baseURL: baseURL, maxParallel: 8)
         for i in 0..<count {
@@ -44,17 +49,16 @@ enum RunBench {
     {
         let relative = crew.map { String($0.dropFirst(folder.path.count + 1)) } ?? "crew-\(UUID().uuidString.prefix(6))"
         let path = folder.write(relative + "/crew.yaml", yaml)
-        let result = Compiler.compile(path: path)
-        guard let validated = result.validated, let plan = result.plan else { throw BenchError("crew invalid") }
-        let planJSON = PlanEncoder.encode(validated, plan)
-        let decoded = try ExecutionPlan.decode(planJSON, artifactHash: "bench")
-        let options = RunSession.Options(
-            runsFolder: ConfinedPath(base: folder.path + "/runs"),
-            settings: RunSettings(maxParallel: decoded.maxParallel, stream: stream, outputFolder: folder.path),
-            environment: ["BENCH_KEY": "k"], crewFolder: crew)
+        let compiled = engine.compile(path: path)
+        guard compiled.succeeded else { throw BenchError("crew invalid") }
+        var runnable = try await engine.runnable(compiled)
+        runnable.baseFolder = crew ?? folder.path
+        var options = RunOptions()
+        options.runsFolder = ConfinedPath(base: folder.path + "/runs")
+        options.outputFolder = folder.path
+        options.stream = stream
         let start = DispatchTime.now().uptimeNanoseconds
-        let outcome = try await RunSession.start(
-            planJSON: planJSON, artifactHash: "bench", inputs: [:], options: options, observers: [])
+        let outcome = try await engine.start(runnable, inputs: [:], options: options).result()
         guard outcome.status == .succeeded else { throw BenchError("run \(outcome.status)") }
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }

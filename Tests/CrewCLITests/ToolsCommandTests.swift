@@ -98,7 +98,7 @@ import Testing
             researcherTools: "search_notes, mcp_notes")
         let out = try await cli.crew(["tools", folder.path])
         #expect(out.status == 1)
-        #expect(out.stderr.contains("error: "))
+        #expect(out.stderr.contains("error[R513]: "))
         #expect(out.stderr.contains("crew-no-such-server"))
         #expect(!out.stderr.contains("Fatal error"))
     }

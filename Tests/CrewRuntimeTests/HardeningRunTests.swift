@@ -1,5 +1,6 @@
 import CrewBuild
 import CrewCore
+import CrewDocuments
 import CrewProviders
 import CrewTestSupport
 import Foundation
@@ -23,8 +24,10 @@ import Testing
         let compiled = Compiler.compile(path: path)
         let validated = try #require(compiled.validated, "\(compiled.diagnostics.items)")
         let plan = try #require(compiled.plan)
-        return PlanEncoder.encode(validated, plan)
+        return PlanBuilder.document(validated, plan).json
     }
+
+    static let someResult = TaskResult(status: .succeeded, outputFormat: .markdown, figures: TaskFigures())
 
     static func options(runs: ConfinedPath, output: String) -> RunSession.Options {
         RunSession.Options(
@@ -105,7 +108,8 @@ import Testing
         let options = Self.options(runs: ConfinedPath(base: crewFolder, below: ".crew/runs"), output: crewFolder)
         do {
             _ = try await RunSession.start(
-                planJSON: plan, artifactHash: "test", inputs: [:], options: options, observers: [])
+                plan: try ExecutionPlan.decode(plan, artifactHash: "test"), inputs: [:], options: options, observers: []
+            )
             Issue.record("a run started below a linked runs folder")
         } catch let failure as PathFailure {
             #expect(failure.reason == .link(String(linked.split(separator: "/").last!)), "\(failure)")
@@ -115,7 +119,7 @@ import Testing
         // The same folder named by the user is trusted as given.
         let trusted = Self.options(runs: ConfinedPath(base: crewFolder + "/" + linked), output: crewFolder)
         let outcome = try await RunSession.start(
-            planJSON: plan, artifactHash: "test", inputs: [:], options: trusted, observers: [])
+            plan: try ExecutionPlan.decode(plan, artifactHash: "test"), inputs: [:], options: trusted, observers: [])
         #expect(outcome.status == .succeeded)
     }
 
@@ -128,16 +132,16 @@ import Testing
         let recorder = try RunRecorder(runs: runs, runID: "20261204-000000-abcd")
         for task in ["../../../escape", "a/b", "..", ".", "", "x\u{1B}[2J"] {
             #expect(throws: PathFailure.self) {
-                try recorder.writeResult(task: task, output: "o", isJSON: false, result: .object([:]))
+                try recorder.writeResult(task: task, output: "o", result: Self.someResult)
             }
-            #expect(throws: PathFailure.self) { try recorder.writeFailure(task: task, result: .object([:])) }
+            #expect(throws: PathFailure.self) { try recorder.writeFailure(task: task, result: Self.someResult) }
             #expect(throws: PathFailure.self) { try recorder.writeMessages(task: task, .array([])) }
         }
         #expect(Self.listing(folder.path).allSatisfy { $0.hasPrefix("records") }, "\(Self.listing(folder.path))")
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/records/escape"))
         let store = RunStore(runs)
         #expect(store.taskResult("20261204-000000-abcd", task: "../../../etc") == nil)
-        #expect(store.runJSON("../..") == nil)
+        #expect(store.json("../..", "run.json") == nil)
         #expect(throws: RunStore.LookupError.self) { try store.find("../x") }
     }
 
@@ -257,9 +261,9 @@ import Testing
         }
         // A session given it records nothing and runs nothing.
         let runs = folder.path + "/runs"
-        await #expect(throws: ExecutionPlan.DecodingError.self) {
+        await #expect(throws: DocumentFormatError.self) {
             _ = try await RunSession.start(
-                planJSON: tampered, artifactHash: "test", inputs: [:],
+                plan: try ExecutionPlan.decode(tampered, artifactHash: "test"), inputs: [:],
                 options: Self.options(runs: ConfinedPath(base: runs), output: folder.path + "/crew"), observers: [])
         }
         #expect(!FileManager.default.fileExists(atPath: runs))
@@ -290,7 +294,7 @@ import Testing
         harness.server.setScript { _ in .reply() }
         let options = Self.options(
             runs: ConfinedPath(base: harness.folder.path + "/runs"), output: harness.folder.path + "/crew")
-        await #expect(throws: ExecutionPlan.DecodingError.self) {
+        await #expect(throws: DocumentFormatError.self) {
             _ = try await RunSession.resume(runID: run.outcome.runID, options: options, observers: [])
         }
         #expect(harness.server.requests.count == requests)
@@ -317,13 +321,14 @@ import Testing
         let id = RunRecorder.newRunID()
         let live = Task {
             try await RunSession.start(
-                planJSON: plan, artifactHash: "test", inputs: [:], options: options, observers: [], runID: id)
+                plan: try ExecutionPlan.decode(plan, artifactHash: "test"), inputs: [:], options: options,
+                observers: [], runID: id)
         }
         try await Self.waitFor { server.requests.contains { $0.lastUserText.hasPrefix("SLOW") } }
         let store = RunStore(runs)
         #expect(store.isCrashed(id) == false)
-        #expect(store.shownStatus(id, run: try #require(store.runJSON(id))) == "running")
-        #expect(store.runJSON(id)?["owner"]?["pid"]?.intValue == Int(getpid()))
+        #expect(store.shownStatus(id, run: try #require(store.record(id))) == "running")
+        #expect(store.json(id, "run.json")?["owner"]?["pid"]?.intValue == Int(getpid()))
         for _ in 0..<2 {
             do {
                 _ = try await RunSession.resume(runID: id, options: options, observers: [])
@@ -339,8 +344,8 @@ import Testing
         live.cancel()
         let outcome = try await live.value
         #expect(outcome.status == .interrupted)
-        #expect(store.runJSON(id)?["status"]?.stringValue == "interrupted")
-        #expect(store.runJSON(id)?["owner"] == nil)
+        #expect(store.json(id, "run.json")?["status"]?.stringValue == "interrupted")
+        #expect(store.json(id, "run.json")?["owner"] == nil)
         #expect(store.isCrashed(id) == false)
         // The lock went with the run: a resume now runs what did not finish, and only that.
         server.setScript { _ in .reply() }
@@ -354,7 +359,10 @@ import Testing
         let runs = ConfinedPath(base: folder.path + "/runs")
         let store = RunStore(runs)
         func record(_ id: String, status: String, lock: Bool) {
-            folder.write("runs/\(id)/run.json", #"{"id": "\#(id)", "status": "\#(status)"}"#)
+            folder.write(
+                "runs/\(id)/run.json",
+                #"{"id": "\#(id)", "crew": "c", "artifact_sha256": "h", "started_at": "2026-12-04T00:00:01.000Z", "#
+                    + #""status": "\#(status)"}"#)
             if lock { folder.write("runs/\(id)/lock", "") }
         }
         record("20261204-000001-aaaa", status: "running", lock: true)
@@ -362,16 +370,16 @@ import Testing
         record("20261204-000003-cccc", status: "failed", lock: true)
         #expect(store.isCrashed("20261204-000001-aaaa"))
         #expect(
-            store.shownStatus("20261204-000001-aaaa", run: try #require(store.runJSON("20261204-000001-aaaa")))
+            store.shownStatus("20261204-000001-aaaa", run: try #require(store.record("20261204-000001-aaaa")))
                 == "interrupted (crashed)")
         // No lock file: a record of an older crew, whose state cannot be told.
         #expect(!store.isCrashed("20261204-000002-bbbb"))
         #expect(
-            store.shownStatus("20261204-000002-bbbb", run: try #require(store.runJSON("20261204-000002-bbbb")))
+            store.shownStatus("20261204-000002-bbbb", run: try #require(store.record("20261204-000002-bbbb")))
                 == "running")
         #expect(!store.isCrashed("20261204-000003-cccc"))
         #expect(
-            store.shownStatus("20261204-000003-cccc", run: try #require(store.runJSON("20261204-000003-cccc")))
+            store.shownStatus("20261204-000003-cccc", run: try #require(store.record("20261204-000003-cccc")))
                 == "failed")
         // A lock held (here by this process, through a descriptor of its own) means a live run.
         let fd = open(folder.path + "/runs/20261204-000001-aaaa/lock", O_RDWR)
@@ -380,7 +388,7 @@ import Testing
         #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
         #expect(!store.isCrashed("20261204-000001-aaaa"))
         #expect(
-            store.shownStatus("20261204-000001-aaaa", run: try #require(store.runJSON("20261204-000001-aaaa")))
+            store.shownStatus("20261204-000001-aaaa", run: try #require(store.record("20261204-000001-aaaa")))
                 == "running")
         flock(fd, LOCK_UN)
         #expect(store.isCrashed("20261204-000001-aaaa"))
@@ -411,15 +419,16 @@ import Testing
         let id = RunRecorder.newRunID()
         let run = Task {
             try await RunSession.start(
-                planJSON: plan, artifactHash: "test", inputs: [:], options: options, observers: [], runID: id)
+                plan: try ExecutionPlan.decode(plan, artifactHash: "test"), inputs: [:], options: options,
+                observers: [], runID: id)
         }
         try await Self.waitFor { Self.running("import time; " + marker) }
         // run.json is there, as running, before the tools are set up.
-        #expect(RunStore(runs).runJSON(id)?["status"]?.stringValue == "running")
+        #expect(RunStore(runs).json(id, "run.json")?["status"]?.stringValue == "running")
         run.cancel()
         let outcome = try await run.value
         #expect(outcome.status == .interrupted)
-        #expect(RunStore(runs).runJSON(id)?["status"]?.stringValue == "interrupted")
+        #expect(RunStore(runs).json(id, "run.json")?["status"]?.stringValue == "interrupted")
         #expect(server.requests.isEmpty)
         try await Self.waitFor({ !Self.running("import time; " + marker) }, seconds: 15)
     }
@@ -433,10 +442,10 @@ import Testing
         let id = RunRecorder.newRunID()
         await #expect(throws: (any Error).self) {
             _ = try await RunSession.start(
-                planJSON: plan, artifactHash: "test", inputs: [:],
+                plan: try ExecutionPlan.decode(plan, artifactHash: "test"), inputs: [:],
                 options: Self.options(runs: runs, output: folder.path + "/crew"), observers: [], runID: id)
         }
-        let run = try #require(RunStore(runs).runJSON(id))
+        let run = try #require(RunStore(runs).json(id, "run.json"))
         #expect(run["status"]?.stringValue == "failed")
         #expect(RunStore(runs).isCrashed(id) == false)
     }

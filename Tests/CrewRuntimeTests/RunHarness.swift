@@ -1,5 +1,6 @@
 import CrewBuild
 import CrewCore
+import CrewDocuments
 import CrewProviders
 import CrewRuntime
 import CrewTestSupport
@@ -34,7 +35,7 @@ struct RunHarness {
         var events: [RunEvent]
 
         func output(_ task: String) -> String? { store.finishedOutputs(outcome.runID)[task] }
-        func result(_ task: String) -> JSONValue? { store.taskResult(outcome.runID, task: task) }
+        func result(_ task: String) -> JSONValue? { store.json(outcome.runID, "tasks/\(task)/result.json") }
         func events(_ kind: RunEvent.Kind, task: String? = nil) -> [RunEvent] {
             events.filter { $0.kind == kind && (task == nil || $0.task == task) }
         }
@@ -49,7 +50,7 @@ struct RunHarness {
         let compiled = Compiler.compile(path: path)
         let validated = try #require(compiled.validated, "\(compiled.diagnostics.items)")
         let plan = try #require(compiled.plan)
-        let planJSON = PlanEncoder.encode(validated, plan)
+        let planJSON = PlanBuilder.document(validated, plan).json
         let decoded = try ExecutionPlan.decode(planJSON, artifactHash: "test")
         let values = try RunInputs.resolve(decoded.inputs, given: inputs).get()
         let settings = RunSettings(
@@ -61,7 +62,8 @@ struct RunHarness {
             retry: RetryPolicy(maxRetries: 3, baseDelay: 0.01, maxDelay: 0.05), crewFolder: folder.path + "/crew",
             reviewer: reviewer)
         let outcome = try await RunSession.start(
-            planJSON: planJSON, artifactHash: "test", inputs: values, options: options, observers: observers)
+            plan: try ExecutionPlan.decode(planJSON, artifactHash: "test"), inputs: values, options: options,
+            observers: observers)
         let store = RunStore(ConfinedPath(base: folder.path + "/runs"))
         return Run(outcome: outcome, store: store, events: store.events(outcome.runID))
     }

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import CrewProviders
 import Testing
 
@@ -50,10 +51,10 @@ import Testing
         let agent = AgentDefinition(
             name: "a", role: template("Analyst of {topic}"), goal: template("Find {topic}"),
             backstory: template("Old hand."), model: "m")
-        let task = TaskDefinition(
-            name: "t", agent: "a", model: "m", description: template("Study {topic}. JSON: {\"x\": 1}"),
-            expectedOutput: template("Bullets."), context: ["up"], outputFile: nil, outputSchema: nil, maxRepairs: nil,
-            timeout: nil)
+        var task = TaskDefinition(
+            name: "t", agent: "a", model: "m", description: template("Study {topic}. JSON: {\"x\": 1}"))
+        task.expectedOutput = template("Bullets.")
+        task.context = ["up"]
         let messages = PromptBuilder.messages(
             task: task, agent: agent, inputs: ["topic": "tides"], contextOutputs: [("up", "UP")])
         #expect(messages.map(\.role) == [.system, .user])

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import CrewProviders
 import CrewRuntime
 import CrewTestSupport
@@ -45,7 +46,7 @@ import Testing
         #expect(run.outcome.status == .failed)
         #expect(Set(run.events(.taskSkipped).compactMap(\.task)) == ["after_bad", "after_after"])
         #expect(run.output("after_good") != nil)
-        #expect(run.outcome.run["totals"]?["skipped"]?.intValue == 2)
+        #expect(run.outcome.record.totals?.skipped == 2)
         #expect(
             run.events(.taskSkipped, task: "after_after").first?.fields["reason"]?.stringValue
                 == "upstream task `bad` failed")
@@ -63,7 +64,7 @@ import Testing
             failFast: true)
         #expect(run.outcome.status == .failed)
         #expect(run.output("slow") == nil)  // cancelled in flight, not waited for
-        #expect(run.outcome.run["totals"]?["not_run"]?.intValue == 1)
+        #expect(run.outcome.record.totals?.notRun == 1)
     }
 
     @Test func cancellingTheRunRecordsItAsInterrupted() async throws {
@@ -85,7 +86,7 @@ import Testing
         let run = try await work.value
         #expect(Date().timeIntervalSince(cancelled) < 2)
         #expect(run.outcome.status == .interrupted)
-        #expect(run.outcome.run["status"]?.stringValue == "interrupted")
+        #expect(run.outcome.record.status == .interrupted)
         #expect(run.output("quick") != nil)
     }
 
@@ -108,7 +109,7 @@ import Testing
         #expect(resumed.status == .succeeded)
         #expect(resumed.runID == first.outcome.runID)
         #expect(harness.server.requests.filter { $0.lastUserText.hasPrefix("A1") }.count == 1)
-        #expect(resumed.run["attempts"]?.intValue == 2)
-        #expect(resumed.run["totals"]?["reused"]?.intValue == 1)
+        #expect(resumed.record.attempts == 2)
+        #expect(resumed.record.totals?.reused == 1)
     }
 }

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import CrewProviders
 import CrewTestSupport
 import Foundation
@@ -84,7 +85,7 @@ import Testing
         let message =
             String(repeating: "x", count: 290) + key + " and in base64 "
             + Data("me:\(key)".utf8).base64EncodedString() + String(repeating: "y", count: 8000)
-        let model = try ExecutionPlan.model("m", .object(["provider": .string("openai"), "model": .string("g")]))
+        let model = ModelDefinition(name: "m", provider: .openai, model: "g")
         let text = FailureText.describe(
             .http(status: 401, message: message, retryAfter: nil), model: model, endpoint: nil, secrets: [key])
         #expect(!text.contains(String(key.prefix(8))) && !text.contains(String(key.suffix(8))), "\(text)")

@@ -1,5 +1,6 @@
 import CrewBuild
 import CrewCore
+import CrewDocuments
 import CrewSpec
 import CrewTestSupport
 import Testing
@@ -32,7 +33,7 @@ import Testing
         #expect(compiled.diagnostics.items.filter { $0.severity == .error }.isEmpty, "\(compiled.diagnostics.items)")
         let validated = try #require(compiled.validated)
         let plan = try #require(compiled.plan)
-        let json = PlanEncoder.encode(validated, plan)
+        let json = PlanBuilder.document(validated, plan).json
         #expect(
             json["tools"]?["run"]?["env"] == .object(["API_TOKEN": .string("${env:TOKEN}"), "MODE": .string("fast")]))
     }

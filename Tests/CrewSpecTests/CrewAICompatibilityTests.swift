@@ -1,5 +1,6 @@
 import CrewBuild
 import CrewCore
+import CrewDocuments
 import CrewPlanner
 import CrewSpec
 import CrewTestSupport

@@ -39,7 +39,8 @@ public struct KnowledgeCompiler: Sendable {
         public var seconds: [String: Double] = [:]
     }
 
-    public struct Failure: Error, CustomStringConvertible {
+    public struct Failure: CodedFailure {
+        public var code: FailureCode { .r516 }
         public var knowledge: String
         public var message: String
         public var description: String { "knowledge base `\(knowledge)`: \(message)" }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CrewCore
+import CrewDocuments
 import CrewProviders
 import Foundation
 
@@ -8,12 +9,14 @@ public enum EmbedderFactory {
     public static func make(_ definition: EmbedderDefinition, http: HTTPClient, environment: [String: String])
         throws(ModelClients.SetupError) -> any Embedder
     {
-        if definition.provider == "mock" {
-            return MockEmbedder(model: definition.model, dimensions: definition.dimensions ?? 64)
+        if definition.provider == .mock {
+            return MockEmbedder(
+                model: definition.model,
+                dimensions: definition.effectiveDimensions ?? PlanDefaults.mockEmbedderDimensions)
         }
-        let format: HTTPEmbedder.Format = definition.provider == "gemini" ? .gemini : .openai
+        let format: HTTPEmbedder.Format = definition.provider == .gemini ? .gemini : .openai
         let provider: Endpoint.Provider = format == .gemini ? .gemini : .openai
-        let fallback = definition.provider == "ollama" ? Endpoint.ollamaBaseURL : Endpoint.defaultBaseURL(provider)
+        let fallback = definition.provider == .ollama ? Endpoint.ollamaBaseURL : Endpoint.defaultBaseURL(provider)
         var baseURL = definition.baseURL.flatMap { ModelClients.resolve($0, environment) } ?? fallback
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
         var key: String?
@@ -24,13 +27,14 @@ public enum EmbedderFactory {
         }
         if key == nil, baseURL == Endpoint.defaultBaseURL(provider) {
             let how = definition.apiKey.map { "set \($0) (\($0.description))" } ?? "add `api_key: ${env:NAME}`"
-            throw ModelClients.SetupError(message: "embedder `\(definition.name)` needs an API key: \(how)")
+            throw ModelClients.SetupError(
+                code: .r511, message: "embedder `\(definition.name)` needs an API key: \(how)")
         }
         let endpoint = Endpoint(
             provider: provider, baseURL: baseURL, apiKey: key.map(Secret.init),
             keySource: definition.apiKey?.description)
         return HTTPEmbedder(
             format: format, endpoint: endpoint, model: definition.model, dimensions: definition.dimensions,
-            batchSize: definition.batchSize ?? 64, http: http)
+            batchSize: definition.batchSize ?? PlanDefaults.embedderBatchSize, http: http)
     }
 }

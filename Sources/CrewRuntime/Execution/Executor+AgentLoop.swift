@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import CrewProviders
 import CrewTools
 import Foundation
@@ -55,7 +56,7 @@ extension Executor {
             messages += await invoker.run(response.toolCalls, deadline: deadline)
             if Task.isCancelled { throw .provider(.cancelled) }
         }
-        guard speaker.agent.answerOnMaxIterations else { throw .outOfTurns(speaker.agent.maxIterations) }
+        guard speaker.agent.onMaxIterations == .answer else { throw .outOfTurns(speaker.agent.maxIterations) }
         messages.append(PromptBuilder.lastTurn)
         return try await turn(
             task, speaker, messages, tools: definitions, choice: .none, schema: schema, report: &report,

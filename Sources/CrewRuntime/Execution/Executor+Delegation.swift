@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import CrewProviders
 import CrewTools
 import Foundation
@@ -106,7 +107,7 @@ extension Executor {
             result = .failure(error)
         }
         asker.tally.add(report)
-        var fields = Self.figures(report)
+        var fields = Self.figures(report).fields
         fields["agent"] = .string(name)
         fields["depth"] = .int(depth)
         fields["latency_ms"] = .int(Self.milliseconds(since: started))

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import CrewKnowledge
 import Foundation
 
@@ -6,7 +7,7 @@ extension Executor {
     /// With `knowledge_context: auto`, the top hits of each of the agent's knowledge bases for the task's
     /// description; recorded as a `knowledge_hits` event.
     func knowledgeContext(_ task: TaskDefinition, _ agent: AgentDefinition) async throws -> [KnowledgePassage] {
-        guard agent.knowledgeContext, !agent.knowledge.isEmpty, let knowledge else { return [] }
+        guard agent.knowledgeContext == .auto, !agent.knowledge.isEmpty, let knowledge else { return [] }
         let query = task.description.rendered(inputs: inputs)
         var passages: [KnowledgePassage] = []
         for name in agent.knowledge {

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import CrewProviders
 import Foundation
 
@@ -133,45 +134,45 @@ extension Executor {
     }
 
     private func finish(_ task: TaskDefinition, _ report: TaskReport) -> TaskOutcome {
-        var fields = Self.figures(report)
-        let isJSON = task.outputSchema != nil
+        let format: TaskResult.OutputFormat = task.outputSchema != nil ? .json : .markdown
+        var result = TaskResult(status: .succeeded, outputFormat: format, figures: Self.figures(report))
         do {
             if let file = task.outputFile {
                 // Below the output folder, through no link: `cfg/authorized_keys` with `cfg` a link fails here.
                 try ConfinedFolder(opening: settings.outputFolder, create: true).write(report.output, to: file)
-                fields["output_file"] = .string(file)
+                result.outputFile = file
             }
-            var result = fields
-            result["status"] = .string("succeeded")
-            result["output_format"] = .string(isJSON ? "json" : "markdown")
-            try recorder.writeResult(task: task.name, output: report.output, isJSON: isJSON, result: .object(result))
+            try recorder.writeResult(task: task.name, output: report.output, result: result)
         } catch {
             return fail(task, "cannot write the output: \(error)", report)
         }
-        fields["output"] = .string("tasks/\(task.name)/\(RunRecorder.outputName(isJSON: isJSON))")
+        var fields = result.figures.fields
+        fields["output_file"] = result.outputFile.map(JSONValue.string)
+        fields["output"] = .string("tasks/\(task.name)/\(format.fileName)")
         emit(RunEvent(.taskFinished, task: task.name, fields: fields))
         return .succeeded(report)
     }
 
     private func fail(_ task: TaskDefinition, _ message: String, _ report: TaskReport) -> TaskOutcome {
-        var fields = Self.figures(report)
+        let result = TaskResult(status: .failed, figures: Self.figures(report), error: message)
+        try? recorder.writeFailure(task: task.name, result: result)
+        var fields = result.figures.fields
         fields["error"] = .string(message)
-        var result = fields
-        result["status"] = .string("failed")
-        try? recorder.writeFailure(task: task.name, result: .object(result))
         emit(RunEvent(.taskFailed, task: task.name, fields: fields))
         return .failed(message, report)
     }
 
-    static func figures(_ report: TaskReport) -> [String: JSONValue] {
-        var fields: [String: JSONValue] = [
-            "input_tokens": .int(report.usage.input), "output_tokens": .int(report.usage.output),
-            "latency_ms": .int(report.latencyMS), "requests": .int(report.requests), "repairs": .int(report.repairs),
-        ]
-        if report.toolCalls > 0 { fields["tool_calls"] = .int(report.toolCalls) }
-        if report.reviews > 0 { fields["reviews"] = .int(report.reviews) }
-        if let cost = report.costUSD { fields["cost_usd"] = .double((cost * 1e6).rounded() / 1e6) }
-        return fields
+    static func figures(_ report: TaskReport) -> TaskFigures {
+        var figures = TaskFigures()
+        figures.inputTokens = report.usage.input
+        figures.outputTokens = report.usage.output
+        figures.latencyMS = report.latencyMS
+        figures.requests = report.requests
+        figures.repairs = report.repairs
+        figures.toolCalls = report.toolCalls
+        figures.reviews = report.reviews
+        figures.costUSD = report.costUSD
+        return figures
     }
 
     /// Messages as `messages.json` records them: role and content, plus tool calls and the call a result answers.

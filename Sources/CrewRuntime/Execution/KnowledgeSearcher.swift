@@ -1,12 +1,14 @@
 import AsyncHTTPClient
 import CrewCore
+import CrewDocuments
 import CrewKnowledge
 import Foundation
 
 /// Searches the knowledge bases of an artifact: opens each one's indexes on first use, and embeds queries with the
 /// embedder the base was built with (its key read now, from the environment or a secret file).
 public final class KnowledgeSearcher: @unchecked Sendable {
-    public struct SearchError: Error, CustomStringConvertible {
+    public struct SearchError: CodedFailure {
+        public var code: FailureCode { .r515 }
         public var message: String
         public var description: String { message }
     }

@@ -1,12 +1,15 @@
 import AsyncHTTPClient
 import CrewCore
+import CrewDocuments
 import CrewProviders
 import Foundation
 
 /// One client per model of the plan, built when the run starts: secrets are read here (from the environment or a
 /// secret file) and nowhere else, and every HTTP model shares the run's one `HTTPClient`.
 public struct ModelClients: Sendable {
-    public struct SetupError: Error, CustomStringConvertible {
+    /// A model or embedder that cannot be set up: R511 (no key) or R512 (a secret file cannot be read).
+    public struct SetupError: CodedFailure {
+        public var code: FailureCode
         public var message: String
         public var description: String { message }
     }
@@ -24,9 +27,10 @@ public struct ModelClients: Sendable {
 
     /// `retry` overrides the backoff timing (tests use short delays); `maxRetries` still comes from each model.
     public init(
-        plan: ExecutionPlan, http: HTTPClient, environment: [String: String], retry: RetryPolicy = RetryPolicy()
+        plan: ExecutionPlan, http: HTTPClient, environment: [String: String], retry: RetryPolicy = RetryPolicy(),
+        limiters: RateLimiterPool = RateLimiterPool()
     ) throws(SetupError) {
-        var problems: [String] = []
+        var problems: [SetupError] = []
         for name in plan.models.keys.sorted() {
             guard let model = plan.models[name] else { continue }
             if model.provider == .mock {
@@ -38,19 +42,18 @@ public struct ModelClients: Sendable {
                 if let key = endpoint.apiKey?.value { secrets.append(key) }
                 var policy = retry
                 policy.maxRetries = model.maxRetries ?? retry.maxRetries
-                let limiter =
-                    (model.requestsPerMinute != nil || model.tokensPerMinute != nil)
-                    ? RateLimiter(requestsPerMinute: model.requestsPerMinute, tokensPerMinute: model.tokensPerMinute)
-                    : nil
+                let limiter = limiters.limiter(for: model, endpoint: endpoint)
                 let client = HTTPChatClient(
                     endpoint: endpoint, wire: Self.wire(endpoint.provider), http: http, retry: policy,
-                    limiter: limiter, timeout: model.timeout ?? 60)
+                    limiter: limiter, timeout: model.timeout ?? PlanDefaults.modelTimeout)
                 remotes[name] = Remote(client: client, definition: model)
             } catch {
-                problems.append(error.message)
+                problems.append(error)
             }
         }
-        if !problems.isEmpty { throw SetupError(message: problems.joined(separator: "\n")) }
+        if !problems.isEmpty {
+            throw SetupError(code: problems[0].code, message: problems.map(\.message).joined(separator: "\n"))
+        }
     }
 
     /// The client that answers `task` with model `name`.
@@ -89,7 +92,8 @@ public struct ModelClients: Sendable {
                     if case .env(let name) = source { return "set \(name) in the environment" }
                     return "write the key to \(source)"
                 } ?? "add `api_key: ${env:NAME}` to the model"
-            throw SetupError(message: "model `\(model.name)` (\(model.provider.rawValue)) needs an API key: \(how)")
+            throw SetupError(
+                code: .r511, message: "model `\(model.name)` (\(model.provider.rawValue)) needs an API key: \(how)")
         }
         return Endpoint(
             provider: provider, baseURL: baseURL, apiKey: key.map(Secret.init), keySource: model.apiKey?.description)
@@ -121,7 +125,8 @@ public struct ModelClients: Sendable {
             return value?.isEmpty == false ? value : nil
         case .file(let path):
             guard let value = readSecretFile(path) else {
-                throw SetupError(message: "model `\(model.name)`: the secret file \(path) cannot be read or is empty")
+                throw SetupError(
+                    code: .r512, message: "model `\(model.name)`: the secret file \(path) cannot be read or is empty")
             }
             return value
         }

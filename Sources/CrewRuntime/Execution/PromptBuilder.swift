@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import CrewProviders
 
 /// The messages sent for a task, exactly as `specs/prompting.md` lays them out.

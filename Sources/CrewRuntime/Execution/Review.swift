@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import CrewProviders
 
 /// What a person decided about a draft of a `human_review` task.

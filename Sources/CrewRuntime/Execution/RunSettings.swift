@@ -1,3 +1,4 @@
+import CrewDocuments
 import CrewProviders
 
 /// How a run executes, from the command line and the plan.
@@ -19,17 +20,15 @@ public struct RunSettings: Sendable {
 }
 
 /// How a run ended.
-public enum RunStatus: String, Sendable {
-    case running, succeeded, failed, interrupted
+/// Receives a run's events as they happen.
+public protocol RunObserver: Sendable {
+    func handle(_ event: RunEvent)
+    /// Streamed text of a task; frequent, so not an event in the record.
+    func progress(task: String, outputTokens: Int)
+}
 
-    /// The process exit code for this outcome: 0, 1, or 130 (as for SIGINT).
-    public var exitCode: Int32 {
-        switch self {
-        case .succeeded: return 0
-        case .interrupted: return 130
-        case .failed, .running: return 1
-        }
-    }
+extension RunObserver {
+    public func progress(task: String, outputTokens: Int) {}
 }
 
 /// What happened to one task.

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 
 /// Fills a plan's inputs from `--input key=value`, an inputs file and the defaults, checking every value's type
 /// before anything runs.
@@ -33,7 +34,8 @@ public enum RunInputs {
         return problems.isEmpty ? .success(values) : .failure(InputErrors(messages: problems))
     }
 
-    public struct InputErrors: Error, CustomStringConvertible {
+    public struct InputErrors: CodedFailure {
+        public var code: FailureCode { .r510 }
         public var messages: [String]
         public var description: String { messages.joined(separator: "\n") }
     }

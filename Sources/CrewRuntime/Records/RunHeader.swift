@@ -1,8 +1,9 @@
 import CrewCore
+import CrewDocuments
 import CrewProviders
 import Foundation
 
-/// What `run.json` says about a run (specs/run-record.md).
+/// What stays the same over one attempt of a run: what `run.json` says before the run ends.
 struct RunHeader: Sendable {
     var id: String
     var plan: ExecutionPlan
@@ -13,21 +14,11 @@ struct RunHeader: Sendable {
     /// The process running this attempt.
     var owner = RunOwner.current(startedAt: Date())
 
-    func json(status: RunStatus, totals: RunTotals?, finished: Date?) -> JSONValue {
-        .object(dropping: [
-            ("id", .string(id)),
-            ("crew", .string(plan.crewName)),
-            ("artifact_sha256", .string(plan.artifactHash)),
-            ("inputs", .object(inputs.mapValues(JSONValue.string))),
-            ("status", .string(status.rawValue)),
-            ("started_at", .string(Timestamp.iso8601(started))),
-            ("finished_at", finished.map { .string(Timestamp.iso8601($0)) }),
-            ("duration_ms", finished.map { .int(Seconds.milliseconds($0.timeIntervalSince(started))) }),
-            ("attempts", .int(attempts)),
-            ("owner", status == .running ? owner.json : nil),
-            ("tasks", .strings(plan.tasks.map(\.name))),
-            ("totals", totals.map { .object($0.json) }),
-        ])
+    func record(status: RunStatus, totals: RunTotals?, finished: Date?) -> RunRecord {
+        RunRecord(
+            id: id, crew: plan.crewName, artifactSHA256: plan.artifactHash, inputs: inputs, status: status,
+            startedAt: started, finishedAt: finished, attempts: attempts, owner: owner,
+            tasks: plan.tasks.map(\.name), totals: totals)
     }
 
     func startFields(reused: Int) -> [String: JSONValue] {
@@ -39,21 +30,13 @@ struct RunHeader: Sendable {
     }
 }
 
-/// Counts and sums over a run's tasks.
-struct RunTotals: Sendable {
-    var succeeded = 0
-    var failed = 0
-    var skipped = 0
-    var reused = 0
-    var notRun = 0
-    var inputTokens = 0
-    var outputTokens = 0
-    var costUSD: Double?
-
+extension RunTotals {
+    /// The totals of `plan` after a run: each task counted once, by how it ended.
     init(
         plan: ExecutionPlan, outcomes: [String: TaskOutcome], skipped skippedTasks: Set<String>,
         reused reusedTasks: Set<String>
     ) {
+        self.init()
         for task in plan.tasks {
             if reusedTasks.contains(task.name) {
                 reused += 1
@@ -77,14 +60,5 @@ struct RunTotals: Sendable {
         inputTokens += report.usage.input
         outputTokens += report.usage.output
         if let cost = report.costUSD { costUSD = (costUSD ?? 0) + cost }
-    }
-
-    var json: [String: JSONValue] {
-        var fields: [String: JSONValue] = [
-            "succeeded": .int(succeeded), "failed": .int(failed), "skipped": .int(skipped), "reused": .int(reused),
-            "not_run": .int(notRun), "input_tokens": .int(inputTokens), "output_tokens": .int(outputTokens),
-        ]
-        if let cost = costUSD { fields["cost_usd"] = .double((cost * 1e6).rounded() / 1e6) }
-        return fields
     }
 }

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import Foundation
 
 #if canImport(Glibc)
@@ -16,7 +17,8 @@ public final class RunLock: Sendable {
     private let fd: Int32
 
     /// Another process runs this run.
-    public struct Busy: Error, CustomStringConvertible {
+    public struct Busy: CodedFailure {
+        public var code: FailureCode { .r506 }
         public var runID: String
         public var owner: RunOwner?
         public var description: String {
@@ -49,37 +51,5 @@ public final class RunLock: Sendable {
         guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return true }
         flock(fd, LOCK_UN)
         return false
-    }
-}
-
-/// The process that runs a run, as recorded in run.json: enough for a person to find it, and for a reader to tell
-/// a live owner from a dead one even where locks are not shared (the pid and the process's start time together
-/// name one process; a pid alone may be reused).
-public struct RunOwner: Sendable, Equatable {
-    public var pid: Int32
-    public var host: String
-    /// When the process started, ISO 8601.
-    public var since: String
-
-    public static func current(startedAt start: Date) -> RunOwner {
-        RunOwner(
-            pid: getpid(), host: ProcessInfo.processInfo.hostName, since: Timestamp.iso8601(start))
-    }
-
-    var json: JSONValue {
-        .object(["pid": .int(Int(pid)), "host": .string(host), "since": .string(since)])
-    }
-
-    init(pid: Int32, host: String, since: String) {
-        self.pid = pid
-        self.host = host
-        self.since = since
-    }
-
-    init?(json: JSONValue?) {
-        guard let json, let pid = json["pid"]?.intValue, let host = json["host"]?.stringValue,
-            let since = json["since"]?.stringValue, let pid32 = Int32(exactly: pid)
-        else { return nil }
-        self.init(pid: pid32, host: host, since: since)
     }
 }

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import Foundation
 
 /// Writes a run's record as the run goes (specs/run-record.md): events appended one whole line per `write`,
@@ -56,12 +57,12 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
         try RunLock(files, runID: runID, owner: owner)
     }
 
-    public func writeRun(_ run: JSONValue) throws(PathFailure) {
-        try files.write(run.serialized(pretty: true) + "\n", to: "run.json")
+    public func writeRun(_ run: RunRecord) throws(PathFailure) {
+        try files.write(run.json.serialized(pretty: true) + "\n", to: "run.json")
     }
 
-    public func writePlan(_ plan: JSONValue) throws(PathFailure) {
-        try files.write(plan.serialized(pretty: true) + "\n", to: "plan.json")
+    public func writePlan(_ plan: PlanDocument) throws(PathFailure) {
+        try files.write(plan.fileText, to: "plan.json")
     }
 
     /// The messages exactly as sent, before the request goes out.
@@ -70,14 +71,14 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
     }
 
     /// The output first, then the result that says it is complete: a crash in between leaves the task unfinished.
-    public func writeResult(task: String, output: String, isJSON: Bool, result: JSONValue) throws(PathFailure) {
+    public func writeResult(task: String, output: String, result: TaskResult) throws(PathFailure) {
         let folder = try taskFolder(task)
-        try folder.write(output, to: Self.outputName(isJSON: isJSON))
-        try folder.write(result.serialized(pretty: true) + "\n", to: "result.json")
+        try folder.write(output, to: (result.outputFormat ?? .markdown).fileName)
+        try folder.write(result.json.serialized(pretty: true) + "\n", to: "result.json")
     }
 
-    public func writeFailure(task: String, result: JSONValue) throws(PathFailure) {
-        try taskFolder(task).write(result.serialized(pretty: true) + "\n", to: "result.json")
+    public func writeFailure(task: String, result: TaskResult) throws(PathFailure) {
+        try taskFolder(task).write(result.json.serialized(pretty: true) + "\n", to: "result.json")
     }
 
     /// Closes a task's folder; a later write opens it again.
@@ -98,8 +99,6 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
             return opened
         }
     }
-
-    public static func outputName(isJSON: Bool) -> String { isJSON ? "output.json" : "output.md" }
 
     /// A new run id: UTC time to the second (so ids sort by start) and 4 random hex digits.
     public static func newRunID(now: Date = Date()) -> String {

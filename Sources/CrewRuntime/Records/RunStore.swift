@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import Foundation
 
 /// The runs under a runs folder (default `.crew/runs`): listing, finding by id or prefix, and reading a record back,
@@ -26,9 +27,16 @@ public struct RunStore: Sendable {
             .filter { runs.kind(of: $0 + "/run.json") == .file }.sorted(by: >)
     }
 
-    public enum LookupError: Error, CustomStringConvertible {
+    public enum LookupError: CodedFailure {
         case notFound(String, String)
         case ambiguous(String, [String])
+
+        public var code: FailureCode {
+            switch self {
+            case .notFound: return .r504
+            case .ambiguous: return .r505
+            }
+        }
 
         public var description: String {
             switch self {
@@ -50,22 +58,37 @@ public struct RunStore: Sendable {
         throw matches.isEmpty ? .notFound(id, folder) : .ambiguous(id, matches)
     }
 
-    public func runJSON(_ id: String) -> JSONValue? {
-        json(id, "run.json")
+    /// A run's run.json; nil when it is missing or cannot be read (`recordOrError` says why).
+    public func record(_ id: String) -> RunRecord? {
+        try? recordOrError(id)
+    }
+
+    public func recordOrError(_ id: String) throws(DocumentFormatError) -> RunRecord {
+        guard let json = json(id, "run.json") else {
+            throw DocumentFormatError("run.json", "run `\(TerminalText.escape(id))` has no readable run.json")
+        }
+        return try RunRecord.decode(json)
+    }
+
+    /// The plan a run runs, as its folder recorded it when it started.
+    public func plan(_ id: String) throws(DocumentFormatError) -> PlanDocument {
+        guard let json = json(id, "plan.json") else {
+            throw DocumentFormatError("plan.json", "run `\(TerminalText.escape(id))` has no readable plan.json")
+        }
+        return try PlanDocument.decode(json)
     }
 
     /// A run recorded as `running` whose process is gone (`kill -9`, a power cut): no process holds its lock.
     /// `run` is its run.json when the caller has read it already.
-    public func isCrashed(_ id: String, run: JSONValue? = nil) -> Bool {
-        guard (run ?? runJSON(id))?["status"]?.stringValue == RunStatus.running.rawValue, Names.isRunID(id),
-            let run = try? runs()?.folder(id)
+    public func isCrashed(_ id: String, run: RunRecord? = nil) -> Bool {
+        guard (run ?? record(id))?.status == .running, Names.isRunID(id), let run = try? runs()?.folder(id)
         else { return false }
         return RunLock.isHeld(in: run) == false
     }
 
     /// The status to show: `interrupted (crashed)` for a run whose process died while it was running.
-    public func shownStatus(_ id: String, run: JSONValue) -> String {
-        isCrashed(id, run: run) ? "interrupted (crashed)" : run["status"]?.stringValue ?? ""
+    public func shownStatus(_ id: String, run: RunRecord) -> String {
+        isCrashed(id, run: run) ? "interrupted (crashed)" : run.status.rawValue
     }
 
     /// Every complete event line; a partial last line (a crash mid-write) is skipped.
@@ -81,9 +104,8 @@ public struct RunStore: Sendable {
         guard Names.isRunID(id), let runs = runs(), let tasks = try? runs.entries(id + "/tasks") else { return [:] }
         var outputs: [String: String] = [:]
         for task in tasks where task.kind == .folder && Names.isValid(task.name) {
-            guard let result = taskResult(id, task: task.name), result["status"]?.stringValue == "succeeded"
-            else { continue }
-            let name = RunRecorder.outputName(isJSON: result["output_format"]?.stringValue == "json")
+            guard let result = taskResult(id, task: task.name), result.status == .succeeded else { continue }
+            let name = (result.outputFormat ?? .markdown).fileName
             if let output = bytes(id, "tasks/" + task.name + "/" + name) {
                 outputs[task.name] = String(decoding: output, as: UTF8.self)
             }
@@ -91,9 +113,10 @@ public struct RunStore: Sendable {
         return outputs
     }
 
-    public func taskResult(_ id: String, task: String) -> JSONValue? {
+    /// A task's result.json; nil when the task has not ended or its result cannot be read.
+    public func taskResult(_ id: String, task: String) -> TaskResult? {
         guard Names.isValid(task) else { return nil }
-        return json(id, "tasks/" + task + "/result.json")
+        return json(id, "tasks/" + task + "/result.json").flatMap { try? TaskResult.decode($0) }
     }
 
     /// A record file of run `id`, by its path inside the run folder.

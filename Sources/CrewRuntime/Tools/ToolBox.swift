@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import CrewMCPLink
 import CrewTools
 
@@ -11,7 +12,8 @@ public final class ToolBox: Sendable {
         public let entry: ToolEntry
     }
 
-    public struct SetupError: Error, CustomStringConvertible {
+    public struct SetupError: CodedFailure {
+        public var code: FailureCode { .r513 }
         public var message: String
         public var description: String { message }
     }
@@ -70,22 +72,21 @@ public final class ToolBox: Sendable {
         async throws(ToolSetupError) -> ([any AgentTool], @Sendable () async -> Void)
     {
         switch entry.type {
-        case "knowledge":
+        case .knowledge:
             guard let knowledge else {
                 throw ToolSetupError(
                     "tool `\(entry.name)` searches a knowledge base, but this run has no compiled indexes; run a built "
                         + "artifact or a crew folder (which `crew run` builds first)")
             }
             return single(try KnowledgeTool(name: entry.name, config: entry.config, searcher: knowledge))
-        case "http": return single(try HTTPTool(name: entry.name, config: entry.config, context: context))
-        case "file": return single(try FileTool(name: entry.name, config: entry.config, context: context))
-        case "command": return single(try CommandTool(name: entry.name, config: entry.config, context: context))
-        case "mcp":
+        case .http: return single(try HTTPTool(name: entry.name, config: entry.config, context: context))
+        case .file: return single(try FileTool(name: entry.name, config: entry.config, context: context))
+        case .command: return single(try CommandTool(name: entry.name, config: entry.config, context: context))
+        case .mcp:
             // Through the `crew-mcp` helper, which links the MCP SDK so that `crew` does not.
             let source = try await MCPHostToolSource.connect(
                 name: entry.name, config: entry.config, context: context, timeout: timeout)
             return (source.tools, { await source.close() })
-        default: throw ToolSetupError("tool `\(entry.name)` has an unknown type `\(entry.type)`")
         }
     }
 

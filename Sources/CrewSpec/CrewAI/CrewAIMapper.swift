@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 
 /// Maps crewAI's agent and task entries onto `AgentSpec` and `TaskSpec`.
 struct CrewAIMapper {

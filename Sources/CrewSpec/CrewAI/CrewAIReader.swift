@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import Foundation
 
 /// Reads a crewAI project (`agents.yaml` + `tasks.yaml`) into the same typed model as a native crew, with crewAI's

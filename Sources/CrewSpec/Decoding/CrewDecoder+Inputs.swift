@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 
 extension CrewDecoder {
     /// `name: {type, default, description}`, or the short form `name: value` (type taken from the value).

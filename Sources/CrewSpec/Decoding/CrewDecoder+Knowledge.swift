@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 
 extension CrewDecoder {
     func decodeKnowledge(_ name: Located<String>, _ node: YAMLNode) -> KnowledgeSpec? {
@@ -23,7 +24,7 @@ extension CrewDecoder {
         {
             kb.chunkSize = decoder.int(chunkFields["size"], "`chunk.size`", min: 16, max: 100_000)
             kb.chunkOverlap = decoder.int(chunkFields["overlap"], "`chunk.overlap`", min: 0, max: 100_000)
-            let size = kb.chunkSize?.value ?? KnowledgeSpec.defaultChunkSize
+            let size = kb.chunkSize?.value ?? PlanDefaults.chunkSize
             if let overlap = kb.chunkOverlap, overlap.value >= size {
                 decoder.error(
                     .e210, "`chunk.overlap` (\(overlap.value)) must be smaller than `chunk.size` (\(size))",
@@ -56,28 +57,16 @@ extension CrewDecoder {
         guard let fields = decoder.fields(node, "the `vectors` of \(what)", known: ["index", "lists", "storage"]) else {
             return
         }
-        kb.vectorIndex = oneOf(fields["index"], ["auto", "exact", "ivf"], "`vectors.index`")
+        kb.vectorIndex = decoder.enumValue(fields["index"], "`vectors.index`")
         kb.vectorLists = decoder.int(fields["lists"], "`vectors.lists`", min: 1, max: 65_536)
-        kb.vectorStorage = oneOf(fields["storage"], ["float32", "float16", "int8"], "`vectors.storage`")
+        kb.vectorStorage = decoder.enumValue(fields["storage"], "`vectors.storage`")
         if kb.embedder == nil {
             decoder.error(
                 .e210, "`vectors` needs an `embedder` in \(what)", at: node.location,
                 hint: "add `embedder: <name>` or remove `vectors`")
         }
-        if let lists = kb.vectorLists, kb.vectorIndex?.value != "ivf" {
+        if let lists = kb.vectorLists, kb.vectorIndex?.value != .ivf {
             decoder.error(.e210, "`vectors.lists` applies only to `index: ivf`", at: lists.location)
         }
-    }
-
-    private func oneOf(_ node: YAMLNode?, _ allowed: [String], _ what: String) -> Located<String>? {
-        guard let value = decoder.string(node, what) else { return nil }
-        guard allowed.contains(value.value) else {
-            let hint = Suggestions.didYouMean(value.value, in: allowed) ?? "one of: \(allowed.joined(separator: ", "))"
-            decoder.error(
-                .e114, "\(what) must be one of \(allowed.joined(separator: ", ")), found `\(value.value)`",
-                at: value.location, hint: hint)
-            return nil
-        }
-        return value
     }
 }

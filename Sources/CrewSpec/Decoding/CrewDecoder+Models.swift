@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 
 extension CrewDecoder {
     static let modelKeys = [

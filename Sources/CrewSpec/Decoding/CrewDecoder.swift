@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 
 /// Decodes crew files into a `Crew`. The root file gives `version`, `name` and `defaults`; it and every included
 /// file may add entries to the named collections.

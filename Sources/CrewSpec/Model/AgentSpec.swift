@@ -1,14 +1,10 @@
 import CrewCore
+import CrewDocuments
 
 /// An agent: who the model plays (role, goal, backstory), which model it uses and what it may call.
 public struct AgentSpec: Sendable {
-    public enum KnowledgeContext: String, Sendable, CaseIterable {
-        case off, auto
-    }
-
-    public enum OnMaxIterations: String, Sendable, CaseIterable {
-        case fail, answer
-    }
+    public typealias KnowledgeContext = CrewDocuments.KnowledgeContext
+    public typealias OnMaxIterations = CrewDocuments.OnMaxIterations
 
     public var name: Located<String>
     public var role: Template
@@ -30,5 +26,5 @@ public struct AgentSpec: Sendable {
         self.location = location
     }
 
-    public static let defaultMaxIterations = 8
+    public static let defaultMaxIterations = PlanDefaults.maxIterations
 }

@@ -1,13 +1,11 @@
 import CrewCore
+import CrewDocuments
 
 /// A whole crew as written: the typed model every later stage works from. Collections keep declaration order,
 /// which is the planner's tie-breaker and the order of every output.
 public struct Crew: Sendable {
     /// Where the crew came from: a native crew file or a crewAI project read as it is.
-    public enum Origin: String, Sendable {
-        case native
-        case crewAI = "crewai"
-    }
+    public typealias Origin = CrewOrigin
 
     public var version: Int
     public var name: Located<String>

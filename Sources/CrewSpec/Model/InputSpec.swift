@@ -1,10 +1,9 @@
 import CrewCore
+import CrewDocuments
 
 /// A run-time input, used in prompt text as `{name}`.
 public struct InputSpec: Sendable {
-    public enum ValueType: String, Sendable, CaseIterable {
-        case string, integer, number, boolean
-    }
+    public typealias ValueType = InputType
 
     public var name: Located<String>
     public var type: ValueType

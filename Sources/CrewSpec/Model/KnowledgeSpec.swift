@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 
 /// A knowledge base: sources compiled into indexes at build time.
 public struct KnowledgeSpec: Sendable {
@@ -17,11 +18,11 @@ public struct KnowledgeSpec: Sendable {
     public var chunkOverlap: Located<Int>?
     public var embedder: Located<String>?
     /// The vector index: `auto` (exact below 10,000 chunks, IVF above), `exact` or `ivf`.
-    public var vectorIndex: Located<String>?
+    public var vectorIndex: Located<VectorIndexKind>?
     /// IVF lists; default round(√chunks).
     public var vectorLists: Located<Int>?
     /// `float32`, `float16` or `int8`.
-    public var vectorStorage: Located<String>?
+    public var vectorStorage: Located<VectorStorageKind>?
     public var location: SourceLocation
 
     public init(name: Located<String>, location: SourceLocation) {
@@ -29,14 +30,11 @@ public struct KnowledgeSpec: Sendable {
         self.location = location
     }
 
-    public static let defaultChunkSize = 512
-    public static let defaultChunkOverlap = 64
-
     /// The chunk size in effect.
-    public var effectiveChunkSize: Int { chunkSize?.value ?? Self.defaultChunkSize }
+    public var effectiveChunkSize: Int { chunkSize?.value ?? PlanDefaults.chunkSize }
 
     /// The overlap in effect: as written, else the default, but never more than a quarter of a small chunk.
     public var effectiveChunkOverlap: Int {
-        chunkOverlap?.value ?? min(Self.defaultChunkOverlap, effectiveChunkSize / 4)
+        chunkOverlap?.value ?? PlanDefaults.chunkOverlap(size: effectiveChunkSize)
     }
 }

@@ -1,10 +1,9 @@
 import CrewCore
+import CrewDocuments
 
 /// An LLM endpoint and its settings, shared by the agents that name it.
 public struct ModelSpec: Sendable {
-    public enum Provider: String, Sendable, CaseIterable {
-        case openai, anthropic, gemini, ollama, mock
-    }
+    public typealias Provider = ModelProvider
 
     public var name: Located<String>
     public var provider: Located<Provider>
@@ -62,9 +61,7 @@ public enum SecretRef: Sendable, Hashable, CustomStringConvertible {
 
 /// An embedding endpoint for knowledge bases.
 public struct EmbedderSpec: Sendable {
-    public enum Provider: String, Sendable, CaseIterable {
-        case openai, gemini, ollama, mock
-    }
+    public typealias Provider = EmbedderProvider
 
     public var name: Located<String>
     public var provider: Located<Provider>

@@ -1,10 +1,9 @@
 import CrewCore
+import CrewDocuments
 
 /// A tool an agent may call. The settings depend on the tool's type; each type's keys are validated separately.
 public struct ToolSpec: Sendable {
-    public enum Kind: String, Sendable, CaseIterable {
-        case knowledge, http, file, command, mcp
-    }
+    public typealias Kind = ToolType
 
     public var name: Located<String>
     public var kind: Located<Kind>

@@ -3,8 +3,8 @@ import CrewCore
 /// A plan.json is a file: anyone who can edit it can re-seal its manifest. Before anything runs, it is held to what
 /// the compiler guarantees of a plan it wrote: names that are never paths, references that resolve, a graph in
 /// topological order (so no cycle), output paths inside the output folder, and numbers in their ranges.
-extension ExecutionPlan {
-    func checked() throws(DecodingError) -> ExecutionPlan {
+extension PlanDocument {
+    func checked() throws(DocumentFormatError) -> PlanDocument {
         var problems: [String] = []
         checkNames(&problems)
         checkReferences(&problems)
@@ -12,7 +12,8 @@ extension ExecutionPlan {
         checkPathsAndNumbers(&problems)
         guard problems.isEmpty else {
             let shown = problems.prefix(10).map(TerminalText.escape).joined(separator: "; ")
-            throw DecodingError(message: shown + (problems.count > 10 ? "; and \(problems.count - 10) more" : ""))
+            throw DocumentFormatError(
+                Self.documentName, shown + (problems.count > 10 ? "; and \(problems.count - 10) more" : ""))
         }
         return self
     }

@@ -54,17 +54,6 @@ public struct RunEvent: Sendable {
     }
 }
 
-/// Receives a run's events as they happen.
-public protocol RunObserver: Sendable {
-    func handle(_ event: RunEvent)
-    /// Streamed text of a task; frequent, so not an event in the record.
-    func progress(task: String, outputTokens: Int)
-}
-
-extension RunObserver {
-    public func progress(task: String, outputTokens: Int) {}
-}
-
 /// UTC timestamps with milliseconds (`2026-11-26T11:52:14.812Z`), the only time format in run records. Formatted
 /// by hand: a Foundation date formatter costs more than everything else an event does.
 public enum Timestamp {

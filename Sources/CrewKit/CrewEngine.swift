@@ -1,0 +1,47 @@
+import AsyncHTTPClient
+import CrewCore
+import CrewProviders
+import CrewRuntime
+import Foundation
+
+/// crew as a library: compile a crew, build its artifact, start, watch, cancel and resume runs, read their records.
+/// One engine serves a whole process: every run it starts shares its one HTTP client and one set of rate limiters per
+/// model, and it holds no process-wide state (no signal handler, no current directory, no standard output). The CLI
+/// and a server are thin layers over it.
+public final class CrewEngine: Sendable {
+    public struct Configuration: Sendable {
+        /// Where `${env:NAME}` secrets and settings are read, when a run or a build needs them; never copied into
+        /// an artifact or a record.
+        public var environment: [String: String]
+        /// Backoff between a provider's retries; each model's `max_retries` still applies.
+        public var retry: RetryPolicy
+        /// Seconds each MCP server has to start and list its tools.
+        public var toolStartTimeout: Double
+        /// Connections kept per provider host, across all runs.
+        public var connectionsPerHost: Int
+
+        public init(
+            environment: [String: String] = ProcessInfo.processInfo.environment, retry: RetryPolicy = RetryPolicy(),
+            toolStartTimeout: Double = 30, connectionsPerHost: Int = 64
+        ) {
+            self.environment = environment
+            self.retry = retry
+            self.toolStartTimeout = toolStartTimeout
+            self.connectionsPerHost = connectionsPerHost
+        }
+    }
+
+    public let configuration: Configuration
+    let http: HTTPClient
+    let limiters = RateLimiterPool()
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        http = RunSession.makeHTTPClient(maxParallel: configuration.connectionsPerHost)
+    }
+
+    /// Closes the shared HTTP client; call once every run has ended.
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+}

@@ -1,0 +1,140 @@
+import CrewCore
+import CrewDocuments
+import CrewRuntime
+import Foundation
+
+/// How one run goes; everything unset takes the plan's or the crew folder's default.
+public struct RunOptions: Sendable {
+    /// Where run folders go (default: `.crew/runs` below the plan's base folder).
+    public var runsFolder: ConfinedPath?
+    /// The folder `output.file` paths are relative to (default: the plan's base folder).
+    public var outputFolder: String?
+    /// Tasks running at once (default: the plan's `max_parallel`).
+    public var maxParallel: Int?
+    /// Stop at the first failed task.
+    public var failFast = false
+    /// Ask providers for streamed answers.
+    public var stream = true
+    /// Who approves the drafts of `human_review` tasks; a plan with such tasks does not start without one.
+    public var reviewer: (any Reviewer)?
+    /// Told of every event as it happens, and of streamed tokens (which are not events).
+    public var observers: [any RunObserver] = []
+    /// The new run's id (default: a fresh one). Ignored by `resume`.
+    public var runID: String?
+    /// Events the handle's stream keeps for a reader that falls behind; older ones are dropped from the stream (the
+    /// record keeps them all).
+    public var eventBuffer = 10_000
+
+    public init() {}
+}
+
+/// A run in progress: its id and folder at once, its events as they happen, a way to stop it, and its result.
+public final class RunHandle: Sendable {
+    public let runID: String
+    /// The run folder, as shown.
+    public let folder: String
+    /// Every event of the run, in order, ending after `run_finished` (or when the run fails to set up). One reader.
+    public let events: AsyncStream<RunEvent>
+    let work: Task<RunSession.Outcome, any Error>
+
+    init(
+        runID: String, folder: String, buffer: Int,
+        body: @escaping @Sendable ([any RunObserver]) async throws -> RunSession.Outcome
+    ) {
+        self.runID = runID
+        self.folder = folder
+        let (events, continuation) = AsyncStream.makeStream(
+            of: RunEvent.self, bufferingPolicy: .bufferingNewest(max(1, buffer)))
+        self.events = events
+        let relay = EventRelay(continuation)
+        work = Task {
+            defer { continuation.finish() }
+            return try await body([relay])
+        }
+    }
+
+    /// Stops the run: running tasks are cancelled, and the run is recorded as `interrupted`.
+    public func cancel() {
+        work.cancel()
+    }
+
+    /// How the run ended. Throws a `CodedFailure` when it could not be set up (a missing key, a tool that does not
+    /// start, a run another process holds).
+    public func result() async throws -> RunSession.Outcome {
+        try await work.value
+    }
+}
+
+/// Passes events on to a handle's stream.
+struct EventRelay: RunObserver {
+    let continuation: AsyncStream<RunEvent>.Continuation
+
+    init(_ continuation: AsyncStream<RunEvent>.Continuation) {
+        self.continuation = continuation
+    }
+
+    func handle(_ event: RunEvent) {
+        continuation.yield(event)
+    }
+}
+
+extension CrewEngine {
+    /// Starts a run of `runnable` with `inputs` (checked against the plan's inputs and their defaults first).
+    public func start(_ runnable: RunnablePlan, inputs: [String: String], options: RunOptions = RunOptions())
+        throws -> RunHandle
+    {
+        let plan = runnable.plan
+        let values = try RunInputs.resolve(plan.inputs, given: inputs).get()
+        try checkReviewer(plan, options)
+        let session = sessionOptions(runnable, options)
+        let runID = options.runID ?? RunRecorder.newRunID()
+        let observers = options.observers
+        return RunHandle(
+            runID: runID, folder: session.runsFolder.appending(runID).description, buffer: options.eventBuffer
+        ) { relay in
+            try await RunSession.start(
+                plan: plan, inputs: values, options: session, observers: relay + observers, runID: runID)
+        }
+    }
+
+    /// Continues run `runID` (an id, a prefix of one, or `last`) in `runnable`'s runs folder: tasks that finished
+    /// keep their outputs, the rest run now, with the plan and inputs the run started with.
+    public func resume(runID: String, of runnable: RunnablePlan, options: RunOptions = RunOptions()) throws
+        -> RunHandle
+    {
+        let session = sessionOptions(runnable, options)
+        let id = try RunStore(session.runsFolder).find(runID)
+        try checkReviewer(plan: try RunStore(session.runsFolder).plan(id), options)
+        let observers = options.observers
+        return RunHandle(runID: id, folder: session.runsFolder.appending(id).description, buffer: options.eventBuffer) {
+            relay in
+            try await RunSession.resume(runID: id, options: session, observers: relay + observers)
+        }
+    }
+
+    func sessionOptions(_ runnable: RunnablePlan, _ options: RunOptions) -> RunSession.Options {
+        let settings = RunSettings(
+            maxParallel: options.maxParallel ?? runnable.plan.maxParallel, failFast: options.failFast,
+            stream: options.stream, outputFolder: options.outputFolder ?? runnable.baseFolder)
+        var session = RunSession.Options(
+            runsFolder: options.runsFolder ?? ConfinedPath(base: runnable.baseFolder, below: ".crew/runs"),
+            settings: settings, environment: configuration.environment, retry: configuration.retry,
+            artifactFolder: runnable.artifactFolder, crewFolder: runnable.baseFolder, reviewer: options.reviewer)
+        session.toolStartTimeout = configuration.toolStartTimeout
+        session.http = http
+        session.limiters = limiters
+        return session
+    }
+
+    func checkReviewer(_ plan: ExecutionPlan, _ options: RunOptions) throws {
+        try checkReviewer(plan: plan.document, options)
+    }
+
+    func checkReviewer(plan: PlanDocument, _ options: RunOptions) throws {
+        let reviewed = plan.tasks.filter(\.humanReview).map(\.name)
+        guard !reviewed.isEmpty, options.reviewer == nil else { return }
+        throw CrewFailure(
+            .r517, "tasks \(reviewed.map { "`\($0)`" }.joined(separator: ", ")) need a reviewer (human_review)",
+            hint: "give the run a reviewer (the CLI: a terminal, --approve-all or --answers)")
+    }
+}
