@@ -131,6 +131,11 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), "CrewCore",
             ], swiftSettings: strict),
         .testTarget(
+            name: "CrewKitTests",
+            dependencies: [
+                "CrewKit", "CrewCore", "CrewDocuments", "CrewRuntime", "CrewProviders", "CrewTestSupport",
+            ], swiftSettings: strict),
+        .testTarget(
             name: "CrewKnowledgeTests", dependencies: ["CrewKnowledge", "CrewTestSupport", "CCrewKernels", "CrewCore"],
             swiftSettings: strict),
         .testTarget(

@@ -20,7 +20,7 @@ struct ModelsCommand: AsyncParsableCommand {
     func run() async throws {
         let plan = try await Engine.plan(at: crew.path).plan
         var failures = 0
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = Engine.shared.http
         for name in plan.models.keys.sorted() {
             guard let model = plan.models[name] else { continue }
             let line = "\(name): \(model.provider.rawValue) \(model.model)"
@@ -32,7 +32,6 @@ struct ModelsCommand: AsyncParsableCommand {
             if !verdict.ok { failures += 1 }
             Terminal.out("\(verdict.ok ? "ok  " : "FAIL") \(line): \(verdict.text)\n")
         }
-        try? await http.shutdown()
         if failures > 0 { throw ExitCode(1) }
     }
 }
@@ -49,7 +48,7 @@ enum ModelCheck {
         let clients: ModelClients
         do {
             clients = try ModelClients(
-                plan: single, http: http, environment: ProcessInfo.processInfo.environment,
+                plan: single, http: http, environment: Engine.shared.configuration.environment,
                 retry: RetryPolicy(maxRetries: 0))
         } catch {
             return Verdict(ok: false, text: error.message)

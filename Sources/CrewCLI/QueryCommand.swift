@@ -52,7 +52,8 @@ struct QueryCommand: AsyncParsableCommand {
         let searcher: KnowledgeSearcher
         do {
             searcher = try KnowledgeSearcher(
-                plan: plan, artifact: folder, environment: ProcessInfo.processInfo.environment)
+                plan: plan, artifact: folder, environment: Engine.shared.configuration.environment,
+                http: Engine.shared.http)
         } catch {
             throw Engine.fail(error)
         }

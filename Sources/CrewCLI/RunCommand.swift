@@ -81,7 +81,9 @@ struct RunCommand: AsyncParsableCommand {
         let values = try resolveInputs(plan)
         if dryRun {
             let searcher = runnable.artifactFolder.flatMap {
-                try? KnowledgeSearcher(plan: plan, artifact: $0, environment: Engine.shared.configuration.environment)
+                try? KnowledgeSearcher(
+                    plan: plan, artifact: $0, environment: Engine.shared.configuration.environment,
+                    http: Engine.shared.http)
             }
             Terminal.out(await DryRun.render(plan, inputs: values, knowledge: searcher))
             await searcher?.close()

@@ -27,7 +27,7 @@ struct ToolsCommand: AsyncParsableCommand {
         let plan = source.plan
         let agents = try chosenAgents(plan)
         let listings = try await ToolCatalog.list(
-            plan: plan, agents: agents, source: source, environment: ProcessInfo.processInfo.environment)
+            plan: plan, agents: agents, source: source, environment: Engine.shared.configuration.environment)
         json ? Terminal.outRaw(ToolCatalog.json(listings)) : Terminal.out(ToolCatalog.text(listings))
     }
 
@@ -103,7 +103,8 @@ enum ToolCatalog {
         let needed = plan.tools.values.contains { $0.type == .knowledge && used.contains($0.name) }
         guard needed, let folder = source.artifactFolder else { return nil }
         do {
-            return try KnowledgeSearcher(plan: plan, artifact: folder, environment: environment)
+            return try KnowledgeSearcher(
+                plan: plan, artifact: folder, environment: environment, http: Engine.shared.http)
         } catch {
             throw Engine.fail(error)
         }

@@ -19,7 +19,6 @@ public enum FailureCode: String, CaseIterable, Sendable {
     case r516 = "R516"
     case r517 = "R517"
     case r520 = "R520"
-    case r521 = "R521"
 
     public var summary: String {
         switch self {
@@ -40,7 +39,6 @@ public enum FailureCode: String, CaseIterable, Sendable {
         case .r516: return "a knowledge base cannot be built"
         case .r517: return "reviewed tasks and no reviewer"
         case .r520: return "the crew has errors"
-        case .r521: return "the run was cancelled before it started"
         }
     }
 }

@@ -34,7 +34,7 @@ public struct RunRecord: Sendable, Equatable {
     public var finishedAt: Date?
     /// 1 for a fresh run, +1 for each resume.
     public var attempts: Int
-    /// The process running the run; recorded while it is `running` only.
+    /// The process running the run; kept while it is `running` only.
     public var owner: RunOwner?
     /// The plan's task names, in order.
     public var tasks: [String]
@@ -50,10 +50,11 @@ public struct RunRecord: Sendable, Equatable {
         self.artifactSHA256 = artifactSHA256
         self.inputs = inputs
         self.status = status
-        self.startedAt = startedAt
-        self.finishedAt = finishedAt
+        // Times as run.json holds them (whole milliseconds), so a record in memory equals the one read back.
+        self.startedAt = Timestamp.milliseconds(startedAt)
+        self.finishedAt = finishedAt.map(Timestamp.milliseconds)
         self.attempts = attempts
-        self.owner = owner
+        self.owner = status == .running ? owner : nil
         self.tasks = tasks
         self.totals = totals
     }

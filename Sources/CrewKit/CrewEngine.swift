@@ -32,7 +32,9 @@ public final class CrewEngine: Sendable {
     }
 
     public let configuration: Configuration
-    let http: HTTPClient
+    /// The process's one HTTP client: every run, build and query of this engine uses it, and so may a caller that
+    /// talks to a provider itself (`crew models --check`).
+    public let http: HTTPClient
     let limiters = RateLimiterPool()
 
     public init(configuration: Configuration = Configuration()) {

@@ -1,5 +1,6 @@
 import CrewCore
 import CrewMCPLink
+import CrewTools
 import Foundation
 import Logging
 import MCP

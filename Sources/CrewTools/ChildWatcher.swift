@@ -34,7 +34,7 @@ final class ChildWatcher: @unchecked Sendable {
     /// process that left the group may hold the pipes).
     func run() -> ProcessOutput {
         var open = [child.stdout, child.stderr]
-        var termination: Termination?
+        var termination: ExitStatus?
         var exitedAt: Double?
         var terminatedAt: Double?
         var killed = false
@@ -60,15 +60,15 @@ final class ChildWatcher: @unchecked Sendable {
         }
         open.forEach { close($0) }
         return ProcessOutput(
-            termination: termination ?? .signaled(SIGKILL), stdout: stdout, stderr: stderr,
+            termination: termination ?? .signalled(SIGKILL), stdout: stdout, stderr: stderr,
             stopped: terminatedAt != nil)
     }
 
-    private func reap() -> Termination? {
+    private func reap() -> ExitStatus? {
         var status: Int32 = 0
         let result = waitpid(child.pid, &status, WNOHANG)
-        if result == child.pid { return Termination(waitStatus: status) }
-        if result < 0, errno != EINTR { return .signaled(0) }
+        if result == child.pid { return ExitStatus(waitStatus: status) }
+        if result < 0, errno != EINTR { return .signalled(0) }
         return nil
     }
 

@@ -95,7 +95,7 @@ public struct CommandTool: AgentTool {
     }
 
     static func report(_ output: ProcessOutput) -> String {
-        [output.termination.description, section("stdout", output.stdout), section("stderr", output.stderr)]
+        [output.termination.resultLine, section("stdout", output.stdout), section("stderr", output.stderr)]
             .joined(separator: "\n")
     }
 

@@ -6,23 +6,6 @@ import Foundation
     import Darwin
 #endif
 
-/// How a child process ended.
-enum Termination: Equatable, CustomStringConvertible {
-    case exited(Int32)
-    case signaled(Int32)
-
-    init(waitStatus status: Int32) {
-        self = status & 0x7F == 0 ? .exited((status >> 8) & 0xFF) : .signaled(status & 0x7F)
-    }
-
-    var description: String {
-        switch self {
-        case .exited(let code): "exit status \(code)"
-        case .signaled(let signal): "killed by signal \(signal)"
-        }
-    }
-}
-
 /// One captured output stream: the first `limit` bytes and how many there were in all.
 struct CapturedOutput {
     var bytes: [UInt8] = []
@@ -38,7 +21,7 @@ struct CapturedOutput {
 
 /// What a finished (or stopped) run produced.
 struct ProcessOutput {
-    var termination: Termination
+    var termination: ExitStatus
     var stdout: CapturedOutput
     var stderr: CapturedOutput
     /// True when the run was cancelled and the process group was signalled.

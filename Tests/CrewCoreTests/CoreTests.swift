@@ -90,3 +90,19 @@ import Testing
         #expect(DiagnosticRenderer(color: true).text(diagnostic).contains("\u{1B}["))
     }
 }
+
+/// The run-time failure codes and specs/diagnostics.md ("Run-time failures") list the same codes.
+@Suite struct FailureCodeTests {
+    @Test func everyCodeIsDocumentedAndEveryDocumentedCodeExists() throws {
+        let spec = try String(contentsOfFile: Fixtures.packageRoot + "/specs/diagnostics.md", encoding: .utf8)
+        let section = try #require(spec.components(separatedBy: "## Run-time failures").last)
+        let documented = Set(section.matches(of: #/^\| `(R\d{3})` \|/#.anchorsMatchLineEndings()).map { String($0.1) })
+        #expect(documented == Set(FailureCode.allCases.map(\.rawValue)))
+    }
+
+    @Test func aCodedFailureShowsItsCodeOnEveryLine() {
+        let failure = CrewFailure(.r511, "model `a` needs a key\nmodel `b` needs a key")
+        #expect(ErrorReport.text(failure) == "error[R511]: model `a` needs a key\nerror[R511]: model `b` needs a key\n")
+        #expect(ErrorReport.text(CancellationError()).hasPrefix("error: "))
+    }
+}

@@ -1,3 +1,4 @@
+import CrewCore
 import CrewRuntime
 import Foundation
 
@@ -10,7 +11,9 @@ enum ReviewSetup {
         case terminal
     }
 
-    struct Problem: Error, CustomStringConvertible {
+    /// No way to review, or an answers file that cannot be used.
+    struct Problem: CodedFailure {
+        var code: FailureCode { .r517 }
         var description: String
     }
 

@@ -15,6 +15,15 @@ package enum ExitStatus: Sendable, Equatable, CustomStringConvertible {
         self = signal == 0 ? .exited((status >> 8) & 0xff) : .signalled(signal)
     }
 
+    /// The first line of a command tool's result, as specs/crew-file.md gives it: `exit status N` or
+    /// `killed by signal N`.
+    package var resultLine: String {
+        switch self {
+        case .exited(let code): "exit status \(code)"
+        case .signalled(let signal): "killed by signal \(signal)"
+        }
+    }
+
     package var description: String {
         switch self {
         case .exited(let code): "exited with status \(code)"
