@@ -73,7 +73,8 @@ let package = Package(
         .target(
             name: "CrewKit",
             dependencies: [
-                "CrewCore", "CrewDocuments", "CrewSpec", "CrewBuild", "CrewKnowledge", "CrewProviders", "CrewRuntime",
+                "CrewCore", "CrewDocuments", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewKnowledge", "CrewProviders",
+                "CrewRuntime",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ], swiftSettings: strict),
         .target(

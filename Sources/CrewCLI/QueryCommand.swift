@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrewCore
+import CrewDocuments
 import CrewKit
 import CrewKnowledge
 import CrewRuntime

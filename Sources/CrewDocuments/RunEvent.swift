@@ -86,3 +86,24 @@ public enum Timestamp {
         return formatter.date(from: text)
     }
 }
+
+/// Typed readings of the events a consumer acts on; the other keys stay in `fields`, as specs/run-record.md lists them.
+extension RunEvent {
+    /// A `task_finished` or `task_failed` event's figures.
+    public var figures: TaskFigures? {
+        guard kind == .taskFinished || kind == .taskFailed,
+            let reader = try? ObjectReader(.object(fields), path: "", document: "events.jsonl")
+        else { return nil }
+        return try? TaskFigures(reader)
+    }
+
+    /// How the run ended, on `run_finished`.
+    public var runStatus: RunStatus? {
+        kind == .runFinished ? fields["status"]?.stringValue.flatMap(RunStatus.init(rawValue:)) : nil
+    }
+
+    /// Why a task failed, on `task_failed`.
+    public var failure: String? {
+        kind == .taskFailed ? fields["error"]?.stringValue : nil
+    }
+}

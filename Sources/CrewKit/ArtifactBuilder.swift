@@ -2,6 +2,7 @@ import CrewBuild
 import CrewCore
 import CrewDocuments
 import CrewKnowledge
+import CrewPlanner
 import CrewRuntime
 import CrewSpec
 
@@ -28,9 +29,11 @@ extension CrewEngine {
         _ compiled: CompiledCrew, to location: ConfinedPath? = nil,
         progress: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> BuiltArtifact {
-        guard let validated = compiled.result.validated, let document = compiled.artifact()?.document else {
+        guard compiled.succeeded, let validated = compiled.result.validated, let plan = compiled.result.plan else {
             throw compiled.hasErrorsFailure
         }
+        // The document alone to find the knowledge bases; the artifact (which hashes every input file) is made once.
+        let document = PlanBuilder.document(validated, plan)
         var files: [String: [UInt8]] = [:]
         var reports: [KnowledgeReport] = []
         let compiler = KnowledgeCompiler(

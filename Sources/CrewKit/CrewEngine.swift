@@ -32,18 +32,44 @@ public final class CrewEngine: Sendable {
     }
 
     public let configuration: Configuration
-    /// The process's one HTTP client: every run, build and query of this engine uses it, and so may a caller that
-    /// talks to a provider itself (`crew models --check`).
-    public let http: HTTPClient
     let limiters = RateLimiterPool()
+    private let client: LazyClient
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
-        http = RunSession.makeHTTPClient(maxParallel: configuration.connectionsPerHost)
+        client = LazyClient(connectionsPerHost: configuration.connectionsPerHost)
     }
 
-    /// Closes the shared HTTP client; call once every run has ended.
+    /// The process's one HTTP client: every run, build and query of this engine uses it, and so may a caller that
+    /// talks to a provider itself (`crew models --check`). Made on first use: compiling needs none.
+    public var http: HTTPClient { client.get() }
+
+    /// Closes the shared HTTP client, if one was made; call once every run has ended.
     public func shutdown() async {
-        try? await http.shutdown()
+        try? await client.made()?.shutdown()
+    }
+}
+
+/// An HTTP client made the first time it is asked for.
+final class LazyClient: @unchecked Sendable {
+    private let lock = NSLock()
+    private let connectionsPerHost: Int
+    private var client: HTTPClient?
+
+    init(connectionsPerHost: Int) {
+        self.connectionsPerHost = connectionsPerHost
+    }
+
+    func get() -> HTTPClient {
+        lock.withLock {
+            if let client { return client }
+            let made = RunSession.makeHTTPClient(maxParallel: connectionsPerHost)
+            client = made
+            return made
+        }
+    }
+
+    func made() -> HTTPClient? {
+        lock.withLock { client }
     }
 }

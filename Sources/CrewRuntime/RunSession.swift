@@ -51,7 +51,7 @@ public struct RunSession: Sendable {
         public var record: RunRecord
     }
 
-    /// Starts a new run of `planJSON` (a build artifact's plan) with `inputs` already checked.
+    /// Starts a new run of `plan` with `inputs` already checked; plan.json in the run folder is a copy of it.
     public static func start(
         plan: ExecutionPlan, inputs: [String: String], options: Options, observers: [any RunObserver],
         runID: String = RunRecorder.newRunID()

@@ -119,9 +119,15 @@ import Testing
         let handle = try engine.start(runnable, inputs: [:])
         #expect(handle.folder == folder.path + "/crew/.crew/runs/" + handle.runID)
         var kinds: [RunEvent.Kind] = []
-        for await event in handle.events { kinds.append(event.kind) }
+        var tokens = 0
+        var ended: RunStatus?
+        for await event in handle.events {
+            kinds.append(event.kind)
+            tokens += event.figures?.inputTokens ?? 0
+            ended = event.runStatus ?? ended
+        }
         let outcome = try await handle.result()
-        #expect(outcome.status == .succeeded)
+        #expect(outcome.status == .succeeded && ended == .succeeded && tokens == 50)
         #expect(kinds.first == .runStarted && kinds.last == .runFinished)
         #expect(kinds.filter { $0 == .taskStarted }.count == 5 && kinds.filter { $0 == .taskFinished }.count == 5)
         // The same events as the record, in the same order.

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import CrewRuntime
 import Foundation
 
