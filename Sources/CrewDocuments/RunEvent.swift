@@ -81,10 +81,16 @@ public enum Timestamp {
     }
 
     public static func parse(_ text: String) -> Date? {
+        parser.date(from: text)
+    }
+
+    /// One parser for the process: making one costs more than a run's whole record. ISO8601DateFormatter is safe to
+    /// use from several threads once configured, and this one is never changed after.
+    nonisolated(unsafe) private static let parser: ISO8601DateFormatter = {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
-    }
+        return formatter
+    }()
 }
 
 /// Typed readings of the events a consumer acts on; the other keys stay in `fields`, as specs/run-record.md lists them.

@@ -87,3 +87,28 @@ import Testing
         #expect(text == "Incorrect API key provided: *** and ***")
     }
 }
+
+/// Runs at once that use the same model share its rate limits; different models, keys or limits do not.
+@Suite struct RateLimiterPoolTests {
+    func model(_ name: String, rpm: Int?, model: String = "gpt") -> ModelDefinition {
+        var definition = ModelDefinition(name: name, provider: .openai, model: model)
+        definition.requestsPerMinute = rpm
+        return definition
+    }
+
+    func endpoint(key: String = "sk-one") -> Endpoint {
+        Endpoint(provider: .openai, baseURL: "https://api.openai.com/v1", apiKey: Secret(key), keySource: "KEY")
+    }
+
+    @Test func oneLimiterPerModelEndpoint() throws {
+        let pool = RateLimiterPool()
+        let first = try #require(pool.limiter(for: model("a", rpm: 60), endpoint: endpoint()))
+        // Another crew's model of another name, same endpoint, model, key and limit: the same budget.
+        #expect(pool.limiter(for: model("b", rpm: 60), endpoint: endpoint()) === first)
+        #expect(pool.limiter(for: model("a", rpm: 30), endpoint: endpoint()) !== first)
+        #expect(pool.limiter(for: model("a", rpm: 60, model: "other"), endpoint: endpoint()) !== first)
+        // The same variable holding another key (another tenant of a server) is another budget.
+        #expect(pool.limiter(for: model("a", rpm: 60), endpoint: endpoint(key: "sk-two")) !== first)
+        #expect(pool.limiter(for: model("a", rpm: nil), endpoint: endpoint()) == nil)
+    }
+}

@@ -9,7 +9,8 @@ public final class RateLimiterPool: @unchecked Sendable {
     struct Key: Hashable {
         var baseURL: String
         var model: String
-        var keySource: String?
+        /// Whose budget: the key's hash (a provider counts per key), else where a key would come from.
+        var account: String?
         var requestsPerMinute: Int?
         var tokensPerMinute: Int?
     }
@@ -23,7 +24,8 @@ public final class RateLimiterPool: @unchecked Sendable {
     func limiter(for model: ModelDefinition, endpoint: Endpoint) -> RateLimiter? {
         guard model.requestsPerMinute != nil || model.tokensPerMinute != nil else { return nil }
         let key = Key(
-            baseURL: endpoint.baseURL, model: model.model, keySource: endpoint.keySource,
+            baseURL: endpoint.baseURL, model: model.model,
+            account: endpoint.apiKey.map { Hashing.sha256($0.value) } ?? endpoint.keySource,
             requestsPerMinute: model.requestsPerMinute, tokensPerMinute: model.tokensPerMinute)
         return lock.withLock {
             if let shared = limiters[key] { return shared }
