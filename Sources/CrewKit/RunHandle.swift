@@ -21,7 +21,7 @@ public struct RunOptions: Sendable {
     public var observers: [any RunObserver] = []
     /// The new run's id (default: a fresh one). Ignored by `resume`.
     public var runID: String?
-    /// Events the handle's stream keeps for a reader that falls behind; older ones are dropped from the stream (the
+    /// Events each of the handle's readers keeps when it falls behind; older ones are dropped from that reader (the
     /// record keeps them all).
     public var eventBuffer = 10_000
 
@@ -33,8 +33,7 @@ public final class RunHandle: Sendable {
     public let runID: String
     /// The run folder, as shown.
     public let folder: String
-    /// Every event of the run, in order, ending after `run_finished` (or when the run fails to set up). One reader.
-    public let events: AsyncStream<RunEvent>
+    let relay: EventRelay
     let work: Task<RunSession.Outcome, any Error>
 
     init(
@@ -43,14 +42,19 @@ public final class RunHandle: Sendable {
     ) {
         self.runID = runID
         self.folder = folder
-        let (events, continuation) = AsyncStream.makeStream(
-            of: RunEvent.self, bufferingPolicy: .bufferingNewest(max(1, buffer)))
-        self.events = events
-        let relay = EventRelay(continuation)
+        let relay = EventRelay(buffer: buffer)
+        self.relay = relay
         work = Task {
-            defer { continuation.finish() }
+            defer { relay.finish() }
             return try await body([relay])
         }
+    }
+
+    /// The run's events from now on, in order, ending after `run_finished` (or when the run fails to set up). Each
+    /// call is a reader of its own, so several may watch one run; the record (`events.jsonl`) has every event from
+    /// the start. A reader that falls more than `RunOptions.eventBuffer` events behind loses the oldest.
+    public func events() -> AsyncStream<RunEvent> {
+        relay.subscribe()
     }
 
     /// Stops the run: running tasks are cancelled, and the run is recorded as `interrupted`.
@@ -65,16 +69,49 @@ public final class RunHandle: Sendable {
     }
 }
 
-/// Passes events on to a handle's stream.
-struct EventRelay: RunObserver {
-    let continuation: AsyncStream<RunEvent>.Continuation
+/// Passes a run's events on to its handle's readers; with none, an event costs one uncontended lock.
+final class EventRelay: RunObserver, @unchecked Sendable {
+    private let lock = NSLock()
+    private let buffer: Int
+    private var readers: [UInt64: AsyncStream<RunEvent>.Continuation] = [:]
+    private var nextReader: UInt64 = 0
+    private var finished = false
 
-    init(_ continuation: AsyncStream<RunEvent>.Continuation) {
-        self.continuation = continuation
+    init(buffer: Int) {
+        self.buffer = max(1, buffer)
+    }
+
+    func subscribe() -> AsyncStream<RunEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: RunEvent.self, bufferingPolicy: .bufferingNewest(buffer))
+        let id: UInt64? = lock.withLock {
+            guard !finished else { return nil }
+            defer { nextReader += 1 }
+            readers[nextReader] = continuation
+            return nextReader
+        }
+        guard let id else {
+            continuation.finish()
+            return stream
+        }
+        continuation.onTermination = { [weak self] _ in
+            guard let self else { return }
+            _ = self.lock.withLock { self.readers.removeValue(forKey: id) }
+        }
+        return stream
     }
 
     func handle(_ event: RunEvent) {
-        continuation.yield(event)
+        let current = lock.withLock { readers.isEmpty ? [] : Array(readers.values) }
+        for reader in current { reader.yield(event) }
+    }
+
+    func finish() {
+        let current = lock.withLock {
+            finished = true
+            return Array(readers.values)
+        }
+        for reader in current { reader.finish() }
     }
 }
 
