@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "CrewTools",
             dependencies: [
-                "CrewCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "CrewCore", "CrewDocuments", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ], swiftSettings: strict),
         // What crew and its MCP host share, without the MCP SDK: `crew` links this, never CrewMCP.

@@ -137,7 +137,8 @@ struct RunCommand: AsyncParsableCommand {
         do {
             handle = try start(options)
         } catch {
-            throw Engine.fail(error)
+            // No way to review is a usage error, as when the CLI finds it first.
+            throw Engine.fail(error, exit: (error as? any CodedFailure)?.code == .r517 ? 2 : 1)
         }
         let signals = SignalTrap { handle.cancel() }
         defer { signals.release() }

@@ -196,3 +196,15 @@ enum TemporaryName {
         return ".crew-tmp-\(pid)-\(number)"
     }
 }
+
+extension ConfinedFolder {
+    /// Creates the folder `relative` (its parents as needed), which must not exist yet: false when something by that
+    /// name is there already, so two processes (or two runs of one) can never both claim the same folder.
+    public func createNewFolder(_ relative: String) throws(PathFailure) -> Bool {
+        let (parent, name, shown) = try parent(of: relative, create: true)
+        defer { parent.release() }
+        if mkdirat(parent.fd, name, 0o755) == 0 { return true }
+        if errno == EEXIST { return false }
+        throw PathFailure.fromErrno(shown)
+    }
+}

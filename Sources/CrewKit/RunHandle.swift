@@ -124,7 +124,13 @@ extension CrewEngine {
         let values = try RunInputs.resolve(plan.inputs, given: inputs).get()
         try checkReviewer(plan, options)
         let session = sessionOptions(runnable, options)
-        let runID = options.runID ?? RunRecorder.newRunID()
+        let runID: String
+        if let chosen = options.runID {
+            try RunRecorder.claim(chosen, runs: session.runsFolder)
+            runID = chosen
+        } else {
+            runID = try RunRecorder.reserve(runs: session.runsFolder)
+        }
         let observers = options.observers
         return RunHandle(
             runID: runID, folder: session.runsFolder.appending(runID).description, buffer: options.eventBuffer

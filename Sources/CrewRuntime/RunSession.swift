@@ -51,11 +51,13 @@ public struct RunSession: Sendable {
         public var record: RunRecord
     }
 
-    /// Starts a new run of `plan` with `inputs` already checked; plan.json in the run folder is a copy of it.
+    /// Starts a new run of `plan` with `inputs` already checked; plan.json in the run folder is a copy of it. `runID`
+    /// is a run folder the caller claimed (`RunRecorder.reserve` or `claim`); without one, a new one is reserved.
     public static func start(
         plan: ExecutionPlan, inputs: [String: String], options: Options, observers: [any RunObserver],
-        runID: String = RunRecorder.newRunID()
+        runID: String? = nil
     ) async throws -> Outcome {
+        let runID = try runID ?? RunRecorder.reserve(runs: options.runsFolder)
         let recorder = try RunRecorder(runs: options.runsFolder, runID: runID)
         let lock = try recorder.lock()
         try recorder.writePlan(plan.document)

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CrewCore
+import CrewDocuments
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -44,7 +45,7 @@ public final class HTTPTool: AgentTool {
             }
         }
         var methods = try settings.strings("methods").map { $0.uppercased() }
-        if methods.isEmpty { methods = ["GET"] }
+        if methods.isEmpty { methods = PlanDefaults.httpMethods }
         if let other = methods.first(where: { $0 != "GET" && $0 != "POST" }) {
             throw settings.failure("method `\(other)` is not supported (GET or POST)")
         }

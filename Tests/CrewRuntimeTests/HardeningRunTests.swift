@@ -318,7 +318,7 @@ import Testing
             ), in: folder)
         let runs = ConfinedPath(base: folder.path + "/runs")
         let options = Self.options(runs: runs, output: folder.path + "/crew")
-        let id = RunRecorder.newRunID()
+        let id = try RunRecorder.reserve(runs: runs)
         let live = Task {
             try await RunSession.start(
                 plan: try ExecutionPlan.decode(plan, artifactHash: "test"), inputs: [:], options: options,
@@ -416,7 +416,7 @@ import Testing
         let runs = ConfinedPath(base: folder.path + "/runs")
         var options = Self.options(runs: runs, output: folder.path + "/crew")
         options.toolStartTimeout = 120
-        let id = RunRecorder.newRunID()
+        let id = try RunRecorder.reserve(runs: runs)
         let run = Task {
             try await RunSession.start(
                 plan: try ExecutionPlan.decode(plan, artifactHash: "test"), inputs: [:], options: options,
@@ -439,7 +439,7 @@ import Testing
             "models:\n  m: { provider: anthropic, model: t, api_key: \"${env:CREW_TEST_MISSING_KEY}\" }\n"
         let plan = try Self.planJSON(crew(model, tasks: "  one: { agent: a, description: ONE }\n"), in: folder)
         let runs = ConfinedPath(base: folder.path + "/runs")
-        let id = RunRecorder.newRunID()
+        let id = try RunRecorder.reserve(runs: runs)
         await #expect(throws: (any Error).self) {
             _ = try await RunSession.start(
                 plan: try ExecutionPlan.decode(plan, artifactHash: "test"), inputs: [:],

@@ -1,6 +1,8 @@
 import CrewCore
 import CrewDocuments
 import CrewProviders
+import CrewTestSupport
+import Foundation
 import Testing
 
 @testable import CrewRuntime
@@ -110,5 +112,21 @@ import Testing
         // The same variable holding another key (another tenant of a server) is another budget.
         #expect(pool.limiter(for: model("a", rpm: 60), endpoint: endpoint(key: "sk-two")) !== first)
         #expect(pool.limiter(for: model("a", rpm: nil), endpoint: endpoint()) == nil)
+    }
+}
+
+/// Run ids are claimed by creating their folder: many runs started in one second never share one.
+@Suite struct RunIDTests {
+    @Test func idsOfOneSecondAreAllDistinctAndClaimed() throws {
+        let folder = TemporaryFolder(prefix: "crew-run-ids")
+        let runs = ConfinedPath(base: folder.path + "/runs")
+        let now = Date()
+        // 1,000 in one second: with 4 hex digits, some draws collide (the birthday bound), and are drawn again.
+        let ids = try (0..<1000).map { _ in try RunRecorder.reserve(runs: runs, now: now) }
+        #expect(Set(ids).count == 1000)
+        #expect(ids.allSatisfy { FileManager.default.fileExists(atPath: folder.path + "/runs/" + $0) })
+        #expect(throws: CrewFailure.self) { try RunRecorder.claim(ids[0], runs: runs) }
+        try RunRecorder.claim("20991231-000000-beef", runs: runs)
+        #expect(throws: PathFailure.self) { try RunRecorder.claim("../escape", runs: runs) }
     }
 }

@@ -100,8 +100,30 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
         }
     }
 
-    /// A new run id: UTC time to the second (so ids sort by start) and 4 random hex digits.
-    public static func newRunID(now: Date = Date()) -> String {
+    /// Claims a new run's folder under `runs`: a fresh id whose folder this call created, so no other run (in this
+    /// process or another) has it. Ids of one second differ in 4 random hex digits; a taken one is drawn again.
+    public static func reserve(runs: ConfinedPath, now: Date = Date()) throws -> String {
+        let folder = try ConfinedFolder.open(runs, create: true)
+        for _ in 0..<64 {
+            let id = newRunID(now: now)
+            if try folder.createNewFolder(id) { return id }
+        }
+        throw CrewFailure(.r509, "no free run id in \(folder.path) for this second", hint: "try again")
+    }
+
+    /// Claims the folder of run `id`, which the caller chose; a run with that id is refused.
+    public static func claim(_ id: String, runs: ConfinedPath) throws {
+        guard Names.isRunID(id) else { throw PathFailure(id, .leaves, hint: "not a run id") }
+        let folder = try ConfinedFolder.open(runs, create: true)
+        guard try folder.createNewFolder(id) else {
+            throw CrewFailure(
+                .r509, "a run `\(id)` already exists in \(folder.path)", hint: "choose another id, or resume that run")
+        }
+    }
+
+    /// A candidate run id: UTC time to the second (so ids sort by start) and 4 random hex digits. `reserve` makes one
+    /// yours.
+    static func newRunID(now: Date = Date()) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

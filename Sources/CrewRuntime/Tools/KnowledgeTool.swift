@@ -1,4 +1,5 @@
 import CrewCore
+import CrewDocuments
 import CrewKnowledge
 import CrewTools
 import Foundation
@@ -17,7 +18,7 @@ struct KnowledgeTool: AgentTool {
             throw ToolSetupError("tool `\(name)` names no knowledge base")
         }
         self.knowledge = knowledge
-        self.topK = max(1, config["top_k"]?.intValue ?? 5)
+        self.topK = max(1, config["top_k"]?.intValue ?? PlanDefaults.knowledgeTopK)
         // Hybrid means "both when there are vectors": a base built without an embedder is searched by BM25.
         let mode = config["mode"]?.stringValue.flatMap(KnowledgeIndex.Mode.init(rawValue:))
         self.mode = mode == .hybrid ? nil : mode
