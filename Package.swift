@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -77,11 +80,23 @@ let package = Package(
                 "CrewRuntime",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ], swiftSettings: strict),
+        // `crew serve`: the HTTP API over CrewKit; the only importer of Hummingbird.
+        .target(
+            name: "CrewServer",
+            dependencies: [
+                "CrewCore", "CrewDocuments", "CrewKit", "CrewRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"), "CrewSpec",
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ], swiftSettings: strict),
         .target(
             name: "CrewCLI",
             dependencies: [
                 "CrewCore", "CrewDocuments", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewProviders", "CrewRuntime",
-                "CrewKnowledge", "CrewKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CrewKnowledge", "CrewKit", "CrewServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), "CrewTools",
             ], swiftSettings: strict),
         .executableTarget(name: "crew", dependencies: ["CrewCLI"], swiftSettings: strict),
@@ -135,6 +150,14 @@ let package = Package(
             name: "CrewKitTests",
             dependencies: [
                 "CrewKit", "CrewCore", "CrewDocuments", "CrewRuntime", "CrewProviders", "CrewTestSupport",
+            ], swiftSettings: strict),
+        .testTarget(
+            name: "CrewServerTests",
+            dependencies: [
+                "CrewServer", "CrewKit", "CrewCore", "CrewDocuments", "CrewTestSupport", "CrewProviders",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ], swiftSettings: strict),
         .testTarget(
             name: "CrewKnowledgeTests", dependencies: ["CrewKnowledge", "CrewTestSupport", "CCrewKernels", "CrewCore"],

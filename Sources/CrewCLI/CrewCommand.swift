@@ -11,6 +11,7 @@ public struct CrewCommand: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, BuildCommand.self, GraphCommand.self, RunCommand.self, RunsCommand.self,
             ShowCommand.self, LogsCommand.self, ModelsCommand.self, QueryCommand.self, ToolsCommand.self,
+            ServeCommand.self,
             InitCommand.self, CompletionsCommand.self,
         ]
     )

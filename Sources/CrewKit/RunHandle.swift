@@ -146,8 +146,13 @@ extension CrewEngine {
         -> RunHandle
     {
         let session = sessionOptions(runnable, options)
-        let id = try RunStore(session.runsFolder).find(runID)
-        try checkReviewer(plan: try RunStore(session.runsFolder).plan(id), options)
+        let store = RunStore(session.runsFolder)
+        let id = try store.find(runID)
+        // Said at once, not through the handle: there is nothing to start.
+        if try store.recordOrError(id).status == .succeeded {
+            throw CrewFailure(.r507, "run `\(id)` already succeeded; there is nothing to resume")
+        }
+        try checkReviewer(plan: try store.plan(id), options)
         let observers = options.observers
         return RunHandle(runID: id, folder: session.runsFolder.appending(id).description, buffer: options.eventBuffer) {
             relay in

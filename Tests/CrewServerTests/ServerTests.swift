@@ -1,0 +1,320 @@
+import AsyncHTTPClient
+import CrewCore
+import CrewDocuments
+import CrewKit
+import CrewProviders
+import CrewServer
+import CrewTestSupport
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// A `crew serve` on 127.0.0.1 with a port of its own, and an HTTP client to talk to it.
+final class ServerHarness: @unchecked Sendable {
+    let folder = TemporaryFolder(prefix: "crew-serve")
+    let engine: CrewEngine
+    let http = HTTPClient(eventLoopGroupProvider: .singleton)
+
+    init(environment: [String: String] = [:]) {
+        engine = CrewEngine(
+            configuration: CrewEngine.Configuration(
+                environment: environment, retry: RetryPolicy(maxRetries: 1, baseDelay: 0.01, maxDelay: 0.05)))
+    }
+    private var task: Task<Void, any Error>?
+    private(set) var port = 0
+
+    static let mockCrew = """
+        version: 1
+        name: echo
+        inputs:
+          topic: { type: string }
+          count: { type: integer, default: 2 }
+        models:
+          m: { provider: mock, replies: { first: "FIRST about it", second: "SECOND" } }
+        agents:
+          a: { role: Writer, goal: Write }
+        tasks:
+          first: { agent: a, description: "Write about {topic}, {count} times" }
+          second: { agent: a, description: Summarize, context: [first] }
+
+        """
+
+    static func start(crews: [String: String] = ["echo": mockCrew], environment: [String: String] = [:]) async throws
+        -> ServerHarness
+    {
+        let harness = ServerHarness(environment: environment)
+        for (name, yaml) in crews { harness.folder.write("crews/\(name)/crew.yaml", yaml) }
+        let server = CrewServer(
+            configuration: ServerConfiguration(
+                crewsFolder: harness.folder.path + "/crews", dataFolder: harness.folder.path + "/data", port: 0),
+            engine: harness.engine)
+        let bound = AsyncStream<Int>.makeStream()
+        harness.task = Task { try await server.run(signals: false) { bound.continuation.yield($0) } }
+        for await port in bound.stream {
+            harness.port = port
+            break
+        }
+        return harness
+    }
+
+    func stop() async {
+        task?.cancel()
+        _ = try? await task?.value
+        try? await http.shutdown()
+        await engine.shutdown()
+    }
+
+    struct Answer {
+        var status: Int
+        var headers: [(String, String)]
+        var body: String
+        var json: JSONValue? { try? JSONParser.parse(Array(body.utf8)) }
+        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+    }
+
+    func request(_ method: HTTPMethod, _ path: String, body: String? = nil, headers: [(String, String)] = [])
+        async throws -> Answer
+    {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await http.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        return Answer(
+            status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+            body: String(buffer: bytes))
+    }
+
+    /// Polls the run until it ends.
+    func waitForEnd(_ id: String) async throws -> JSONValue {
+        for _ in 0..<400 {
+            let run = try await request(.GET, "/v1/runs/\(id)").json
+            if let status = run?["status"]?.stringValue, status != "running", run?["active"]?.boolValue == false {
+                return run ?? .null
+            }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        Issue.record("run \(id) did not end")
+        return .null
+    }
+}
+
+@Suite struct ServerTests {
+    @Test func crewsAreListedWithTheirDiagnostics() async throws {
+        let server = try await ServerHarness.start(crews: [
+            "echo": ServerHarness.mockCrew, "broken": "version: 1\nname: broken\nagents:\n  a: { role: R }\n",
+        ])
+        defer { Task { await server.stop() } }
+        let list = try await server.request(.GET, "/v1/crews")
+        #expect(list.status == 200 && list.header("Content-Type") == "application/json")
+        let crews = try #require(list.json?["crews"]?.arrayValue)
+        #expect(crews.map { $0["name"]?.stringValue } == ["broken", "echo"])
+        #expect(crews[0]["status"]?.stringValue == "invalid" && (crews[0]["errors"]?.intValue ?? 0) > 0)
+        #expect(crews[1]["status"]?.stringValue == "ready" && crews[1]["tasks"]?.intValue == 2)
+
+        let echo = try await server.request(.GET, "/v1/crews/echo").json
+        #expect(echo?["plan"]?["format"]?.stringValue == "crew-plan")
+        #expect(echo?["inputs"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["topic", "count"])
+        #expect(echo?["graph"]?["critical_path"] == JSONValue.strings(["first", "second"]))
+        let broken = try await server.request(.GET, "/v1/crews/broken").json
+        #expect(
+            (broken?["diagnostics"]?["diagnostics"]?.arrayValue?.count ?? broken?["diagnostics"]?.arrayValue?.count ?? 0)
+                > 0)
+
+        let refused = try await server.request(.POST, "/v1/crews/broken/runs", body: "{}")
+        #expect(refused.status == 422 && refused.json?["error"]?["code"]?.stringValue == "invalid_crew")
+    }
+
+    @Test func aRunStartsRunsAndIsRecorded() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        let started = try await server.request(
+            .POST, "/v1/crews/echo/runs", body: #"{"inputs": {"topic": "tides", "count": 3}}"#)
+        #expect(started.status == 202)
+        let id = try #require(started.json?["id"]?.stringValue)
+        #expect(started.header("Location") == "/v1/runs/\(id)")
+        let run = try await server.waitForEnd(id)
+        #expect(run["status"]?.stringValue == "succeeded" && run["inputs"]?["count"]?.stringValue == "3")
+        #expect(run["tasks"]?.arrayValue?.map { $0["status"]?.stringValue } == ["succeeded", "succeeded"])
+        let task = try await server.request(.GET, "/v1/runs/\(id)/tasks/first").json
+        #expect(task?["output"]?.stringValue == "FIRST about it")
+        #expect(
+            task?["messages"]?.arrayValue?.last?["content"]?.stringValue?.contains("Write about tides, 3 times") == true
+        )
+
+        let list = try await server.request(.GET, "/v1/runs?crew=echo&status=succeeded&limit=10").json
+        #expect(list?["runs"]?.arrayValue?.map { $0["id"]?.stringValue } == [id])
+        #expect(list?["runs"]?.arrayValue?.first?["inputs"] == nil, "a list gives summaries")
+        let none = try await server.request(.GET, "/v1/runs?status=failed").json
+        #expect(none?["runs"]?.arrayValue?.isEmpty == true)
+    }
+
+    @Test func badRequestsGetTheOneErrorShape() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        struct Case {
+            var method: HTTPMethod
+            var path: String
+            var body: String?
+            var status: Int
+            var code: String
+            init(_ method: HTTPMethod, _ path: String, _ body: String? = nil, _ status: Int, _ code: String) {
+                self.method = method
+                self.path = path
+                self.body = body
+                self.status = status
+                self.code = code
+            }
+        }
+        let huge = "{\"inputs\": {\"topic\": \"" + String(repeating: "x", count: 2 << 20) + "\"}}"
+        let cases: [Case] = [
+            Case(.GET, "/v1/crews/nope", nil, 404, "not_found"),
+            Case(.GET, "/v1/crews/..%2F..%2Fetc", nil, 404, "not_found"),
+            Case(.GET, "/v1/runs/..%2F..%2Fetc", nil, 404, "not_found"),
+            Case(.GET, "/v1/runs/20991231-000000-beef", nil, 404, "not_found"),
+            Case(.GET, "/v1/nowhere", nil, 404, "not_found"),
+            Case(.POST, "/v1/crews/echo/runs", "{not json", 400, "bad_request"),
+            Case(.POST, "/v1/crews/echo/runs", #"{"inputs": {}, "extra": 1}"#, 400, "bad_request"),
+            Case(.POST, "/v1/crews/echo/runs", #"{"inputs": {"count": 2}}"#, 422, "invalid_input"),
+            Case(.POST, "/v1/crews/echo/runs", #"{"inputs": {"topic": "x", "count": "many"}}"#, 422, "invalid_input"),
+            Case(.POST, "/v1/crews/echo/runs", #"{"inputs": {"topic": ["x"]}}"#, 422, "invalid_input"),
+            Case(.POST, "/v1/crews/echo/runs", huge, 413, "payload_too_large"),
+            Case(.GET, "/v1/runs?status=done", nil, 400, "bad_request"),
+            Case(.GET, "/v1/runs?limit=0", nil, 400, "bad_request"),
+            Case(.GET, "/v1/runs?crew='%20OR%201=1;--", nil, 200, ""),
+            Case(.GET, "/v1/runs?cursor=../x", nil, 400, "bad_request"),
+            Case(.GET, "/v1/runs?since=yesterday", nil, 400, "bad_request"),
+            Case(.GET, "/v1/runs?bogus=1", nil, 400, "bad_request"),
+        ]
+        for test in cases {
+            let (method, path, status, code) = (test.method, test.path, test.status, test.code)
+            let answer = try await server.request(method, path, body: test.body)
+            #expect(
+                answer.status == status, "\(method) \(path.prefix(80)): \(answer.status) \(answer.body.prefix(300))")
+            if !code.isEmpty {
+                #expect(
+                    answer.json?["error"]?["code"]?.stringValue == code,
+                    "\(path.prefix(80)): \(answer.body.prefix(300))")
+                #expect(answer.json?["error"]?["message"]?.stringValue?.isEmpty == false)
+            }
+            #expect(answer.header("X-Request-ID")?.isEmpty == false)
+        }
+        // Missing input: the same located message the CLI prints.
+        let missing = try await server.request(.POST, "/v1/crews/echo/runs", body: #"{"inputs": {}}"#)
+        #expect(missing.json?["error"]?["message"]?.stringValue?.contains("input `topic` (string) is required") == true)
+        let echoed = try await server.request(.GET, "/healthz", headers: [("X-Request-ID", "abc-123")])
+        #expect(echoed.header("X-Request-ID") == "abc-123")
+        // An id that is not plain, or too long, is replaced: it goes into logs and headers.
+        for hostile in ["<script>alert(1)</script>", "a b", String(repeating: "x", count: 300)] {
+            let answer = try await server.request(.GET, "/healthz", headers: [("X-Request-ID", hostile)])
+            #expect(answer.header("X-Request-ID") != hostile && answer.header("X-Request-ID")?.count == 36)
+        }
+    }
+
+    @Test func eventsReplayFromTheRecordAfterLastEventID() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        let started = try await server.request(.POST, "/v1/crews/echo/runs", body: #"{"inputs": {"topic": "tides"}}"#)
+        let id = try #require(started.json?["id"]?.stringValue)
+        // Read while it runs: the stream ends by itself after run_finished.
+        let live = try await server.request(.GET, "/v1/runs/\(id)/events")
+        #expect(live.status == 200 && live.header("Content-Type") == "text/event-stream")
+        #expect(live.header("X-Accel-Buffering") == "no")
+        let frames = live.body.components(separatedBy: "\n\n").filter { !$0.isEmpty && !$0.hasPrefix(":") }
+        let ids: [Int] = frames.compactMap { frame in
+            guard let line = frame.split(separator: "\n").first(where: { $0.hasPrefix("id: ") }) else { return nil }
+            return Int(line.dropFirst(4))
+        }
+        #expect(ids == Array(1...ids.count) && ids.count >= 6)
+        #expect(frames.last?.contains("event: run_finished") == true)
+        // The same events as the record, line for line.
+        let lines = try String(contentsOfFile: server.folder.path + "/data/runs/\(id)/events.jsonl", encoding: .utf8)
+            .split(separator: "\n")
+        #expect(lines.count == ids.count)
+        // A reconnect after event 3 gets 4 onwards, from the record.
+        let replay = try await server.request(.GET, "/v1/runs/\(id)/events", headers: [("Last-Event-ID", "3")])
+        let replayed = replay.body.components(separatedBy: "\n\n").filter { $0.hasPrefix("id: ") }
+        #expect(replayed.first?.hasPrefix("id: 4\n") == true && replayed.count == ids.count - 3)
+    }
+}
+
+@Suite struct ServerRunControlTests {
+    static func crew(baseURL: String) -> String {
+        """
+        version: 1
+        name: slow
+        models:
+          m: { provider: openai, model: t, base_url: "\(baseURL)/v1", api_key: "${env:CREW_TEST_KEY}", max_retries: 1 }
+        agents:
+          a: { role: Worker, goal: Work }
+        tasks:
+          first: { agent: a, description: FIRST }
+          second: { agent: a, description: SECOND, context: [first] }
+
+        """
+    }
+
+    @Test func aRunIsCancelledThenResumedThroughTheAPI() async throws {
+        let slow = LockedFlag(true)
+        let provider = try await ProviderTestServer.start { request in
+            let reply = Behavior.reply(text: "done " + request.lastUserText.prefix(6))
+            return slow.value && request.lastUserText.hasPrefix("SECOND") ? .delay(seconds: 60, then: reply) : reply
+        }
+        let server = try await ServerHarness.start(
+            crews: ["slow": Self.crew(baseURL: provider.baseURL)], environment: ["CREW_TEST_KEY": "k"])
+        defer {
+            Task {
+                await server.stop()
+                try? await provider.shutdown()
+            }
+        }
+        let id = try #require(
+            try await server.request(.POST, "/v1/crews/slow/runs", body: "{}").json?["id"]?.stringValue)
+        for _ in 0..<400 where !provider.requests.contains(where: { $0.lastUserText.hasPrefix("SECOND") }) {
+            try await Task.sleep(nanoseconds: 25_000_000)
+        }
+        let running = try await server.request(.GET, "/v1/runs/\(id)").json
+        #expect(running?["status"]?.stringValue == "running" && running?["active"]?.boolValue == true)
+        let resumeWhileRunning = try await server.request(.POST, "/v1/runs/\(id)/resume")
+        #expect(resumeWhileRunning.status == 409)
+        let cancelled = try await server.request(.POST, "/v1/runs/\(id)/cancel")
+        #expect(cancelled.status == 202)
+        let ended = try await server.waitForEnd(id)
+        #expect(ended["status"]?.stringValue == "interrupted")
+        #expect(try await server.request(.POST, "/v1/runs/\(id)/cancel").status == 409)
+
+        slow.value = false
+        let resumed = try await server.request(.POST, "/v1/runs/\(id)/resume")
+        #expect(resumed.status == 202)
+        let done = try await server.waitForEnd(id)
+        #expect(done["status"]?.stringValue == "succeeded" && done["attempts"]?.intValue == 2)
+        // The finished task was not asked again.
+        #expect(provider.requests.filter { $0.lastUserText.hasPrefix("FIRST") }.count == 1)
+        let again = try await server.request(.POST, "/v1/runs/\(id)/resume")
+        #expect(again.status == 409 && again.json?["error"]?["details"]?["failure_code"]?.stringValue == "R507")
+    }
+
+    @Test func aServerWithoutTokensListensOnThisMachineOnly() async throws {
+        let folder = TemporaryFolder(prefix: "crew-serve-refuse")
+        let server = CrewServer(
+            configuration: ServerConfiguration(
+                crewsFolder: folder.path, dataFolder: folder.path + "/data", host: "0.0.0.0", port: 0),
+            engine: CrewEngine())
+        await #expect(throws: CrewServer.RefusedAddress.self) { try await server.run(signals: false) }
+    }
+}
+
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag: Bool
+    init(_ flag: Bool) { self.flag = flag }
+    var value: Bool {
+        get { lock.withLock { flag } }
+        set { lock.withLock { flag = newValue } }
+    }
+}
