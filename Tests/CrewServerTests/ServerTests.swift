@@ -299,6 +299,75 @@ final class ServerHarness: @unchecked Sendable {
         #expect(again.status == 409 && again.json?["error"]?["details"]?["failure_code"]?.stringValue == "R507")
     }
 
+    /// Descriptors this process holds on `path`: the recorder's own, and one per open event stream.
+    static func descriptors(on path: String) -> Int {
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return fds.filter {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)) == path
+        }
+        .count
+    }
+
+    @Test func aClientThatGoesAwayReleasesItsStream() async throws {
+        let provider = try await ProviderTestServer.start { request in
+            request.lastUserText.hasPrefix("SECOND") ? .delay(seconds: 60, then: .reply()) : .reply()
+        }
+        let server = try await ServerHarness.start(
+            crews: ["slow": Self.crew(baseURL: provider.baseURL)], environment: ["CREW_TEST_KEY": "k"])
+        defer {
+            Task {
+                await server.stop()
+                try? await provider.shutdown()
+            }
+        }
+        let id = try #require(
+            try await server.request(.POST, "/v1/crews/slow/runs", body: "{}").json?["id"]?.stringValue)
+        let events = server.folder.path + "/data/runs/\(id)/events.jsonl"
+        for _ in 0..<400 where !provider.requests.contains(where: { $0.lastUserText.hasPrefix("SECOND") }) {
+            try await Task.sleep(nanoseconds: 25_000_000)
+        }
+        let before = Self.descriptors(on: events)
+        // A plain socket, so that closing it really closes the connection (a client library may drain and keep it).
+        try Self.readFirstEventThenHangUp(port: server.port, path: "/v1/runs/\(id)/events")
+        #expect(Self.descriptors(on: events) <= before + 1)
+        // Gone within the heartbeat interval at the latest: the next write fails and the stream's file is closed.
+        var released = false
+        for _ in 0..<500 where !released {
+            released = Self.descriptors(on: events) == before
+            if !released { try await Task.sleep(nanoseconds: 50_000_000) }
+        }
+        #expect(released, "the stream of a client that went away still holds the record open")
+        _ = try await server.request(.POST, "/v1/runs/\(id)/cancel")
+    }
+
+    static func readFirstEventThenHangUp(port: Int, path: String) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        #expect(connected == 0)
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !String(decoding: received, as: UTF8.self).contains("id: 1") {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { break }
+            received += buffer[0..<count]
+        }
+        #expect(String(decoding: received, as: UTF8.self).contains("event: run_started"))
+    }
+
     @Test func aServerWithoutTokensListensOnThisMachineOnly() async throws {
         let folder = TemporaryFolder(prefix: "crew-serve-refuse")
         let server = CrewServer(
