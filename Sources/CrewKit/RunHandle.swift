@@ -50,9 +50,11 @@ public final class RunHandle: Sendable {
         }
     }
 
-    /// The run's events from now on, in order, ending after `run_finished` (or when the run fails to set up). Each
-    /// call is a reader of its own, so several may watch one run; the record (`events.jsonl`) has every event from
-    /// the start. A reader that falls more than `RunOptions.eventBuffer` events behind loses the oldest.
+    /// The run's events in order, ending after `run_finished` (or when the run fails to set up). Each call is a
+    /// reader of its own, so several may watch one run. The first reader also gets what happened before it came
+    /// (calling this right after `start` misses nothing); later readers get the events from when they subscribe (the
+    /// record, `events.jsonl`, has them all). A reader more than `RunOptions.eventBuffer` events behind loses the
+    /// oldest.
     public func events() -> AsyncStream<RunEvent> {
         relay.subscribe()
     }
@@ -69,13 +71,15 @@ public final class RunHandle: Sendable {
     }
 }
 
-/// Passes a run's events on to its handle's readers; with none, an event costs one uncontended lock.
+/// Passes a run's events on to its handle's readers. Until the first reader comes, events wait in `early` (at most
+/// `buffer` of them), so that one reader subscribing right after the start misses nothing.
 final class EventRelay: RunObserver, @unchecked Sendable {
     private let lock = NSLock()
     private let buffer: Int
     private var readers: [UInt64: AsyncStream<RunEvent>.Continuation] = [:]
     private var nextReader: UInt64 = 0
     private var finished = false
+    private var early: [RunEvent]? = []
 
     init(buffer: Int) {
         self.buffer = max(1, buffer)
@@ -85,6 +89,9 @@ final class EventRelay: RunObserver, @unchecked Sendable {
         let (stream, continuation) = AsyncStream.makeStream(
             of: RunEvent.self, bufferingPolicy: .bufferingNewest(buffer))
         let id: UInt64? = lock.withLock {
+            // The events before the first reader, under the lock, so none comes between them and the live ones.
+            for event in early ?? [] { continuation.yield(event) }
+            early = nil
             guard !finished else { return nil }
             defer { nextReader += 1 }
             readers[nextReader] = continuation
@@ -102,8 +109,13 @@ final class EventRelay: RunObserver, @unchecked Sendable {
     }
 
     func handle(_ event: RunEvent) {
-        let current = lock.withLock { readers.isEmpty ? [] : Array(readers.values) }
-        for reader in current { reader.yield(event) }
+        lock.withLock {
+            if early != nil {
+                if early!.count < buffer { early!.append(event) }
+                return
+            }
+            for reader in readers.values { reader.yield(event) }
+        }
     }
 
     func finish() {
@@ -131,12 +143,13 @@ extension CrewEngine {
         } else {
             runID = try RunRecorder.reserve(runs: session.runsFolder)
         }
+        // The record exists, as running, before the handle is returned: a caller may read the run at once.
+        let prepared = try RunSession.prepareStart(plan: plan, inputs: values, options: session, runID: runID)
         let observers = options.observers
         return RunHandle(
             runID: runID, folder: session.runsFolder.appending(runID).description, buffer: options.eventBuffer
         ) { relay in
-            try await RunSession.start(
-                plan: plan, inputs: values, options: session, observers: relay + observers, runID: runID)
+            try await RunSession.execute(prepared, options: session, observers: relay + observers)
         }
     }
 
@@ -148,15 +161,13 @@ extension CrewEngine {
         let session = sessionOptions(runnable, options)
         let store = RunStore(session.runsFolder)
         let id = try store.find(runID)
-        // Said at once, not through the handle: there is nothing to start.
-        if try store.recordOrError(id).status == .succeeded {
-            throw CrewFailure(.r507, "run `\(id)` already succeeded; there is nothing to resume")
-        }
         try checkReviewer(plan: try store.plan(id), options)
+        // Locked, checked (another process, a run that succeeded) and recorded as running before this returns.
+        let prepared = try RunSession.prepareResume(runID: id, options: session)
         let observers = options.observers
         return RunHandle(runID: id, folder: session.runsFolder.appending(id).description, buffer: options.eventBuffer) {
             relay in
-            try await RunSession.resume(runID: id, options: session, observers: relay + observers)
+            try await RunSession.execute(prepared, options: session, observers: relay + observers)
         }
     }
 

@@ -51,24 +51,47 @@ public struct RunSession: Sendable {
         public var record: RunRecord
     }
 
+    /// A run whose folder is claimed, locked and recorded as `running`, ready to execute: what a caller that must
+    /// answer at once (a server's 202) holds, so that the run's record exists before the answer leaves.
+    public struct Prepared: Sendable {
+        public let runID: String
+        let plan: ExecutionPlan
+        let header: RunHeader
+        let recorder: RunRecorder
+        let lock: RunLock
+        let reusing: [String: String]
+    }
+
     /// Starts a new run of `plan` with `inputs` already checked; plan.json in the run folder is a copy of it. `runID`
     /// is a run folder the caller claimed (`RunRecorder.reserve` or `claim`); without one, a new one is reserved.
     public static func start(
         plan: ExecutionPlan, inputs: [String: String], options: Options, observers: [any RunObserver],
         runID: String? = nil
     ) async throws -> Outcome {
-        let runID = try runID ?? RunRecorder.reserve(runs: options.runsFolder)
-        let recorder = try RunRecorder(runs: options.runsFolder, runID: runID)
-        let lock = try recorder.lock()
-        try recorder.writePlan(plan.document)
-        let header = RunHeader(id: runID, plan: plan, inputs: inputs, started: Date(), attempts: 1)
-        return try await execute(
-            plan, header: header, recorder: recorder, lock: lock, reusing: [:], options: options,
+        try await execute(
+            prepareStart(plan: plan, inputs: inputs, options: options, runID: runID), options: options,
             observers: observers)
     }
 
     /// Continues run `runID`: every task that finished keeps its output; the rest run now.
     public static func resume(runID: String, options: Options, observers: [any RunObserver]) async throws -> Outcome {
+        try await execute(prepareResume(runID: runID, options: options), options: options, observers: observers)
+    }
+
+    public static func prepareStart(
+        plan: ExecutionPlan, inputs: [String: String], options: Options, runID: String? = nil
+    )
+        throws -> Prepared
+    {
+        let runID = try runID ?? RunRecorder.reserve(runs: options.runsFolder)
+        let recorder = try RunRecorder(runs: options.runsFolder, runID: runID)
+        let lock = try recorder.lock()
+        try recorder.writePlan(plan.document)
+        let header = RunHeader(id: runID, plan: plan, inputs: inputs, started: Date(), attempts: 1)
+        return try prepared(plan, header: header, recorder: recorder, lock: lock, reusing: [:])
+    }
+
+    public static func prepareResume(runID: String, options: Options) throws -> Prepared {
         let store = RunStore(options.runsFolder)
         let recorder = try RunRecorder(runs: options.runsFolder, runID: runID)
         // The lock first: what run.json says is only settled once no other process can be running this run.
@@ -81,18 +104,25 @@ public struct RunSession: Sendable {
         let header = RunHeader(
             id: runID, plan: plan, inputs: run.inputs, started: run.startedAt, attempts: run.attempts + 1)
         let finished = store.finishedOutputs(runID).filter { plan.task(named: $0.key) != nil }
-        return try await execute(
-            plan, header: header, recorder: recorder, lock: lock, reusing: finished, options: options,
-            observers: observers)
+        return try prepared(plan, header: header, recorder: recorder, lock: lock, reusing: finished)
     }
 
-    static func execute(
-        _ plan: ExecutionPlan, header: RunHeader, recorder: RunRecorder, lock: RunLock,
-        reusing finished: [String: String], options: Options, observers: [any RunObserver]
-    ) async throws -> Outcome {
-        // Recorded as running before anything can fail or be interrupted, so every run folder has a run.json that
-        // ends in a final status, whatever stops the setup (a missing key, an MCP server, Ctrl-C).
+    /// Recorded as running before anything can fail or be interrupted, so every run folder has a run.json that ends
+    /// in a final status, whatever stops the setup (a missing key, an MCP server, Ctrl-C).
+    static func prepared(
+        _ plan: ExecutionPlan, header: RunHeader, recorder: RunRecorder, lock: RunLock, reusing: [String: String]
+    ) throws -> Prepared {
         try recorder.writeRun(header.record(status: .running, totals: nil, finished: nil))
+        return Prepared(runID: header.id, plan: plan, header: header, recorder: recorder, lock: lock, reusing: reusing)
+    }
+
+    /// Runs a prepared run to its end.
+    public static func execute(_ prepared: Prepared, options: Options, observers: [any RunObserver]) async throws
+        -> Outcome
+    {
+        let (plan, header, recorder, lock, finished) = (
+            prepared.plan, prepared.header, prepared.recorder, prepared.lock, prepared.reusing
+        )
         let http = options.http ?? makeHTTPClient(maxParallel: options.settings.maxParallel)
         let ownsHTTP = options.http == nil
         var tools = ToolBox.empty
