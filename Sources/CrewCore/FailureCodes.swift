@@ -19,6 +19,7 @@ public enum FailureCode: String, CaseIterable, Sendable {
     case r515 = "R515"
     case r516 = "R516"
     case r517 = "R517"
+    case r518 = "R518"
     case r520 = "R520"
 
     public var summary: String {
@@ -40,6 +41,7 @@ public enum FailureCode: String, CaseIterable, Sendable {
         case .r515: return "the knowledge indexes cannot be used"
         case .r516: return "a knowledge base cannot be built"
         case .r517: return "reviewed tasks and no reviewer"
+        case .r518: return "a token cannot be made"
         case .r520: return "the crew has errors"
         }
     }

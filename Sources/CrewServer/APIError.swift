@@ -7,6 +7,8 @@ import NIOCore
 struct APIError: HTTPResponseError {
     enum Code: String {
         case badRequest = "bad_request"
+        case unauthorized
+        case forbidden
         case notFound = "not_found"
         case methodNotAllowed = "method_not_allowed"
         case invalidCrew = "invalid_crew"
@@ -21,6 +23,7 @@ struct APIError: HTTPResponseError {
     var code: Code
     var message: String
     var details: JSONValue?
+    var headers: HTTPFields = [:]
 
     init(_ status: HTTPResponse.Status, _ code: Code, _ message: String, details: JSONValue? = nil) {
         self.status = status
@@ -36,7 +39,7 @@ struct APIError: HTTPResponseError {
                     ("code", .string(code.rawValue)), ("message", .string(message)), ("details", details),
                 ])
             ]),
-            status: status)
+            status: status, headers: headers)
     }
 
     static func notFound(_ what: String) -> APIError { APIError(.notFound, .notFound, what) }

@@ -23,13 +23,13 @@ public struct CrewServer: Sendable {
         catalog = CrewCatalog(engine: engine, folder: configuration.crewsFolder)
     }
 
-    /// A server address that is not this machine's needs authentication, which comes with tokens.
+    /// A server address that is not this machine's needs authentication: at least one live token.
     public struct RefusedAddress: CodedFailure {
         public var host: String
         public var code: FailureCode { .r508 }
         public var description: String {
-            "refusing to listen on \(host): without tokens the API is open to anyone who can reach it; listen on "
-                + "127.0.0.1 and put an authenticating proxy in front"
+            "refusing to listen on \(host): with no token the API is open to anyone who can reach it; make one with "
+                + "`crew token create --name NAME --role admin`, or listen on 127.0.0.1"
         }
     }
 
@@ -37,12 +37,16 @@ public struct CrewServer: Sendable {
     /// `onListening` gets the bound port.
     public func run(signals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws
     {
-        guard configuration.isLoopback else { throw RefusedAddress(host: configuration.host) }
+        let tokens = try TokenStore(dataFolder: configuration.dataFolder)
+        let guarded = try tokens.hasActiveTokens()
+        guard configuration.isLoopback || guarded else {
+            throw RefusedAddress(host: configuration.host)
+        }
         await catalog.reload()
         var logger = Logger(label: "crew.serve")
         logger.logLevel = .info
         let app = Application(
-            router: makeRouter(),
+            router: makeRouter(tokens: tokens),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "crew"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
@@ -50,16 +54,19 @@ public struct CrewServer: Sendable {
         try await app.runService(gracefulShutdownSignals: signals ? [.sigterm, .sigint] : [])
     }
 
-    func makeRouter() -> Router<BasicRequestContext> {
+    func makeRouter(tokens: TokenStore) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         router.get("/healthz") { _, _ in JSONResponse.make(.object(["status": .string("ok")])) }
         router.get("/readyz") { _, _ in JSONResponse.make(.object(["status": .string("ready")])) }
-        let v1 = router.group("v1")
+        // One group per role: a route is registered with the least role that may call it.
+        let v1 = router.group("v1").add(middleware: AuthMiddleware(tokens: tokens, minimum: .viewer))
+        let runner = router.group("v1").add(middleware: AuthMiddleware(tokens: tokens, minimum: .runner))
+        let admin = router.group("v1").add(middleware: AuthMiddleware(tokens: tokens, minimum: .admin))
         v1.get("crews") { _, _ in try await self.listCrews() }
-        v1.post("crews/reload") { _, _ in try await self.reload() }
+        admin.post("crews/reload") { _, _ in try await self.reload() }
         v1.get("crews/:name") { _, context in try await self.crew(context.parameters.require("name")) }
-        v1.post("crews/:name/runs") { request, context in
+        runner.post("crews/:name/runs") { request, context in
             try await self.startRun(context.parameters.require("name"), request: request, context: context)
         }
         v1.get("runs") { request, _ in try await self.listRuns(request) }
@@ -67,8 +74,8 @@ public struct CrewServer: Sendable {
         v1.get("runs/:id/tasks/:task") { _, context in
             try self.task(context.parameters.require("id"), context.parameters.require("task"))
         }
-        v1.post("runs/:id/cancel") { _, context in try await self.cancel(context.parameters.require("id")) }
-        v1.post("runs/:id/resume") { _, context in try await self.resume(context.parameters.require("id")) }
+        runner.post("runs/:id/cancel") { _, context in try await self.cancel(context.parameters.require("id")) }
+        runner.post("runs/:id/resume") { _, context in try await self.resume(context.parameters.require("id")) }
         v1.get("runs/:id/events") { request, context in
             try await self.events(context.parameters.require("id"), request: request)
         }

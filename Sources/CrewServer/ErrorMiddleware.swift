@@ -48,6 +48,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         let code: APIError.Code
         switch error.status {
         case .notFound: code = .notFound
+        case .unauthorized: code = .unauthorized
+        case .forbidden: code = .forbidden
         case .methodNotAllowed: code = .methodNotAllowed
         case .contentTooLarge: code = .payloadTooLarge
         case .unsupportedMediaType: code = .unsupportedMediaType

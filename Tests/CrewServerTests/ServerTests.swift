@@ -40,14 +40,17 @@ final class ServerHarness: @unchecked Sendable {
 
         """
 
-    static func start(crews: [String: String] = ["echo": mockCrew], environment: [String: String] = [:]) async throws
-        -> ServerHarness
-    {
+    static func start(
+        crews: [String: String] = ["echo": mockCrew], environment: [String: String] = [:], host: String = "127.0.0.1",
+        tokens: (TokenStore) throws -> Void = { _ in }
+    ) async throws -> ServerHarness {
         let harness = ServerHarness(environment: environment)
         for (name, yaml) in crews { harness.folder.write("crews/\(name)/crew.yaml", yaml) }
+        try tokens(TokenStore(dataFolder: harness.folder.path + "/data"))
         let server = CrewServer(
             configuration: ServerConfiguration(
-                crewsFolder: harness.folder.path + "/crews", dataFolder: harness.folder.path + "/data", port: 0),
+                crewsFolder: harness.folder.path + "/crews", dataFolder: harness.folder.path + "/data", host: host,
+                port: 0),
             engine: harness.engine)
         let bound = AsyncStream<Int>.makeStream()
         harness.task = Task { try await server.run(signals: false) { bound.continuation.yield($0) } }
@@ -389,4 +392,65 @@ final class LockedFlag: @unchecked Sendable {
         get { lock.withLock { flag } }
         set { lock.withLock { flag = newValue } }
     }
+}
+
+@Suite struct ServerAuthTests {
+    @Test func tokensAndRolesGuardTheAPI() async throws {
+        let made = LockedTokens()
+        let server = try await ServerHarness.start(host: "0.0.0.0") { store in
+            for role in Role.allCases {
+                made.set(role.rawValue, try store.create(name: role.rawValue, role: role).token)
+            }
+            made.set(
+                "expired",
+                try store.create(name: "old", role: .admin, expiresIn: 1, now: Date(timeIntervalSinceNow: -60)).token)
+            let revoked = try store.create(name: "gone", role: .admin).token
+            #expect(try store.revoke("gone"))
+            made.set("revoked", revoked)
+        }
+        defer { Task { await server.stop() } }
+        func call(_ method: HTTPMethod, _ path: String, _ token: String?, body: String? = nil) async throws
+            -> ServerHarness.Answer
+        {
+            try await server.request(
+                method, path, body: body, headers: token.map { [("Authorization", "Bearer " + $0)] } ?? [])
+        }
+        let none = try await call(.GET, "/v1/crews", nil)
+        #expect(none.status == 401 && none.header("WWW-Authenticate") == "Bearer")
+        #expect(none.json?["error"]?["code"]?.stringValue == "unauthorized")
+        for bad in ["nope", "crew_000000000000_x", made.get("expired"), made.get("revoked"), made.get("admin") + "x"] {
+            #expect(try await call(.GET, "/v1/crews", bad).status == 401, "\(bad.prefix(20))")
+        }
+        #expect(try await server.request(.GET, "/healthz").status == 200)
+        #expect(try await call(.GET, "/v1/crews", made.get("viewer")).status == 200)
+        let forbidden = try await call(
+            .POST, "/v1/crews/echo/runs", made.get("viewer"), body: #"{"inputs": {"topic": "t"}}"#)
+        #expect(forbidden.status == 403 && forbidden.json?["error"]?["code"]?.stringValue == "forbidden")
+        #expect(
+            try await call(.POST, "/v1/crews/echo/runs", made.get("runner"), body: #"{"inputs": {"topic": "t"}}"#)
+                .status == 202)
+        #expect(try await call(.POST, "/v1/crews/reload", made.get("runner")).status == 403)
+        #expect(try await call(.POST, "/v1/crews/reload", made.get("admin")).status == 200)
+    }
+
+    @Test func aTokenIsStoredOnlyAsASaltedHash() throws {
+        let folder = TemporaryFolder(prefix: "crew-tokens")
+        let store = try TokenStore(dataFolder: folder.path)
+        let (token, info) = try store.create(name: "ci", role: .runner)
+        let secret = String(token.split(separator: "_", maxSplits: 2)[2])
+        let database = try #require(FileManager.default.contents(atPath: folder.path + "/crew.sqlite"))
+        #expect(database.range(of: Data(secret.utf8)) == nil)
+        #expect(store.verify(token) == info)
+        #expect(try store.list() == [info])
+        #expect(throws: TokenStore.Problem.self) { try store.create(name: "ci", role: .admin) }
+        #expect(throws: TokenStore.Problem.self) { try store.create(name: "../x", role: .admin) }
+        #expect(try store.revoke("ci") && store.verify(token) == nil && !(try store.revoke("ci")))
+    }
+}
+
+final class LockedTokens: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tokens: [String: String] = [:]
+    func set(_ name: String, _ token: String) { lock.withLock { tokens[name] = token } }
+    func get(_ name: String) -> String { lock.withLock { tokens[name] ?? "" } }
 }
