@@ -217,13 +217,3 @@ import Testing
 struct ApproveEverything: Reviewer {
     func review(task: String, agent: String, draft: String, round: Int) async -> ReviewDecision { .approve }
 }
-
-final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var flag: Bool
-    init(_ flag: Bool) { self.flag = flag }
-    var value: Bool {
-        get { lock.withLock { flag } }
-        set { lock.withLock { flag = newValue } }
-    }
-}

@@ -384,16 +384,6 @@ final class ServerHarness: @unchecked Sendable {
     }
 }
 
-final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var flag: Bool
-    init(_ flag: Bool) { self.flag = flag }
-    var value: Bool {
-        get { lock.withLock { flag } }
-        set { lock.withLock { flag = newValue } }
-    }
-}
-
 @Suite struct ServerAuthTests {
     @Test func tokensAndRolesGuardTheAPI() async throws {
         let made = LockedTokens()
