@@ -100,9 +100,16 @@ public final class TokenStore: Sendable {
         }
     }
 
-    /// Whether any token can still be used: then every API request needs one.
+    /// Whether any token can still be used: then every API request needs one. Asked on every request, so one
+    /// query that stops at the first live row.
     public func hasActiveTokens(now: Date = Date()) throws -> Bool {
-        try list().contains { $0.isActive(at: now) }
+        try database.read { db in
+            try Bool.fetchOne(
+                db,
+                sql:
+                    "SELECT EXISTS (SELECT 1 FROM tokens WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?))",
+                arguments: [now.timeIntervalSince1970]) ?? false
+        }
     }
 
     /// The token's holder, when the text is a live token; nil for anything else, in the same time whatever is wrong.

@@ -265,24 +265,30 @@ final class ServerHarness: @unchecked Sendable {
         """
     }
 
-    @Test func aRunIsCancelledThenResumedThroughTheAPI() async throws {
-        let slow = LockedFlag(true)
+    /// A server running crew `slow`, started, whose second task is in flight and answers only when `slow` is off.
+    static func startSlowRun(slow: LockedFlag) async throws -> (ProviderTestServer, ServerHarness, String) {
         let provider = try await ProviderTestServer.start { request in
             let reply = Behavior.reply(text: "done " + request.lastUserText.prefix(6))
             return slow.value && request.lastUserText.hasPrefix("SECOND") ? .delay(seconds: 60, then: reply) : reply
         }
         let server = try await ServerHarness.start(
             crews: ["slow": Self.crew(baseURL: provider.baseURL)], environment: ["CREW_TEST_KEY": "k"])
+        let id = try #require(
+            try await server.request(.POST, "/v1/crews/slow/runs", body: "{}").json?["id"]?.stringValue)
+        for _ in 0..<400 where !provider.requests.contains(where: { $0.lastUserText.hasPrefix("SECOND") }) {
+            try await Task.sleep(nanoseconds: 25_000_000)
+        }
+        return (provider, server, id)
+    }
+
+    @Test func aRunIsCancelledThenResumedThroughTheAPI() async throws {
+        let slow = LockedFlag(true)
+        let (provider, server, id) = try await Self.startSlowRun(slow: slow)
         defer {
             Task {
                 await server.stop()
                 try? await provider.shutdown()
             }
-        }
-        let id = try #require(
-            try await server.request(.POST, "/v1/crews/slow/runs", body: "{}").json?["id"]?.stringValue)
-        for _ in 0..<400 where !provider.requests.contains(where: { $0.lastUserText.hasPrefix("SECOND") }) {
-            try await Task.sleep(nanoseconds: 25_000_000)
         }
         let running = try await server.request(.GET, "/v1/runs/\(id)").json
         #expect(running?["status"]?.stringValue == "running" && running?["active"]?.boolValue == true)
@@ -315,23 +321,14 @@ final class ServerHarness: @unchecked Sendable {
     }
 
     @Test func aClientThatGoesAwayReleasesItsStream() async throws {
-        let provider = try await ProviderTestServer.start { request in
-            request.lastUserText.hasPrefix("SECOND") ? .delay(seconds: 60, then: .reply()) : .reply()
-        }
-        let server = try await ServerHarness.start(
-            crews: ["slow": Self.crew(baseURL: provider.baseURL)], environment: ["CREW_TEST_KEY": "k"])
+        let (provider, server, id) = try await Self.startSlowRun(slow: LockedFlag(true))
         defer {
             Task {
                 await server.stop()
                 try? await provider.shutdown()
             }
         }
-        let id = try #require(
-            try await server.request(.POST, "/v1/crews/slow/runs", body: "{}").json?["id"]?.stringValue)
         let events = server.folder.path + "/data/runs/\(id)/events.jsonl"
-        for _ in 0..<400 where !provider.requests.contains(where: { $0.lastUserText.hasPrefix("SECOND") }) {
-            try await Task.sleep(nanoseconds: 25_000_000)
-        }
         let before = Self.descriptors(on: events)
         // A plain socket, so that closing it really closes the connection (a client library may drain and keep it).
         try Self.readFirstEventThenHangUp(port: server.port, path: "/v1/runs/\(id)/events")

@@ -104,8 +104,9 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
     /// process or another) has it. Ids of one second differ in 4 random hex digits; a taken one is drawn again.
     public static func reserve(runs: ConfinedPath, now: Date = Date()) throws -> String {
         let folder = try ConfinedFolder.open(runs, create: true)
+        let stamp = secondStamp(now)
         for _ in 0..<64 {
-            let id = newRunID(now: now)
+            let id = newRunID(stamp: stamp)
             if try folder.createNewFolder(id) { return id }
         }
         throw CrewFailure(.r509, "no free run id in \(folder.path) for this second", hint: "try again")
@@ -123,11 +124,16 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
 
     /// A candidate run id: UTC time to the second (so ids sort by start) and 4 random hex digits. `reserve` makes one
     /// yours.
-    static func newRunID(now: Date = Date()) -> String {
+    static func newRunID(stamp: String) -> String {
+        stamp + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
+    }
+
+    /// `yyyyMMdd-HHmmss` in UTC: the part of a run id that sorts by start.
+    static func secondStamp(_ now: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return formatter.string(from: now) + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
+        return formatter.string(from: now)
     }
 }
