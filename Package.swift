@@ -28,6 +28,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(
@@ -85,13 +89,20 @@ let package = Package(
         .target(
             name: "CrewServer",
             dependencies: [
-                "CrewCore", "CrewDocuments", "CrewKit", "CrewRuntime",
+                "CrewCore", "CrewDocuments", "CrewKit", "CrewRuntime", "CrewBuild",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"), "CrewSpec",
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ], swiftSettings: strict),
         .target(
             name: "CrewCLI",
@@ -107,7 +118,9 @@ let package = Package(
             name: "crew-bench",
             dependencies: [
                 "CrewCore", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewTestSupport", "CrewRuntime", "CrewProviders",
-                "CrewKnowledge", "CrewKit",
+                "CrewKnowledge", "CrewKit", "CrewDocuments",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ], swiftSettings: strict),
         .target(
             name: "CrewTestSupport",
@@ -156,8 +169,10 @@ let package = Package(
         .testTarget(
             name: "CrewServerTests",
             dependencies: [
-                "CrewServer", "CrewKit", "CrewCore", "CrewDocuments", "CrewTestSupport", "CrewProviders",
+                "CrewServer", "CrewKit", "CrewCore", "CrewDocuments", "CrewTestSupport", "CrewProviders", "Yams",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ], swiftSettings: strict),
@@ -174,7 +189,12 @@ let package = Package(
             ],
             exclude: ["Servers"], swiftSettings: strict),
         .testTarget(
-            name: "CrewCLITests", dependencies: ["CrewDocuments", "crew", "crew-mcp", "CrewTestSupport", "CrewCore"],
+            name: "CrewCLITests",
+            dependencies: [
+                "CrewDocuments", "crew", "crew-mcp", "CrewTestSupport", "CrewCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict),
     ]
 )

@@ -1,11 +1,12 @@
 import ArgumentParser
 import CrewCore
 import CrewDocuments
+import CrewKit
 import CrewServer
 import Foundation
 
 /// `crew token create|list|revoke`: the API tokens of a `crew serve` data folder.
-struct TokenCommand: ParsableCommand {
+struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token", abstract: "Manage the API tokens of `crew serve`.",
         subcommands: [Create.self, List.self, Revoke.self])
@@ -14,16 +15,32 @@ struct TokenCommand: ParsableCommand {
         @Option(help: "The server's data folder (default: .crew/serve).", completion: .directory)
         var data: String = ".crew/serve"
 
-        func store() throws -> TokenStore {
+        @Option(help: "The server's PostgreSQL database, as `crew serve --database` names it.")
+        var database: String?
+
+        /// Opens the server's store, runs `body` on its tokens, and closes it.
+        func withTokens<T>(_ body: (TokenStore) async throws -> T) async throws -> T {
+            let password = ProcessInfo.processInfo.environment[ServerConfiguration.databasePasswordVariable]
+            let location: StoreLocation =
+                database.map { .postgres(url: $0, password: password) } ?? .sqlite(dataFolder: data)
+            let store: ServerStore
             do {
-                return try TokenStore(dataFolder: data)
+                store = try await ServerStore.open(location)
             } catch {
                 throw Engine.fail(error)
+            }
+            do {
+                let result = try await body(store.tokens)
+                await store.close()
+                return result
+            } catch {
+                await store.close()
+                throw error
             }
         }
     }
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make a token; it is printed once and never again.")
 
         @Option(help: "A name for the token (who or what uses it).")
@@ -53,10 +70,11 @@ struct TokenCommand: ParsableCommand {
             return nil
         }
 
-        func run() throws {
-            let store = try data.store()
+        func run() async throws {
             do {
-                let (token, info) = try store.create(name: name, role: role, expiresIn: expires.flatMap(Self.seconds))
+                let (token, info) = try await data.withTokens {
+                    try await $0.create(name: name, role: role, expiresIn: expires.flatMap(Self.seconds))
+                }
                 Terminal.err(
                     "token `\(info.name)` (\(info.role.rawValue)\(info.expiresAt.map { ", until \(Timestamp.iso8601($0))" } ?? "")); "
                         + "it is shown once:\n")
@@ -67,13 +85,13 @@ struct TokenCommand: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
 
         @OptionGroup var data: DataOptions
 
-        func run() throws {
-            let tokens = try data.store().list()
+        func run() async throws {
+            let tokens = try await data.withTokens { try await $0.list() }
             guard !tokens.isEmpty else {
                 Terminal.out("no tokens in \(data.data)\n")
                 return
@@ -90,7 +108,7 @@ struct TokenCommand: ParsableCommand {
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Revoke a token by name or id; it stops working at once.")
 
@@ -99,8 +117,8 @@ struct TokenCommand: ParsableCommand {
 
         @OptionGroup var data: DataOptions
 
-        func run() throws {
-            guard try data.store().revoke(name) else {
+        func run() async throws {
+            guard try await data.withTokens({ try await $0.revoke(name) }) else {
                 Terminal.err("error: no active token `\(name)`; `crew token list` shows them\n")
                 throw ExitCode(1)
             }

@@ -20,6 +20,7 @@ public enum FailureCode: String, CaseIterable, Sendable {
     case r516 = "R516"
     case r517 = "R517"
     case r518 = "R518"
+    case r519 = "R519"
     case r520 = "R520"
 
     public var summary: String {
@@ -42,6 +43,7 @@ public enum FailureCode: String, CaseIterable, Sendable {
         case .r516: return "a knowledge base cannot be built"
         case .r517: return "reviewed tasks and no reviewer"
         case .r518: return "a token cannot be made"
+        case .r519: return "the server's database cannot be used"
         case .r520: return "the crew has errors"
         }
     }

@@ -19,13 +19,23 @@ public struct RunOptions: Sendable {
     public var reviewer: (any Reviewer)?
     /// Told of every event as it happens, and of streamed tokens (which are not events).
     public var observers: [any RunObserver] = []
-    /// The new run's id (default: a fresh one). Ignored by `resume`.
-    public var runID: String?
+    /// The new run's folder (default: a fresh one). Ignored by `resume`.
+    public var runFolder = RunFolderChoice.fresh
     /// Events each of the handle's readers keeps when it falls behind; older ones are dropped from that reader (the
     /// record keeps them all).
     public var eventBuffer = 10_000
 
     public init() {}
+}
+
+/// Which folder a new run records into.
+public enum RunFolderChoice: Sendable, Equatable {
+    /// A new id, drawn now.
+    case fresh
+    /// This id, which must not exist yet.
+    case named(String)
+    /// A folder `CrewEngine.reserveRun` made for the caller earlier (a server's queued run).
+    case reserved(String)
 }
 
 /// A run in progress: its id and folder at once, its events as they happen, a way to stop it, and its result.
@@ -137,11 +147,12 @@ extension CrewEngine {
         try checkReviewer(plan, options)
         let session = sessionOptions(runnable, options)
         let runID: String
-        if let chosen = options.runID {
+        switch options.runFolder {
+        case .fresh: runID = try RunRecorder.reserve(runs: session.runsFolder)
+        case .named(let chosen):
             try RunRecorder.claim(chosen, runs: session.runsFolder)
             runID = chosen
-        } else {
-            runID = try RunRecorder.reserve(runs: session.runsFolder)
+        case .reserved(let reserved): runID = reserved
         }
         // The record exists, as running, before the handle is returned: a caller may read the run at once.
         let prepared = try RunSession.prepareStart(plan: plan, inputs: values, options: session, runID: runID)
@@ -151,6 +162,18 @@ extension CrewEngine {
         ) { relay in
             try await RunSession.execute(prepared, options: session, observers: relay + observers)
         }
+    }
+
+    /// Claims a new run folder in `runsFolder` now, for a run started later with `.reserved(id)`: the id is known
+    /// (and taken) before the run can start.
+    public func reserveRun(in runsFolder: ConfinedPath) throws -> String {
+        try RunRecorder.reserve(runs: runsFolder)
+    }
+
+    /// The inputs a run would start with (given values checked against the plan's types, defaults filled in), or
+    /// every problem, as `start` reports them.
+    public func checkInputs(_ runnable: RunnablePlan, _ inputs: [String: String]) throws -> [String: String] {
+        try RunInputs.resolve(runnable.plan.inputs, given: inputs).get()
     }
 
     /// Continues run `runID` (an id, a prefix of one, or `last`) in `runnable`'s runs folder: tasks that finished

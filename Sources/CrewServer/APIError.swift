@@ -16,6 +16,8 @@ struct APIError: HTTPResponseError {
         case conflict
         case payloadTooLarge = "payload_too_large"
         case unsupportedMediaType = "unsupported_media_type"
+        case rateLimited = "rate_limited"
+        case unavailable
         case internalError = "internal"
     }
 

@@ -14,6 +14,8 @@ actor CrewCatalog {
         var runnable: RunnablePlan?
         /// Why a crew that compiled still cannot run (its knowledge could not be built).
         var failure: String?
+        /// The crew folder's files (names, sizes, times) when it was compiled.
+        var fingerprint: String
     }
 
     let engine: CrewEngine
@@ -26,11 +28,20 @@ actor CrewCatalog {
     }
 
     /// Compiles every crew again. Subfolders are listed through no link, and only those named by the name rule.
-    func reload() async {
+    func reload() async { await refresh(force: true) }
+
+    /// Compiles the crews whose files changed since they were compiled, the new ones, and drops the gone ones.
+    func refresh(force: Bool = false) async {
         var fresh: [String: Entry] = [:]
         for name in Self.crewFolders(in: folder) {
-            let compiled = engine.compile(path: FileSystem.join(folder, name))
-            var entry = Entry(name: name, compiled: compiled)
+            let path = FileSystem.join(folder, name)
+            let fingerprint = Self.fingerprint(path)
+            if !force, let known = entries[name], known.fingerprint == fingerprint {
+                fresh[name] = known
+                continue
+            }
+            let compiled = engine.compile(path: path)
+            var entry = Entry(name: name, compiled: compiled, fingerprint: fingerprint)
             if compiled.succeeded {
                 do {
                     entry.runnable = try await engine.runnable(compiled)
@@ -41,6 +52,26 @@ actor CrewCatalog {
             fresh[name] = entry
         }
         entries = fresh
+    }
+
+    /// The crew's files as names, sizes and modification times, without `.crew` (what building writes) and `.git`;
+    /// at most 5,000 entries are looked at, and links are not followed.
+    static func fingerprint(_ path: String) -> String {
+        guard let walker = FileManager.default.enumerator(atPath: path) else { return "" }
+        var hasher = Hasher()
+        var seen = 0
+        while let relative = walker.nextObject() as? String, seen < 5_000 {
+            seen += 1
+            if relative == ".crew" || relative == ".git" {
+                walker.skipDescendants()
+                continue
+            }
+            let attributes = walker.fileAttributes ?? [:]
+            hasher.combine(relative)
+            hasher.combine((attributes[.size] as? NSNumber)?.int64Value)
+            hasher.combine((attributes[.modificationDate] as? Date)?.timeIntervalSince1970)
+        }
+        return String(hasher.finalize())
     }
 
     func entry(_ name: String) -> Entry? { entries[name] }
@@ -54,23 +85,4 @@ actor CrewCatalog {
         guard let root = try? ConfinedFolder(opening: folder), let listed = try? root.entries() else { return [] }
         return listed.filter { $0.kind == .folder && Names.isValid($0.name) }.map(\.name).sorted()
     }
-}
-
-/// The runs this server process started and that have not ended: what `cancel` reaches.
-actor RunRegistry {
-    private var handles: [String: RunHandle] = [:]
-
-    func add(_ handle: RunHandle) {
-        handles[handle.runID] = handle
-        Task {
-            _ = try? await handle.result()
-            self.remove(handle.runID)
-        }
-    }
-
-    func remove(_ id: String) { handles[id] = nil }
-
-    func handle(_ id: String) -> RunHandle? { handles[id] }
-
-    var count: Int { handles.count }
 }

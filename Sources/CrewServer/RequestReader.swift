@@ -56,59 +56,73 @@ enum RequestReader {
     }
 }
 
-/// `GET /v1/runs` filters: `crew`, `status`, `since`, `until` (UTC times), `limit` (1–500, default 50) and `cursor`
-/// (the last id of the page before; ids sort newest first).
-struct RunQuery {
-    var crew: String?
-    var status: RunStatus?
-    var since: Date?
-    var until: Date?
-    var limit = 50
-    var cursor: String?
+/// Query parameters: each route names the ones it takes, and anything else is refused.
+struct QueryReader {
+    private var values: [String: String] = [:]
 
-    init(_ parameters: some Sequence<(key: Substring, value: Substring)>) throws {
+    init(_ parameters: some Sequence<(key: Substring, value: Substring)>, known: Set<String>) throws {
         for (key, value) in parameters {
-            let text = String(value)
-            switch key {
-            case "crew": crew = text
-            case "status":
-                guard let parsed = RunStatus(rawValue: text) else {
-                    throw APIError(
-                        .badRequest, .badRequest, "`status` must be one of running, succeeded, failed, interrupted")
-                }
-                status = parsed
-            case "since", "until":
-                guard let date = Timestamp.parse(text) ?? Self.day(text) else {
-                    throw APIError(
-                        .badRequest, .badRequest,
-                        "`\(key)` must be a UTC time like 2026-12-04T10:00:00.000Z or a day like 2026-12-04")
-                }
-                if key == "since" { since = date } else { until = date }
-            case "limit":
-                guard let number = Int(text), (1...500).contains(number) else {
-                    throw APIError(.badRequest, .badRequest, "`limit` must be an integer from 1 to 500")
-                }
-                limit = number
-            case "cursor":
-                guard Names.isRunID(text) else { throw APIError(.badRequest, .badRequest, "`cursor` is not a run id") }
-                cursor = text
-            default:
+            guard known.contains(String(key)) else {
                 throw APIError(.badRequest, .badRequest, "unknown parameter `\(key.prefix(64))`")
             }
+            guard values[String(key)] == nil else {
+                throw APIError(.badRequest, .badRequest, "parameter `\(key)` is given twice")
+            }
+            values[String(key)] = String(value)
         }
     }
 
-    func matches(_ listing: RunListing) -> Bool {
-        let record = listing.record
-        if let cursor, listing.id >= cursor { return false }
-        if let crew, record.crew != crew { return false }
-        if let status, (listing.crashed ? .interrupted : record.status) != status { return false }
-        if let since, record.startedAt < since { return false }
-        if let until, record.startedAt >= until { return false }
-        return true
+    func text(_ key: String) -> String? { values[key] }
+
+    /// A UTC time like 2026-12-04T10:00:00.000Z, or a day like 2026-12-04 (its midnight, UTC).
+    func time(_ key: String) throws -> Date? {
+        guard let text = values[key] else { return nil }
+        guard let date = Timestamp.parse(text) ?? Timestamp.parse(text + "T00:00:00.000Z") else {
+            throw APIError(
+                .badRequest, .badRequest,
+                "`\(key)` must be a UTC time like 2026-12-04T10:00:00.000Z or a day like 2026-12-04")
+        }
+        return date
     }
 
-    static func day(_ text: String) -> Date? {
-        Timestamp.parse(text + "T00:00:00.000Z")
+    func integer(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = values[key] else { return nil }
+        guard let number = Int(text), range.contains(number) else {
+            throw APIError(
+                .badRequest, .badRequest, "`\(key)` must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
     }
+
+    func choice<E: RawRepresentable & CaseIterable>(_ key: String, _: E.Type) throws -> E? where E.RawValue == String {
+        guard let text = values[key] else { return nil }
+        guard let value = E(rawValue: text) else {
+            let names = E.allCases.map(\.rawValue).joined(separator: ", ")
+            throw APIError(.badRequest, .badRequest, "`\(key)` must be one of \(names)")
+        }
+        return value
+    }
+}
+
+extension RunFilter {
+    /// `GET /v1/runs?crew=&status=&since=&until=&limit=&cursor=`: `limit` 1–500 (default 50), `cursor` the
+    /// `next_cursor` of the page before (newest first: by start time, then id).
+    init(_ query: QueryReader) throws {
+        crew = query.text("crew")
+        status = try query.choice("status", IndexedStatus.self)
+        since = try query.time("since")
+        until = try query.time("until")
+        limit = try query.integer("limit", in: 1...500) ?? 50
+    }
+
+    /// The `cursor` parameter: a run id the index knows.
+    static func cursor(_ query: QueryReader, index: RunIndex) async throws -> (id: String, startedAt: Date)? {
+        guard let cursor = query.text("cursor") else { return nil }
+        guard Names.isRunID(cursor), let entry = try await index.entry(cursor) else {
+            throw APIError(.badRequest, .badRequest, "`cursor` is not a run id of this server")
+        }
+        return (cursor, entry.startedAt)
+    }
+
+    static let parameters: Set<String> = ["crew", "status", "since", "until", "limit", "cursor"]
 }

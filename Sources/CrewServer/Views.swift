@@ -1,3 +1,4 @@
+import CrewBuild
 import CrewCore
 import CrewDocuments
 import CrewKit
@@ -29,12 +30,7 @@ enum Views {
         if let document = entry.runnable?.document {
             members["plan"] = document.json
             members["inputs"] = document.json["inputs"]
-            members["graph"] = .object([
-                "waves": .array(document.waves.map(JSONValue.strings)),
-                "critical_path": .strings(document.criticalPath),
-                "edges": .array(
-                    document.tasks.flatMap { task in task.context.map { JSONValue.strings([$0, task.name]) } }),
-            ])
+            members["graph"] = graph(document)
         }
         return .object(members)
     }
@@ -47,17 +43,65 @@ enum Views {
         return (try? JSONParser.parse(Array(text.utf8))) ?? .array([])
     }
 
-    static func runSummary(_ record: RunRecord, crashed: Bool) -> JSONValue {
+    static func runSummary(_ entry: RunEntry, position: Int?) -> JSONValue {
         .object(dropping: [
-            ("id", .string(record.id)),
-            ("crew", .string(record.crew)),
-            ("status", .string(crashed ? RunStatus.interrupted.rawValue : record.status.rawValue)),
-            ("crashed", crashed ? .bool(true) : nil),
-            ("started_at", .string(Timestamp.iso8601(record.startedAt))),
-            ("finished_at", record.finishedAt.map { .string(Timestamp.iso8601($0)) }),
-            ("duration_ms", record.durationMS.map(JSONValue.int)),
-            ("attempts", .int(record.attempts)),
-            ("totals", record.totals?.json),
+            ("id", .string(entry.id)),
+            ("crew", .string(entry.crew)),
+            ("status", .string(entry.status.rawValue)),
+            ("crashed", entry.crashed ? .bool(true) : nil),
+            ("queue_position", position.map(JSONValue.int)),
+            ("started_at", .string(Timestamp.iso8601(entry.startedAt))),
+            ("finished_at", entry.finishedAt.map { .string(Timestamp.iso8601($0)) }),
+            ("duration_ms", entry.durationMS.map(JSONValue.int)),
+            ("attempts", .int(entry.attempts)),
+            (
+                "totals",
+                entry.status == .queued
+                    ? nil
+                    : .object(dropping: [
+                        ("succeeded", .int(entry.succeeded)), ("failed", .int(entry.failed)),
+                        ("input_tokens", .int(entry.inputTokens)), ("output_tokens", .int(entry.outputTokens)),
+                        ("cost_usd", entry.costUSD.map(JSONValue.double)),
+                    ])
+            ),
+        ])
+    }
+
+    /// `POST /v1/validate`: whether the crew file is valid, its diagnostics, and its graph when it is.
+    static func validation(_ compiled: CompiledCrew) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "valid": .bool(compiled.succeeded), "diagnostics": diagnostics(compiled),
+        ]
+        if let document = compiled.artifact()?.document { members["graph"] = graph(document) }
+        return .object(members)
+    }
+
+    /// The task graph: waves (tasks that may run together), the critical path, and `[from, to]` context edges.
+    static func graph(_ document: PlanDocument) -> JSONValue {
+        .object([
+            "waves": .array(document.waves.map(JSONValue.strings)),
+            "critical_path": .strings(document.criticalPath),
+            "edges": .array(
+                document.tasks.flatMap { task in task.context.map { JSONValue.strings([$0, task.name]) } }),
+        ])
+    }
+
+    static func token(_ info: TokenInfo) -> JSONValue {
+        .object(dropping: [
+            ("id", .string(info.id)), ("name", .string(info.name)), ("role", .string(info.role.rawValue)),
+            ("created_at", .string(Timestamp.iso8601(info.createdAt))),
+            ("expires_at", info.expiresAt.map { .string(Timestamp.iso8601($0)) }),
+            ("revoked_at", info.revokedAt.map { .string(Timestamp.iso8601($0)) }),
+            ("active", .bool(info.isActive())),
+        ])
+    }
+
+    static func audit(_ entry: AuditLog.Entry) -> JSONValue {
+        .object(dropping: [
+            ("id", .string(entry.id)), ("at", .string(Timestamp.iso8601(entry.at))), ("actor", .string(entry.actor)),
+            ("action", .string(entry.action)), ("target", entry.target.map(JSONValue.string)),
+            ("address", entry.address.map(JSONValue.string)), ("request_id", entry.requestID.map(JSONValue.string)),
+            ("status", .int(entry.status)),
         ])
     }
 
@@ -93,5 +137,14 @@ enum Views {
             ("knowledge_hits", kinds([.knowledgeHits])),
             ("events", .array(events.map(\.json))),
         ])
+    }
+}
+
+extension JSONValue {
+    /// An object with `members` added (replacing keys it had); any other value as it is.
+    func merging(_ members: [String: JSONValue]) -> JSONValue {
+        guard var object = objectValue else { return self }
+        object.merge(members) { $1 }
+        return .object(object)
     }
 }

@@ -9,6 +9,7 @@ import Foundation
 //   crew-bench compile [--tasks N] [--agents N] [--edges N] [--runs N]
 //   crew-bench startup [--runs N]
 //   crew-bench run [--runs N]
+//   crew-bench serve [--runs 100] [--latency 200] [--seconds 10] (needs wrk; builds next to `crew`)
 //   crew-bench bm25 (data from Benchmarks/bm25/make_corpus.py)
 //   crew-bench vectors (data from Benchmarks/vectors/make_data.py)
 // Build it in release: `swift run -c release crew-bench compile`.
@@ -120,6 +121,9 @@ func benchStartup() {
 switch arguments.first {
 case "compile": try benchCompile()
 case "run": try await RunBench.main(runs: option("runs", 5))
+case "serve":
+    try await ServeBench.main(
+        runs: option("runs", 100), latencyMS: option("latency", 200), seconds: option("seconds", 10))
 case "bm25": try BM25Bench.main(arguments: Array(arguments.dropFirst()))
 case "vectors": try VectorBench.main(arguments: Array(arguments.dropFirst()))
 case "startup": benchStartup()

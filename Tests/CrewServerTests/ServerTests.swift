@@ -10,108 +10,11 @@ import NIOCore
 import NIOHTTP1
 import Testing
 
-/// A `crew serve` on 127.0.0.1 with a port of its own, and an HTTP client to talk to it.
-final class ServerHarness: @unchecked Sendable {
-    let folder = TemporaryFolder(prefix: "crew-serve")
-    let engine: CrewEngine
-    let http = HTTPClient(eventLoopGroupProvider: .singleton)
-
-    init(environment: [String: String] = [:]) {
-        engine = CrewEngine(
-            configuration: CrewEngine.Configuration(
-                environment: environment, retry: RetryPolicy(maxRetries: 1, baseDelay: 0.01, maxDelay: 0.05)))
-    }
-    private var task: Task<Void, any Error>?
-    private(set) var port = 0
-
-    static let mockCrew = """
-        version: 1
-        name: echo
-        inputs:
-          topic: { type: string }
-          count: { type: integer, default: 2 }
-        models:
-          m: { provider: mock, replies: { first: "FIRST about it", second: "SECOND" } }
-        agents:
-          a: { role: Writer, goal: Write }
-        tasks:
-          first: { agent: a, description: "Write about {topic}, {count} times" }
-          second: { agent: a, description: Summarize, context: [first] }
-
-        """
-
-    static func start(
-        crews: [String: String] = ["echo": mockCrew], environment: [String: String] = [:], host: String = "127.0.0.1",
-        tokens: (TokenStore) throws -> Void = { _ in }
-    ) async throws -> ServerHarness {
-        let harness = ServerHarness(environment: environment)
-        for (name, yaml) in crews { harness.folder.write("crews/\(name)/crew.yaml", yaml) }
-        try tokens(TokenStore(dataFolder: harness.folder.path + "/data"))
-        let server = CrewServer(
-            configuration: ServerConfiguration(
-                crewsFolder: harness.folder.path + "/crews", dataFolder: harness.folder.path + "/data", host: host,
-                port: 0),
-            engine: harness.engine)
-        let bound = AsyncStream<Int>.makeStream()
-        harness.task = Task { try await server.run(signals: false) { bound.continuation.yield($0) } }
-        for await port in bound.stream {
-            harness.port = port
-            break
-        }
-        return harness
-    }
-
-    func stop() async {
-        task?.cancel()
-        _ = try? await task?.value
-        try? await http.shutdown()
-        await engine.shutdown()
-    }
-
-    struct Answer {
-        var status: Int
-        var headers: [(String, String)]
-        var body: String
-        var json: JSONValue? { try? JSONParser.parse(Array(body.utf8)) }
-        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
-    }
-
-    func request(_ method: HTTPMethod, _ path: String, body: String? = nil, headers: [(String, String)] = [])
-        async throws -> Answer
-    {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.method = method
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
-        }
-        let response = try await http.execute(request, timeout: .seconds(30))
-        let bytes = try await response.body.collect(upTo: 64 << 20)
-        return Answer(
-            status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-            body: String(buffer: bytes))
-    }
-
-    /// Polls the run until it ends.
-    func waitForEnd(_ id: String) async throws -> JSONValue {
-        for _ in 0..<400 {
-            let run = try await request(.GET, "/v1/runs/\(id)").json
-            if let status = run?["status"]?.stringValue, status != "running", run?["active"]?.boolValue == false {
-                return run ?? .null
-            }
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
-        Issue.record("run \(id) did not end")
-        return .null
-    }
-}
-
 @Suite struct ServerTests {
-    @Test func crewsAreListedWithTheirDiagnostics() async throws {
-        let server = try await ServerHarness.start(crews: [
-            "echo": ServerHarness.mockCrew, "broken": "version: 1\nname: broken\nagents:\n  a: { role: R }\n",
-        ])
+    @Test(arguments: StoreKind.available) func crewsAreListedWithTheirDiagnostics(store: StoreKind) async throws {
+        let server = try await ServerHarness.start(
+            crews: ["echo": ServerHarness.mockCrew, "broken": "version: 1\nname: broken\nagents:\n  a: { role: R }\n"],
+            store: store)
         defer { Task { await server.stop() } }
         let list = try await server.request(.GET, "/v1/crews")
         #expect(list.status == 200 && list.header("Content-Type") == "application/json")
@@ -133,8 +36,8 @@ final class ServerHarness: @unchecked Sendable {
         #expect(refused.status == 422 && refused.json?["error"]?["code"]?.stringValue == "invalid_crew")
     }
 
-    @Test func aRunStartsRunsAndIsRecorded() async throws {
-        let server = try await ServerHarness.start()
+    @Test(arguments: StoreKind.available) func aRunStartsRunsAndIsRecorded(store: StoreKind) async throws {
+        let server = try await ServerHarness.start(store: store)
         defer { Task { await server.stop() } }
         let started = try await server.request(
             .POST, "/v1/crews/echo/runs", body: #"{"inputs": {"topic": "tides", "count": 3}}"#)
@@ -157,8 +60,8 @@ final class ServerHarness: @unchecked Sendable {
         #expect(none?["runs"]?.arrayValue?.isEmpty == true)
     }
 
-    @Test func badRequestsGetTheOneErrorShape() async throws {
-        let server = try await ServerHarness.start()
+    @Test(arguments: StoreKind.available) func badRequestsGetTheOneErrorShape(store: StoreKind) async throws {
+        let server = try await ServerHarness.start(store: store)
         defer { Task { await server.stop() } }
         struct Case {
             var method: HTTPMethod
@@ -219,8 +122,9 @@ final class ServerHarness: @unchecked Sendable {
         }
     }
 
-    @Test func eventsReplayFromTheRecordAfterLastEventID() async throws {
-        let server = try await ServerHarness.start()
+    @Test(arguments: StoreKind.available) func eventsReplayFromTheRecordAfterLastEventID(store: StoreKind) async throws
+    {
+        let server = try await ServerHarness.start(store: store)
         defer { Task { await server.stop() } }
         let started = try await server.request(.POST, "/v1/crews/echo/runs", body: #"{"inputs": {"topic": "tides"}}"#)
         let id = try #require(started.json?["id"]?.stringValue)
@@ -266,13 +170,15 @@ final class ServerHarness: @unchecked Sendable {
     }
 
     /// A server running crew `slow`, started, whose second task is in flight and answers only when `slow` is off.
-    static func startSlowRun(slow: LockedFlag) async throws -> (ProviderTestServer, ServerHarness, String) {
+    static func startSlowRun(slow: LockedFlag, store: StoreKind = .sqlite) async throws -> (
+        ProviderTestServer, ServerHarness, String
+    ) {
         let provider = try await ProviderTestServer.start { request in
             let reply = Behavior.reply(text: "done " + request.lastUserText.prefix(6))
             return slow.value && request.lastUserText.hasPrefix("SECOND") ? .delay(seconds: 60, then: reply) : reply
         }
         let server = try await ServerHarness.start(
-            crews: ["slow": Self.crew(baseURL: provider.baseURL)], environment: ["CREW_TEST_KEY": "k"])
+            crews: ["slow": Self.crew(baseURL: provider.baseURL)], environment: ["CREW_TEST_KEY": "k"], store: store)
         let id = try #require(
             try await server.request(.POST, "/v1/crews/slow/runs", body: "{}").json?["id"]?.stringValue)
         for _ in 0..<400 where !provider.requests.contains(where: { $0.lastUserText.hasPrefix("SECOND") }) {
@@ -281,9 +187,9 @@ final class ServerHarness: @unchecked Sendable {
         return (provider, server, id)
     }
 
-    @Test func aRunIsCancelledThenResumedThroughTheAPI() async throws {
+    @Test(arguments: StoreKind.available) func aRunIsCancelledThenResumedThroughTheAPI(store: StoreKind) async throws {
         let slow = LockedFlag(true)
-        let (provider, server, id) = try await Self.startSlowRun(slow: slow)
+        let (provider, server, id) = try await Self.startSlowRun(slow: slow, store: store)
         defer {
             Task {
                 await server.stop()
@@ -382,19 +288,24 @@ final class ServerHarness: @unchecked Sendable {
 }
 
 @Suite struct ServerAuthTests {
-    @Test func tokensAndRolesGuardTheAPI() async throws {
+    @Test(arguments: StoreKind.available) func tokensAndRolesGuardTheAPI(store: StoreKind) async throws {
         let made = LockedTokens()
-        let server = try await ServerHarness.start(host: "0.0.0.0") { store in
-            for role in Role.allCases {
-                made.set(role.rawValue, try store.create(name: role.rawValue, role: role).token)
-            }
-            made.set(
-                "expired",
-                try store.create(name: "old", role: .admin, expiresIn: 1, now: Date(timeIntervalSinceNow: -60)).token)
-            let revoked = try store.create(name: "gone", role: .admin).token
-            #expect(try store.revoke("gone"))
-            made.set("revoked", revoked)
-        }
+        let server = try await ServerHarness.start(
+            host: "0.0.0.0", store: store,
+            tokens: { tokens in
+                for role in Role.allCases {
+                    made.set(role.rawValue, try await tokens.create(name: role.rawValue, role: role).token)
+                }
+                made.set(
+                    "expired",
+                    try await tokens.create(
+                        name: "old", role: .admin, expiresIn: 1, now: Date(timeIntervalSinceNow: -60)
+                    )
+                    .token)
+                let revoked = try await tokens.create(name: "gone", role: .admin).token
+                #expect(try await tokens.revoke("gone"))
+                made.set("revoked", revoked)
+            })
         defer { Task { await server.stop() } }
         func call(_ method: HTTPMethod, _ path: String, _ token: String?, body: String? = nil) async throws
             -> ServerHarness.Answer
@@ -420,24 +331,28 @@ final class ServerHarness: @unchecked Sendable {
         #expect(try await call(.POST, "/v1/crews/reload", made.get("admin")).status == 200)
     }
 
-    @Test func aTokenIsStoredOnlyAsASaltedHash() throws {
+    @Test(arguments: StoreKind.available) func aTokenIsStoredOnlyAsASaltedHash(store: StoreKind) async throws {
         let folder = TemporaryFolder(prefix: "crew-tokens")
-        let store = try TokenStore(dataFolder: folder.path)
-        let (token, info) = try store.create(name: "ci", role: .runner)
+        let postgres = store == .postgres ? try PostgresTestDatabase.make() : nil
+        defer { postgres?.drop() }
+        let location =
+            postgres.map { StoreLocation.postgres(url: $0.url, password: StoreKind.password) }
+            ?? .sqlite(dataFolder: folder.path)
+        let opened = try await ServerStore.open(location)
+        let tokens = opened.tokens
+        let (token, info) = try await tokens.create(name: "ci", role: .runner)
         let secret = String(token.split(separator: "_", maxSplits: 2)[2])
-        let database = try #require(FileManager.default.contents(atPath: folder.path + "/crew.sqlite"))
-        #expect(database.range(of: Data(secret.utf8)) == nil)
-        #expect(store.verify(token) == info)
-        #expect(try store.list() == [info])
-        #expect(throws: TokenStore.Problem.self) { try store.create(name: "ci", role: .admin) }
-        #expect(throws: TokenStore.Problem.self) { try store.create(name: "../x", role: .admin) }
-        #expect(try store.revoke("ci") && store.verify(token) == nil && !(try store.revoke("ci")))
+        if store == .sqlite {
+            let database = try #require(FileManager.default.contents(atPath: folder.path + "/crew.sqlite"))
+            #expect(database.range(of: Data(secret.utf8)) == nil)
+        }
+        #expect(await tokens.verify(token) == info)
+        #expect(try await tokens.list() == [info])
+        await #expect(throws: TokenStore.Problem.self) { try await tokens.create(name: "ci", role: .admin) }
+        await #expect(throws: TokenStore.Problem.self) { try await tokens.create(name: "../x", role: .admin) }
+        #expect(try await tokens.revoke("ci"))
+        #expect(await tokens.verify(token) == nil)
+        #expect(try await !tokens.revoke("ci"))
+        await opened.close()
     }
-}
-
-final class LockedTokens: @unchecked Sendable {
-    private let lock = NSLock()
-    private var tokens: [String: String] = [:]
-    func set(_ name: String, _ token: String) { lock.withLock { tokens[name] = token } }
-    func get(_ name: String) -> String { lock.withLock { tokens[name] ?? "" } }
 }

@@ -1,0 +1,86 @@
+import CrewCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Turns an `Authorization` header into an identity: a `crew_` token from the store, else a JWT when the server
+/// verifies them. Auth is required once a live token exists or JWTs are configured; until then the API is open.
+struct Authenticator: Sendable {
+    let tokens: TokenStore
+    let jwt: JWTVerifier?
+
+    func isRequired() async -> Bool {
+        if jwt != nil { return true }
+        // A database that cannot answer fails closed.
+        return (try? await tokens.hasActiveTokens()) ?? true
+    }
+
+    /// The caller, or nil when the header holds nothing valid (missing, unknown, expired, revoked, bad signature).
+    func identify(_ header: String?) async -> Identity? {
+        guard let header, header.hasPrefix("Bearer ") else { return nil }
+        let credential = String(header.dropFirst("Bearer ".count))
+        guard credential.utf8.count <= 8192 else { return nil }
+        if credential.hasPrefix("crew_") {
+            guard let holder = await tokens.verify(credential) else { return nil }
+            return Identity(actor: "token:\(holder.name)", role: holder.role, bucket: "token:\(holder.id)")
+        }
+        return await jwt?.identify(credential)
+    }
+}
+
+/// Bearer tokens and roles, per route group: 401 without a valid credential (with `WWW-Authenticate: Bearer`), 403
+/// when its role is below the group's. Groups that change something write every attempt to the audit log.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = CrewContext
+    let authenticator: Authenticator
+    let minimum: Role
+    let audit: AuditLog?
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        var context = context
+        guard let audit else { return try await authorize(request, &context, next: next) }
+        var status = 500
+        var actor = "unknown"
+        defer {
+            let entry = AuditLog.Entry(
+                id: AuditLog.newID(at: Date()), at: Date(), actor: context.identity?.actor ?? actor,
+                action: "\(request.method.rawValue) \(context.endpointPath ?? "?")",
+                target: String(request.uri.path.prefix(256)), address: context.address,
+                requestID: request.headers[ErrorMiddleware<Context>.requestIDField].map { String($0.prefix(128)) },
+                status: status)
+            Task { try? await audit.append(entry) }
+        }
+        do {
+            let response = try await authorize(request, &context, next: next)
+            status = Int(response.status.code)
+            return response
+        } catch let error as APIError {
+            status = Int(error.status.code)
+            if error.status == .unauthorized { actor = "unauthenticated" }
+            throw error
+        }
+    }
+
+    func authorize(_ request: Request, _ context: inout Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        guard await authenticator.isRequired() else {
+            context.identity = .anonymous(address: context.address)
+            return try await next(request, context)
+        }
+        guard let holder = await authenticator.identify(request.headers[.authorization]) else {
+            var error = APIError(.unauthorized, .unauthorized, "a valid token is needed: `Authorization: Bearer TOKEN`")
+            error.headers[.wwwAuthenticate] = "Bearer"
+            throw error
+        }
+        context.identity = holder
+        guard holder.role >= minimum else {
+            throw APIError(
+                .forbidden, .forbidden,
+                "`\(holder.actor)` is a \(holder.role.rawValue); this needs a \(minimum.rawValue)")
+        }
+        return try await next(request, context)
+    }
+}
