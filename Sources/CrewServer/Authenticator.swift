@@ -56,10 +56,20 @@ struct AuthMiddleware: RouterMiddleware {
             let response = try await authorize(request, &context, next: next)
             status = Int(response.status.code)
             return response
-        } catch let error as APIError {
-            status = Int(error.status.code)
-            if error.status == .unauthorized { actor = "unauthenticated" }
+        } catch {
+            status = Self.status(of: error)
+            if status == 401 { actor = "unauthenticated" }
             throw error
+        }
+    }
+
+    /// The status the error middleware answers `error` with.
+    static func status(of error: any Error) -> Int {
+        switch error {
+        case let error as APIError: return Int(error.status.code)
+        case let error as any HTTPResponseError: return Int(error.status.code)
+        case let failure as any CodedFailure: return Int(APIError.from(failure).status.code)
+        default: return 500
         }
     }
 

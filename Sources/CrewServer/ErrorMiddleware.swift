@@ -5,7 +5,7 @@ import Hummingbird
 import Logging
 
 /// Every response carries the request's id (`X-Request-ID`: the client's when it sent a plain one, else a new one),
-/// every error leaves in the API's one shape, and the log line of a failed request names the id.
+/// every error leaves in the API's one shape, and the log line of a change or a failure names the id.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     static var requestIDField: HTTPField.Name { HTTPField.Name("X-Request-ID")! }
 
@@ -28,6 +28,13 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 .response(from: request, context: context)
         }
         response.headers[Self.requestIDField] = id
+        // Changes and failures are logged with the request's id, by route pattern (never the client's text); reads
+        // that succeed only at debug level, so a busy server's log stays readable.
+        let level: Logger.Level = request.method == .get && response.status.code < 400 ? .debug : .info
+        context.logger.log(
+            level: level,
+            "\(request.method.rawValue) \(context.endpointPath ?? "unmatched") \(response.status.code) request_id=\(id)"
+        )
         return response
     }
 

@@ -5,6 +5,12 @@ import CrewRuntime
 import Foundation
 import Logging
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// What a caller asked for: a new run of a crew, or the resumption of a run that stopped.
 struct RunRequest: Sendable {
     enum Kind: String, Sendable { case start, resume }
@@ -119,6 +125,8 @@ actor RunScheduler {
             entry.finishedAt = Date()
             try await store.runs.upsert(entry)
             metrics.runEnded(.interrupted)
+            // Its folder was reserved and stays empty: give it back.
+            rmdir(configuration.runsFolder.appending(id).description)
         }
         return .dequeued
     }
