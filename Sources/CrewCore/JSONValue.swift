@@ -46,13 +46,14 @@ public indirect enum JSONValue: Sendable, Hashable {
     private func writeObject(_ members: [String: JSONValue], to out: inout [UInt8], pretty: Bool, indent: Int) {
         guard !members.isEmpty else { return out += "{}".utf8 }
         out.append(UInt8(ascii: "{"))
-        let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        for (i, key) in keys.enumerated() {
+        // Pairs sorted once, so that no value is looked up again by its key.
+        let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        for (i, member) in sorted.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             if pretty { JSONValue.newline(&out, indent + 1) }
-            JSONValue.writeString(key, to: &out)
+            JSONValue.writeString(member.key, to: &out)
             out += (pretty ? ": " : ":").utf8
-            members[key]!.write(to: &out, pretty: pretty, indent: indent + 1)
+            member.value.write(to: &out, pretty: pretty, indent: indent + 1)
         }
         if pretty { JSONValue.newline(&out, indent) }
         out.append(UInt8(ascii: "}"))
@@ -124,6 +125,7 @@ extension JSONValue {
     /// An object from pairs whose value may be absent; absent values are left out rather than written as null.
     public static func object(dropping pairs: [(String, JSONValue?)]) -> JSONValue {
         var members: [String: JSONValue] = [:]
+        members.reserveCapacity(pairs.count)
         for (key, value) in pairs {
             if let value { members[key] = value }
         }

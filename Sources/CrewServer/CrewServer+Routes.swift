@@ -285,8 +285,8 @@ struct API: Sendable {
         var filter = try RunFilter(query)
         filter.cursor = try await RunFilter.cursor(query, index: store.runs)
         let page = try await store.runs.page(filter)
-        var summaries: [JSONValue] = []
-        for entry in page { summaries.append(await summary(entry)) }
+        let state = await scheduler.snapshot()
+        let summaries = page.map { summary($0, active: state.active, positions: state.positions) }
         let next = page.count == filter.limit ? page.last?.id : nil
         return JSONResponse.make(
             .object(dropping: [("runs", .array(summaries)), ("next_cursor", next.map(JSONValue.string) ?? .null)]))
@@ -294,12 +294,17 @@ struct API: Sendable {
 
     /// An index entry as listed, with a run that died under a crash shown as interrupted.
     func summary(_ entry: RunEntry) async -> JSONValue {
+        let state = await scheduler.snapshot()
+        return summary(entry, active: state.active, positions: state.positions)
+    }
+
+    func summary(_ entry: RunEntry, active: Set<String>, positions: [String: Int]) -> JSONValue {
         var shown = entry
-        if entry.status == .running, await !scheduler.isActive(entry.id), runs.isCrashed(entry.id) {
+        if entry.status == .running, !active.contains(entry.id), runs.isCrashed(entry.id) {
             shown.status = .interrupted
             shown.crashed = true
         }
-        return Views.runSummary(shown, position: await scheduler.position(entry.id))
+        return Views.runSummary(shown, position: positions[entry.id])
     }
 
     func record(_ id: String) throws -> RunRecord {

@@ -104,6 +104,11 @@ actor RunScheduler {
 
     func isActive(_ id: String) -> Bool { active[id] != nil }
 
+    /// What lists need in one call: the runs executing here, and the queue's positions.
+    func snapshot() -> (active: Set<String>, positions: [String: Int]) {
+        (Set(active.keys), Dictionary(queue.enumerated().map { ($1.id, $0 + 1) }) { a, _ in a })
+    }
+
     /// 1 for the next run to start; nil when `id` is not waiting.
     func position(_ id: String) -> Int? { queue.firstIndex { $0.id == id }.map { $0 + 1 } }
 

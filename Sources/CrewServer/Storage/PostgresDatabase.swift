@@ -51,7 +51,12 @@ final class PostgresDatabase: SQLDatabase {
         let statement = Self.statement(sql, binds)
         return try await guarded {
             var rows: [SQLRow] = []
-            for try await row in try await client.query(statement) { rows.append(try Self.row(row)) }
+            var columns: [String: Int]?
+            for try await row in try await client.query(statement) {
+                let names = columns ?? Dictionary(row.map { $0.columnName }.enumerated().map { ($1, $0) }) { a, _ in a }
+                columns = names
+                rows.append(SQLRow(columns: names, cells: try row.map(Self.cell)))
+            }
             return rows
         }
     }
@@ -113,24 +118,17 @@ final class PostgresDatabase: SQLDatabase {
         return PostgresQuery(unsafeSQL: text, binds: bindings)
     }
 
-    static func row(_ row: PostgresRow) throws -> SQLRow {
-        var values: [String: SQLValue] = [:]
-        for cell in row {
-            guard cell.bytes != nil else {
-                values[cell.columnName] = .null
-                continue
-            }
-            switch cell.dataType {
-            case .int8: values[cell.columnName] = .integer(try cell.decode(Int64.self))
-            case .int4: values[cell.columnName] = .integer(Int64(try cell.decode(Int32.self)))
-            case .int2: values[cell.columnName] = .integer(Int64(try cell.decode(Int16.self)))
-            case .bool: values[cell.columnName] = .integer(try cell.decode(Bool.self) ? 1 : 0)
-            case .float8: values[cell.columnName] = .real(try cell.decode(Double.self))
-            case .float4: values[cell.columnName] = .real(Double(try cell.decode(Float.self)))
-            default: values[cell.columnName] = .text(try cell.decode(String.self))
-            }
+    static func cell(_ cell: PostgresCell) throws -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int8: return .integer(try cell.decode(Int64.self))
+        case .int4: return .integer(Int64(try cell.decode(Int32.self)))
+        case .int2: return .integer(Int64(try cell.decode(Int16.self)))
+        case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
+        case .float8: return .real(try cell.decode(Double.self))
+        case .float4: return .real(Double(try cell.decode(Float.self)))
+        default: return .text(try cell.decode(String.self))
         }
-        return SQLRow(values: values)
     }
 }
 

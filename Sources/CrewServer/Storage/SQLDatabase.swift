@@ -15,17 +15,20 @@ enum SQLValue: Sendable, Equatable {
     static func time(_ date: Date?) -> SQLValue { date.map(time) ?? .null }
 }
 
-/// One row of a result, by column name.
+/// One row of a result, read by column name. The rows of one result share one name → position map.
 struct SQLRow: Sendable {
-    var values: [String: SQLValue]
+    var columns: [String: Int]
+    var cells: [SQLValue]
+
+    subscript(_ column: String) -> SQLValue? { columns[column].map { cells[$0] } }
 
     func text(_ column: String) -> String? {
-        if case .text(let value) = values[column] { return value }
+        if case .text(let value) = self[column] { return value }
         return nil
     }
 
     func int(_ column: String) -> Int? {
-        switch values[column] {
+        switch self[column] {
         case .integer(let value): return Int(clamping: value)
         case .real(let value) where value.isFinite && abs(value) < 9e15: return Int(value)
         default: return nil
@@ -33,7 +36,7 @@ struct SQLRow: Sendable {
     }
 
     func double(_ column: String) -> Double? {
-        switch values[column] {
+        switch self[column] {
         case .real(let value): return value
         case .integer(let value): return Double(value)
         default: return nil

@@ -32,7 +32,9 @@ final class SQLiteDatabase: SQLDatabase {
                 reads
                 ? try await self.pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
                 : try await self.pool.write { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
-            return rows.map(Self.row)
+            guard let first = rows.first else { return [] }
+            let columns = Dictionary(first.columnNames.enumerated().map { ($1, $0) }) { a, _ in a }
+            return rows.map { Self.row($0, columns: columns) }
         }
     }
 
@@ -72,17 +74,17 @@ final class SQLiteDatabase: SQLDatabase {
             })
     }
 
-    static func row(_ row: Row) -> SQLRow {
-        var values: [String: SQLValue] = [:]
-        for (column, value) in row {
-            switch value.storage {
-            case .null: values[column] = .null
-            case .int64(let number): values[column] = .integer(number)
-            case .double(let number): values[column] = .real(number)
-            case .string(let text): values[column] = .text(text)
-            case .blob(let data): values[column] = .text(String(decoding: data, as: UTF8.self))
-            }
-        }
-        return SQLRow(values: values)
+    static func row(_ row: Row, columns: [String: Int]) -> SQLRow {
+        SQLRow(
+            columns: columns,
+            cells: row.databaseValues.map { value in
+                switch value.storage {
+                case .null: return .null
+                case .int64(let number): return .integer(number)
+                case .double(let number): return .real(number)
+                case .string(let text): return .text(text)
+                case .blob(let data): return .text(String(decoding: data, as: UTF8.self))
+                }
+            })
     }
 }
