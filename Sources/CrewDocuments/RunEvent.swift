@@ -67,12 +67,38 @@ public enum Timestamp {
         }
         var parts = tm()
         gmtime_r(&whole, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        // Written byte by byte: lists format two of these per run.
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        func digits(_ value: Int32, _ width: Int) {
+            var divisor: Int32 = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = max(0, value)
+            if rest >= divisor * 10 {
+                out += Array(String(rest).utf8)
+                return
+            }
+            while divisor > 0 {
+                out.append(UInt8(48 + rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
+        digits(parts.tm_year + 1900, 4)
+        out.append(0x2D)
+        digits(parts.tm_mon + 1, 2)
+        out.append(0x2D)
+        digits(parts.tm_mday, 2)
+        out.append(0x54)
+        digits(parts.tm_hour, 2)
+        out.append(0x3A)
+        digits(parts.tm_min, 2)
+        out.append(0x3A)
+        digits(parts.tm_sec, 2)
+        out.append(0x2E)
+        digits(Int32(millis), 3)
+        out.append(0x5A)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `date` to the millisecond, as it is written.
@@ -81,7 +107,60 @@ public enum Timestamp {
     }
 
     public static func parse(_ text: String) -> Date? {
-        parser.date(from: text)
+        // crew's own form is read here alone: the formatter would take 2023-02-29 as March 1st.
+        if text.utf8.last == UInt8(ascii: "Z") { return canonical(text) }
+        return parser.date(from: text)
+    }
+
+    /// The form crew writes, `2026-12-05T03:08:31.183Z` (any count of fraction digits, or none), read without a
+    /// formatter: a server reads thousands a second, and the shared formatter serializes its callers.
+    static func canonical(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        guard b.count >= 20, b.count <= 30, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A,
+            b[16] == 0x3A, b.last == 0x5A
+        else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int? {
+            var value = 0
+            for index in from..<(from + count) {
+                let digit = Int(b[index]) - 48
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+            let minute = number(14, 2), let second = number(17, 2), (1...12).contains(month), hour < 24,
+            minute < 60, second < 60, day >= 1, day <= daysIn(month: month, year: year)
+        else { return nil }
+        var fraction = 0.0
+        if b.count > 20 {
+            let digits = b.count - 21
+            guard b[19] == 0x2E, digits >= 1, let value = number(20, digits) else { return nil }
+            fraction = Double(value) / pow(10, Double(digits))
+        } else if b[19] != 0x5A {
+            return nil
+        }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = Double(days * 86_400 + hour * 3_600 + minute * 60 + second) + fraction
+        return Date(timeIntervalSince1970: seconds)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 
     /// One parser for the process: making one costs more than a run's whole record. ISO8601DateFormatter is safe to

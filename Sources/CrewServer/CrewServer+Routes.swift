@@ -20,13 +20,13 @@ struct API: Sendable {
     let engine: CrewEngine
     let catalog: CrewCatalog
     let store: ServerStore
+    /// The run records, read below one descriptor of the runs folder.
+    let runs: RunStore
     let scheduler: RunScheduler
     let metrics: ServerMetrics
     let authenticator: Authenticator
     let limiter: RateLimiter
     let webhooks: Bool
-
-    var runs: RunStore { RunStore(configuration.runsFolder) }
 
     func makeRouter() -> Router<CrewContext> {
         let router = Router(context: CrewContext.self)
@@ -317,10 +317,11 @@ struct API: Sendable {
     func run(_ id: String) async throws -> Response {
         guard Names.isRunID(id) else { throw APIError.notFound("no run `\(id.prefix(128))`") }
         if let record = runs.record(id) {
-            let active = await scheduler.isActive(id)
+            let state = await scheduler.snapshot()
+            let active = state.active.contains(id)
             var detail = Views.runDetail(
                 record, crashed: !active && runs.isCrashed(id, run: record), store: runs, active: active)
-            if let position = await scheduler.position(id) {
+            if let position = state.positions[id] {
                 detail = detail.merging(["status": .string("queued"), "queue_position": .int(position)])
             }
             return JSONResponse.make(detail)
@@ -381,7 +382,9 @@ struct API: Sendable {
         let lastID = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int($0) } ?? 0
         guard lastID >= 0 else { throw APIError(.badRequest, .badRequest, "Last-Event-ID must be a line number") }
         let scheduler = scheduler
-        return try EventStream.response(runs: configuration.runsFolder, runID: id, after: lastID) {
+        return try EventStream.response(
+            runs: configuration.runsFolder, runID: id, after: lastID, pulse: await scheduler.pulse(id)
+        ) {
             await scheduler.isActive(id)
         }
     }

@@ -82,12 +82,14 @@ public struct CrewServer: Sendable {
         let webhooks = configuration.webhookSecret.map {
             WebhookSender(http: engine.http, secret: Array($0.utf8), logger: logger)
         }
+        let runs = try RunStore(holding: configuration.runsFolder)
         let scheduler = RunScheduler(
-            engine: engine, catalog: catalog, store: store, configuration: configuration, metrics: metrics,
-            webhooks: webhooks, logger: logger)
+            engine: engine, catalog: catalog, store: store, runs: runs, configuration: configuration,
+            metrics: metrics, webhooks: webhooks, logger: logger)
         try await scheduler.recover(reindex: configuration.reindex)
         let api = API(
-            configuration: configuration, engine: engine, catalog: catalog, store: store, scheduler: scheduler,
+            configuration: configuration, engine: engine, catalog: catalog, store: store,
+            runs: runs, scheduler: scheduler,
             metrics: metrics, authenticator: Authenticator(tokens: store.tokens, jwt: jwt),
             limiter: RateLimiter(perMinute: configuration.rateLimit, burst: configuration.rateBurst),
             webhooks: webhooks != nil)

@@ -59,8 +59,10 @@ enum EventStream {
     static let heartbeat: Double = 10
     static let poll: Double = 0.05
 
+    /// `pulse`, for a run this server runs, wakes the stream as soon as the run writes an event.
     static func response(
-        runs: ConfinedPath, runID: String, after lastID: Int, isLive: @escaping @Sendable () async -> Bool
+        runs: ConfinedPath, runID: String, after lastID: Int, pulse: EventPulse?,
+        isLive: @escaping @Sendable () async -> Bool
     ) throws -> Response {
         let tail = try EventTail(runs: runs, runID: runID)
         let store = RunStore(runs)
@@ -70,6 +72,7 @@ enum EventStream {
             var ended = false
             var finalPass = false
             while true {
+                let seen = pulse?.current ?? 0
                 for (number, line) in tail.read() where number > lastID {
                     guard let json = try? JSONParser.parse(line), let event = RunEvent(json: json) else { continue }
                     try await writer.write(
@@ -91,7 +94,11 @@ enum EventStream {
                     try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
                     lastWrite = Date()
                 }
-                try await Task.sleep(nanoseconds: UInt64(poll * 1e9))
+                if let pulse {
+                    await pulse.wait(after: seen, timeout: .milliseconds(Int(poll * 1000)))
+                } else {
+                    try await Task.sleep(nanoseconds: UInt64(poll * 1e9))
+                }
             }
             try await writer.finish(nil)
         }

@@ -63,14 +63,16 @@ actor RunScheduler {
     let webhooks: WebhookSender?
     let logger: Logger
     private var active: [String: RunHandle] = [:]
+    private var pulses: [String: EventPulse] = [:]
     private var watchers: [String: Task<Void, Never>] = [:]
     private var queue: [(id: String, request: RunRequest)] = []
     private var stopping = false
 
     init(
-        engine: CrewEngine, catalog: CrewCatalog, store: ServerStore, configuration: ServerConfiguration,
-        metrics: ServerMetrics, webhooks: WebhookSender?, logger: Logger
+        engine: CrewEngine, catalog: CrewCatalog, store: ServerStore, runs: RunStore,
+        configuration: ServerConfiguration, metrics: ServerMetrics, webhooks: WebhookSender?, logger: Logger
     ) {
+        self.runs = runs
         self.engine = engine
         self.catalog = catalog
         self.store = store
@@ -80,7 +82,8 @@ actor RunScheduler {
         self.logger = logger
     }
 
-    var runs: RunStore { RunStore(configuration.runsFolder) }
+    /// The records, read below one descriptor of the runs folder.
+    let runs: RunStore
 
     enum Admission: Sendable, Equatable {
         case running
@@ -103,6 +106,9 @@ actor RunScheduler {
     }
 
     func isActive(_ id: String) -> Bool { active[id] != nil }
+
+    /// What wakes the event streams of a run this server runs now.
+    func pulse(_ id: String) -> EventPulse? { pulses[id] }
 
     /// What lists need in one call: the runs executing here, and the queue's positions.
     func snapshot() -> (active: Set<String>, positions: [String: Int]) {
@@ -173,19 +179,24 @@ actor RunScheduler {
             handle = try engine.resume(runID: id, of: runnable, options: options)
         }
         active[id] = handle
+        let pulse = EventPulse()
+        pulses[id] = pulse
         if let record = runs.record(id) {
             var entry = RunEntry(record: record, crashed: false)
             entry.requestedBy = request.requestedBy
             entry.request = request.webhook.map { _ in request.json.serialized() }
             try? await store.runs.upsert(entry)
         }
-        watchers[id] = Task { await self.watch(handle, webhook: request.webhook) }
+        watchers[id] = Task { await self.watch(handle, pulse: pulse, webhook: request.webhook) }
         publishLoad()
     }
 
     /// Follows a run's events for the metrics, then indexes its end, calls its webhook and frees its slot.
-    private func watch(_ handle: RunHandle, webhook: String?) async {
-        for await event in handle.events() where event.kind == .taskFinished || event.kind == .taskFailed {
+    private func watch(_ handle: RunHandle, pulse: EventPulse, webhook: String?) async {
+        // The recorder writes each event before the handle passes it on, so a woken stream finds it in the file.
+        for await event in handle.events() {
+            pulse.signal()
+            guard event.kind == .taskFinished || event.kind == .taskFailed else { continue }
             let figures = event.figures
             metrics.taskFinished(
                 milliseconds: figures?.latencyMS ?? 0, inputTokens: figures?.inputTokens ?? 0,
@@ -200,6 +211,8 @@ actor RunScheduler {
         defer {
             active[id] = nil
             watchers[id] = nil
+            pulses[id]?.signal()
+            pulses[id] = nil
         }
         if let record = runs.record(id) {
             let entry = RunEntry(record: record, crashed: false)

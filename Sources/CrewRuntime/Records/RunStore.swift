@@ -12,12 +12,23 @@ public struct RunStore: Sendable {
     /// The largest record file read back: a run's events, a task's output.
     public static let maxRecordBytes = 256 << 20
 
+    /// The runs folder opened once, for a reader that lives long (a server); nil opens it on every read.
+    private let held: ConfinedFolder?
+
     public init(_ location: ConfinedPath) {
         self.location = location
+        held = nil
+    }
+
+    /// A store that opens its runs folder now (making it when missing) and reads below that descriptor from then
+    /// on, instead of walking the folder's path again for every file.
+    public init(holding location: ConfinedPath) throws(PathFailure) {
+        self.location = location
+        held = try ConfinedFolder.open(location, create: true)
     }
 
     private func runs() -> ConfinedFolder? {
-        try? ConfinedFolder.open(location)
+        held ?? (try? ConfinedFolder.open(location))
     }
 
     /// Run ids, newest first.

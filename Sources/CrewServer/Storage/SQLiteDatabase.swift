@@ -30,8 +30,11 @@ final class SQLiteDatabase: SQLDatabase {
         return try await guarded {
             let rows =
                 reads
-                ? try await self.pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
-                : try await self.pool.write { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
+                ? try await self.pool.read { db in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+                }
+                : try await self.pool.write { db in
+                    try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+                }
             guard let first = rows.first else { return [] }
             let columns = Dictionary(first.columnNames.enumerated().map { ($1, $0) }) { a, _ in a }
             return rows.map { Self.row($0, columns: columns) }
