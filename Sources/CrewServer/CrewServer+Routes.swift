@@ -27,6 +27,7 @@ struct API: Sendable {
     let authenticator: Authenticator
     let limiter: RateLimiter
     let webhooks: Bool
+    let summaries = SummaryCache()
 
     func makeRouter() -> Router<CrewContext> {
         let router = Router(context: CrewContext.self)
@@ -286,10 +287,20 @@ struct API: Sendable {
         filter.cursor = try await RunFilter.cursor(query, index: store.runs)
         let page = try await store.runs.page(filter)
         let state = await scheduler.snapshot()
-        let summaries = page.map { summary($0, active: state.active, positions: state.positions) }
         let next = page.count == filter.limit ? page.last?.id : nil
-        return JSONResponse.make(
-            .object(dropping: [("runs", .array(summaries)), ("next_cursor", next.map(JSONValue.string) ?? .null)]))
+        // `{"next_cursor": ..., "runs": [...]}`, keys in the order the JSON writer sorts them, each summary written
+        // by it (or reused from the cache when its run has not changed).
+        var body = Array(#"{"next_cursor":"#.utf8)
+        body += (next.map(JSONValue.string) ?? .null).serialized().utf8
+        body += #","runs":["#.utf8
+        for (index, entry) in page.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            let shown = shown(entry, active: state.active)
+            let position = state.positions[entry.id]
+            body += summaries.bytes(shown, position: position) { Views.runSummary(shown, position: position) }
+        }
+        body += "]}\n".utf8
+        return JSONResponse.make(bytes: body)
     }
 
     /// An index entry as listed, with a run that died under a crash shown as interrupted.
@@ -299,12 +310,17 @@ struct API: Sendable {
     }
 
     func summary(_ entry: RunEntry, active: Set<String>, positions: [String: Int]) -> JSONValue {
+        Views.runSummary(shown(entry, active: active), position: positions[entry.id])
+    }
+
+    /// The entry as listed: a run the index says is running, which no process runs, crashed.
+    func shown(_ entry: RunEntry, active: Set<String>) -> RunEntry {
         var shown = entry
         if entry.status == .running, !active.contains(entry.id), runs.isCrashed(entry.id) {
             shown.status = .interrupted
             shown.crashed = true
         }
-        return Views.runSummary(shown, position: positions[entry.id])
+        return shown
     }
 
     func record(_ id: String) throws -> RunRecord {
@@ -396,8 +412,11 @@ struct API: Sendable {
         let until = try query.time("until") ?? Date()
         let since = try query.time("since") ?? until.addingTimeInterval(-30 * 86_400)
         guard since < until else { throw APIError(.badRequest, .badRequest, "`since` must be before `until`") }
-        let window = try await store.runs.window(since: since, until: until)
-        let groups = Analytics.groups(report, runs: window.runs, tasks: window.tasks)
+        // A report reads the rows it counts: runs for the summary and crews, tasks for models and tasks.
+        let byRun = report == .summary || report == .crews
+        let groups = Analytics.groups(
+            report, runs: byRun ? try await store.runs.runs(since: since, until: until) : [],
+            tasks: byRun ? [] : try await store.runs.tasks(since: since, until: until))
         if try query.choice("format", Analytics.Format.self) == .csv {
             return Self.text(Analytics.csv(groups), type: "text/csv; charset=utf-8")
         }

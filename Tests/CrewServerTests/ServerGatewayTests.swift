@@ -45,7 +45,7 @@ import Yams
         let made = LockedTokens()
         let server = try await ServerHarness.start(
             configure: {
-                $0.rateLimit = 60
+                $0.rateLimit = 1
                 $0.rateBurst = 3
             },
             tokens: { tokens in

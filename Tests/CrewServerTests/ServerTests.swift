@@ -53,7 +53,12 @@ import Testing
             task?["messages"]?.arrayValue?.last?["content"]?.stringValue?.contains("Write about tides, 3 times") == true
         )
 
-        let list = try await server.request(.GET, "/v1/runs?crew=echo&status=succeeded&limit=10").json
+        let listed = try await server.request(.GET, "/v1/runs?crew=echo&status=succeeded&limit=10")
+        // A page is assembled from cached summaries: byte for byte what the one JSON writer makes of it.
+        #expect(try JSONParser.parse(Array(listed.body.utf8)).serialized() + "\n" == listed.body)
+        let again = try await server.request(.GET, "/v1/runs?crew=echo&status=succeeded&limit=10")
+        #expect(again.body == listed.body)
+        let list = listed.json
         #expect(list?["runs"]?.arrayValue?.map { $0["id"]?.stringValue } == [id])
         #expect(list?["runs"]?.arrayValue?.first?["inputs"] == nil, "a list gives summaries")
         let none = try await server.request(.GET, "/v1/runs?status=failed").json

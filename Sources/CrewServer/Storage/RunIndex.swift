@@ -203,16 +203,19 @@ struct RunIndex: Sendable {
         ])
     }
 
-    /// The runs and tasks that started in [since, until), for analytics.
-    func window(since: Date, until: Date) async throws -> (runs: [RunEntry], tasks: [TaskEntry]) {
-        let range: [SQLValue] = [.time(since), .time(until), .text(IndexedStatus.queued.rawValue)]
-        let runs = try await database.query(
-            "SELECT \(Self.runColumns) FROM runs WHERE started_at >= ? AND started_at < ? AND status <> ?", range
+    /// The runs that started in [since, until), for analytics.
+    func runs(since: Date, until: Date) async throws -> [RunEntry] {
+        try await database.query(
+            "SELECT \(Self.runColumns) FROM runs WHERE started_at >= ? AND started_at < ? AND status <> ?",
+            [.time(since), .time(until), .text(IndexedStatus.queued.rawValue)]
         ).compactMap(Self.entry)
-        let tasks = try await database.query(
-            "SELECT * FROM run_tasks WHERE started_at >= ? AND started_at < ?", Array(range.prefix(2))
+    }
+
+    /// The tasks of the runs that started in [since, until), for analytics.
+    func tasks(since: Date, until: Date) async throws -> [TaskEntry] {
+        try await database.query(
+            "SELECT * FROM run_tasks WHERE started_at >= ? AND started_at < ?", [.time(since), .time(until)]
         ).compactMap(Self.task)
-        return (runs, tasks)
     }
 
     static func values(_ run: RunEntry) -> [SQLValue] {
