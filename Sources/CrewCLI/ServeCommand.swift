@@ -41,6 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The PEM private key of --tls-cert.", completion: .file())
     var tlsKey: String?
 
+    @Option(help: "A host webhooks may call (repeatable); without one, any http(s) host.")
+    var webhookHost: [String] = []
+
     @Option(help: "A JWKS file: accept RS256/ES256 JWTs signed by its keys (HS256: set CREW_JWT_SECRET).")
     var jwks: String?
 
@@ -88,6 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxRuns = maxRuns
         configuration.rateLimit = rateLimit
         configuration.corsOrigins = Set(corsOrigin)
+        configuration.webhookHosts = Set(webhookHost.map { $0.lowercased() })
         configuration.tlsCertificate = tlsCert
         configuration.tlsKey = tlsKey
         configuration.webhookSecret = environment[ServerConfiguration.webhookSecretVariable]

@@ -253,6 +253,15 @@ struct API: Sendable {
                 .unprocessableContent, .invalidInput,
                 "`webhook` must be an http or https URL of at most 2048 characters")
         }
+        if !configuration.webhookHosts.isEmpty {
+            let host = URLComponents(string: url)?.host?.lowercased() ?? ""
+            guard configuration.webhookHosts.contains(host) else {
+                throw APIError(
+                    .unprocessableContent, .invalidInput,
+                    "webhooks go only to the hosts this server allows (--webhook-host); `\(host.prefix(64))` is not one"
+                )
+            }
+        }
         guard webhooks else {
             throw APIError(
                 .unprocessableContent, .invalidInput,

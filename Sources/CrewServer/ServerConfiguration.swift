@@ -28,6 +28,8 @@ public struct ServerConfiguration: Sendable {
     public var tlsKey: String?
     /// JWT verification; off when neither a secret nor a JWKS is given.
     public var jwt = JWTSettings()
+    /// The hosts webhooks may go to (`--webhook-host`); empty lets a runner name any http(s) host.
+    public var webhookHosts: Set<String> = []
     /// The secret that signs webhook calls (from `CREW_WEBHOOK_SECRET`); without it, runs with a webhook are refused.
     public var webhookSecret: String?
     /// Rebuild the run index from the records at start.

@@ -298,6 +298,11 @@ struct SlowProvider {
         let lines = try String(contentsOfFile: server.folder.path + "/data/runs/\(id)/events.jsonl", encoding: .utf8)
             .split(separator: "\n").count
         #expect(body["sequence"]?.intValue == lines)
+        try await server.restart(configure: { $0.webhookHosts = ["hooks.example.com"] })
+        let elsewhere = try await server.request(
+            .POST, "/v1/crews/echo/runs",
+            body: #"{"inputs": {"topic": "t"}, "webhook": "\#(receiver.baseURL)/hooks/crew"}"#)
+        #expect(elsewhere.status == 422 && elsewhere.body.contains("--webhook-host"))
         for bad in ["ftp://x/y", "http://user:pass@host/x", "not a url", String(repeating: "h", count: 3000)] {
             let refused = try await server.request(
                 .POST, "/v1/crews/echo/runs", body: #"{"inputs": {"topic": "t"}, "webhook": "\#(bad)"}"#)
