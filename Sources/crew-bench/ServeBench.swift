@@ -10,19 +10,7 @@ import NIOHTTP1
 /// against the provider test server answering after 200 ms; the delay from a task's end to its SSE event; then the
 /// read endpoints under `wrk` at 64 connections; and the server's memory at idle and under load.
 enum ServeBench {
-    struct Server {
-        let process: Process
-        let port: Int
-
-        var rssKiB: Int { Self.status(process.processIdentifier, "VmRSS") }
-        var peakKiB: Int { Self.status(process.processIdentifier, "VmHWM") }
-
-        static func status(_ pid: Int32, _ field: String) -> Int {
-            let text = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
-            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
-        }
-    }
+    typealias Server = ServeProcess
 
     static let http = HTTPClient(
         eventLoopGroupProvider: .singleton,
@@ -41,7 +29,7 @@ enum ServeBench {
             server.process.waitUntilExit()
         }
         try await Task.sleep(nanoseconds: 500_000_000)
-        let idle = server.rssKiB
+        let idle = server.memoryKiB("VmRSS")
         print("crew serve: idle RSS \(idle / 1024) MiB")
 
         // 100 runs at once, and SSE on ten of them.
@@ -59,7 +47,7 @@ enum ServeBench {
         let delays = Task { try await sseDelays(server, ids: Array(ids.prefix(10))) }
         var peakDuringRuns = 0
         while true {
-            peakDuringRuns = max(peakDuringRuns, server.rssKiB)
+            peakDuringRuns = max(peakDuringRuns, server.memoryKiB("VmRSS"))
             let (_, page) = try await call(server, "GET", "/v1/runs?status=running&limit=500")
             let (_, queued) = try await call(server, "GET", "/v1/runs?status=queued&limit=500")
             if page?["runs"]?.arrayValue?.isEmpty == true, queued?["runs"]?.arrayValue?.isEmpty == true { break }
@@ -97,7 +85,7 @@ enum ServeBench {
             let sampler = Task {
                 var peak = 0
                 while !Task.isCancelled {
-                    peak = max(peak, server.rssKiB)
+                    peak = max(peak, server.memoryKiB("VmRSS"))
                     try? await Task.sleep(nanoseconds: 100_000_000)
                 }
                 return peak
@@ -112,28 +100,12 @@ enum ServeBench {
     }
 
     static func start(_ folder: TemporaryFolder) async throws -> Server {
-        let log = folder.path + "/serve.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: crewBinary())
-        process.arguments = [
-            "serve", folder.path + "/crews", "--data", folder.path + "/data", "--listen", "127.0.0.1:0",
-            "--max-runs", "100", "--rate-limit", "1000000",
-        ]
-        process.environment = ProcessInfo.processInfo.environment.merging(["BENCH_KEY": "k"]) { $1 }
-        process.standardError = FileHandle(forWritingAtPath: log)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        for _ in 0..<600 {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            if let range = text.range(of: "on http://127.0.0.1:"),
-                let port = Int(text[range.upperBound...].prefix { $0.isNumber })
-            {
-                return Server(process: process, port: port)
-            }
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
-        throw BenchError("crew serve did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        try await ServeProcess.start(
+            binary: crewBinary(),
+            arguments: [
+                folder.path + "/crews", "--data", folder.path + "/data", "--max-runs", "100", "--rate-limit", "1000000",
+            ],
+            environment: ["BENCH_KEY": "k"], logFolder: folder.path)
     }
 
     static func call(_ server: Server, _ method: String, _ path: String, body: String? = nil) async throws -> (

@@ -49,37 +49,18 @@ import Testing
         return folder
     }
 
-    /// A server started in the background, its stderr in a file, and the port it printed.
+    /// A `crew serve` of the crews folder, and how the tests talk to it.
     struct Served {
-        let process: Process
-        let port: Int
-        let log: String
+        let serve: ServeProcess
+        var process: Process { serve.process }
+        var port: Int { serve.port }
+        var log: String { serve.log }
 
         static func start(_ folder: TemporaryFolder, environment: [String: String]) async throws -> Served {
-            let log = folder.path + "/serve-\(UUID().uuidString).log"
-            FileManager.default.createFile(atPath: log, contents: nil)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLITests.binary)
-            process.arguments = [
-                "serve", folder.path + "/crews", "--data", folder.path + "/data", "--listen", "127.0.0.1:0",
-            ]
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            process.standardError = FileHandle(forWritingAtPath: log)
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            for _ in 0..<600 {
-                let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-                if let range = text.range(of: "on http://127.0.0.1:"),
-                    let port = Int(text[range.upperBound...].prefix { $0.isNumber })
-                {
-                    return Served(process: process, port: port, log: log)
-                }
-                try await Task.sleep(nanoseconds: 50_000_000)
-            }
-            Issue.record(
-                "crew serve did not say where it listens: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
-            process.terminate()
-            throw CancellationError()
+            Served(
+                serve: try await ServeProcess.start(
+                    binary: CLITests.binary, arguments: [folder.path + "/crews", "--data", folder.path + "/data"],
+                    environment: environment, logFolder: folder.path))
         }
 
         func call(_ method: String, _ path: String, body: String? = nil) async throws -> (Int, JSONValue?) {

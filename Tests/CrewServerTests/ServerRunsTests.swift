@@ -29,6 +29,15 @@ struct SlowProvider {
 
     func count(_ prefix: String) -> Int { provider.requests.filter { $0.lastUserText.hasPrefix(prefix) }.count }
 
+    /// The provider, and a server of crew `slow` that runs one run at a time.
+    static func oneSlotServer(store: StoreKind) async throws -> (SlowProvider, ServerHarness) {
+        let slow = try await start()
+        let server = try await ServerHarness.start(
+            crews: ["slow": slow.crew], environment: ["CREW_TEST_KEY": "k"], store: store,
+            configure: { $0.maxRuns = 1 })
+        return (slow, server)
+    }
+
     func waitForSecond(_ count: Int = 1) async throws {
         for _ in 0..<400 where self.count("SECOND") < count { try await Task.sleep(nanoseconds: 25_000_000) }
     }
@@ -70,10 +79,7 @@ struct SlowProvider {
     }
 
     @Test(arguments: StoreKind.available) func runsBeyondMaxRunsQueueInOrder(store: StoreKind) async throws {
-        let slow = try await SlowProvider.start()
-        let server = try await ServerHarness.start(
-            crews: ["slow": slow.crew], environment: ["CREW_TEST_KEY": "k"], store: store,
-            configure: { $0.maxRuns = 1 })
+        let (slow, server) = try await SlowProvider.oneSlotServer(store: store)
         defer {
             Task {
                 await server.stop()
@@ -108,10 +114,7 @@ struct SlowProvider {
     }
 
     @Test(arguments: StoreKind.available) func queuedRunsSurviveARestart(store: StoreKind) async throws {
-        let slow = try await SlowProvider.start()
-        let server = try await ServerHarness.start(
-            crews: ["slow": slow.crew], environment: ["CREW_TEST_KEY": "k"], store: store,
-            configure: { $0.maxRuns = 1 })
+        let (slow, server) = try await SlowProvider.oneSlotServer(store: store)
         defer {
             Task {
                 await server.stop()
