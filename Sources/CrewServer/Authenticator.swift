@@ -15,6 +15,20 @@ struct Authenticator: Sendable {
         return (try? await tokens.hasActiveTokens()) ?? true
     }
 
+    /// The session cookie's name: `POST /v1/session` sets it for a browser, holding the credential it was given.
+    static let cookie = "crew_session"
+
+    /// The caller of `request`: its `Authorization: Bearer` header, else its session cookie.
+    func identify(_ request: Request) async -> Identity? {
+        if let header = request.headers[.authorization] { return await identify(header) }
+        guard let cookies = request.headers[.cookie] else { return nil }
+        for pair in cookies.split(separator: ";") {
+            let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+            if parts.count == 2, parts[0] == Self.cookie { return await identify("Bearer " + parts[1]) }
+        }
+        return nil
+    }
+
     /// The caller, or nil when the header holds nothing valid (missing, unknown, expired, revoked, bad signature).
     func identify(_ header: String?) async -> Identity? {
         guard let header, header.hasPrefix("Bearer ") else { return nil }
@@ -80,7 +94,7 @@ struct AuthMiddleware: RouterMiddleware {
             context.identity = .anonymous(address: context.address)
             return try await next(request, context)
         }
-        guard let holder = await authenticator.identify(request.headers[.authorization]) else {
+        guard let holder = await authenticator.identify(request) else {
             var error = APIError(.unauthorized, .unauthorized, "a valid token is needed: `Authorization: Bearer TOKEN`")
             error.headers[.wwwAuthenticate] = "Bearer"
             throw error

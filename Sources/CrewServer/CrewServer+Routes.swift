@@ -40,6 +40,10 @@ struct API: Sendable {
         router.get("/readyz") { _, _ in try await self.ready() }
         router.get("/metrics") { _, _ in Self.text(self.metrics.text, type: "text/plain; version=0.0.4") }
         router.get("/openapi.yaml") { _, _ in Self.text(OpenAPIDocument.text, type: "application/yaml") }
+        // Signing in is open (it is how a browser gets its credential), and limited per client address.
+        let session = router.group("v1").add(middleware: RateLimitMiddleware(limiter: limiter))
+        session.post("session") { request, _ in try await self.signIn(request) }
+        session.delete("session") { _, _ in Self.signOut() }
         for route in Self.routes {
             let group = router.group("v1").add(
                 middleware: AuthMiddleware(
@@ -114,8 +118,33 @@ struct API: Sendable {
         }
 
     static let openRoutes: [(HTTPRequest.Method, String)] = [
-        (.get, "/healthz"), (.get, "/readyz"), (.get, "/metrics"), (.get, "/openapi.yaml"),
+        (.get, "/healthz"), (.get, "/readyz"), (.get, "/metrics"), (.get, "/openapi.yaml"), (.post, "/v1/session"),
+        (.delete, "/v1/session"),
     ]
+
+    /// `POST /v1/session` with `{"token"}`: a valid credential becomes an HttpOnly, SameSite=Strict cookie that
+    /// authenticates the browser's later requests; the token never has to be in a URL or in the page's script.
+    func signIn(_ request: Request) async throws -> Response {
+        let body = try await RequestReader.object(request, limit: 16 << 10, known: ["token"])
+        guard let token = body["token"]?.stringValue, !token.contains(where: { $0 == ";" || $0.isWhitespace }),
+            let holder = await authenticator.identify("Bearer " + token)
+        else {
+            var error = APIError(.unauthorized, .unauthorized, "`token` must be a valid token or JWT")
+            error.headers[.wwwAuthenticate] = "Bearer"
+            throw error
+        }
+        let secure = configuration.tlsCertificate != nil ? "; Secure" : ""
+        return JSONResponse.make(
+            .object(["actor": .string(holder.actor), "role": .string(holder.role.rawValue)]),
+            headers: [.setCookie: "\(Authenticator.cookie)=\(token); Path=/; HttpOnly; SameSite=Strict\(secure)"])
+    }
+
+    /// `DELETE /v1/session`: the cookie is cleared.
+    static func signOut() -> Response {
+        JSONResponse.make(
+            .object(["signed_out": .bool(true)]),
+            headers: [.setCookie: "\(Authenticator.cookie)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"])
+    }
 
     static func text(_ text: String, type: String) -> Response {
         Response(

@@ -140,6 +140,75 @@ enum OpenAPIDocument {
                 '500':
                   $ref: '#/components/responses/Error500'
 
+          /v1/session:
+            post:
+              tags: [tokens]
+              operationId: signIn
+              summary: Sign a browser in
+              description: |
+                Checks `token` (a crew token or a JWT) and, when it is valid, sets it as the cookie `crew_session`
+                (`HttpOnly; SameSite=Strict; Path=/`, and `Secure` with TLS), which authenticates the browser's later
+                requests as `Authorization: Bearer` would. No token is needed to call it; calls are rate-limited per address.
+              security: []
+              parameters:
+                - $ref: '#/components/parameters/RequestID'
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      $ref: '#/components/schemas/SignInRequest'
+              responses:
+                '200':
+                  description: Signed in; the cookie is set.
+                  headers:
+                    X-Request-ID:
+                      $ref: '#/components/headers/RequestID'
+                    Set-Cookie:
+                      description: '`crew_session=TOKEN; Path=/; HttpOnly; SameSite=Strict`'
+                      schema:
+                        type: string
+                  content:
+                    application/json:
+                      schema:
+                        $ref: '#/components/schemas/SignedIn'
+                '400':
+                  $ref: '#/components/responses/Error400'
+                '401':
+                  $ref: '#/components/responses/Error401'
+                '413':
+                  $ref: '#/components/responses/Error413'
+                '429':
+                  $ref: '#/components/responses/Error429'
+                '500':
+                  $ref: '#/components/responses/Error500'
+            delete:
+              tags: [tokens]
+              operationId: signOut
+              summary: Sign a browser out
+              description: Clears the `crew_session` cookie. The token itself stays valid until it is revoked.
+              security: []
+              parameters:
+                - $ref: '#/components/parameters/RequestID'
+              responses:
+                '200':
+                  description: The cookie is cleared.
+                  headers:
+                    X-Request-ID:
+                      $ref: '#/components/headers/RequestID'
+                    Set-Cookie:
+                      description: '`crew_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`'
+                      schema:
+                        type: string
+                  content:
+                    application/json:
+                      schema:
+                        $ref: '#/components/schemas/SignedOut'
+                '429':
+                  $ref: '#/components/responses/Error429'
+                '500':
+                  $ref: '#/components/responses/Error500'
+
           /v1/crews:
             get:
               tags: [crews]
@@ -1480,6 +1549,34 @@ enum OpenAPIDocument {
             InputValue:
               type: [string, number, boolean]
               description: An input's value, taken as text the way `crew run --input` takes it.
+
+            SignInRequest:
+              type: object
+              required: [token]
+              additionalProperties: false
+              properties:
+                token:
+                  type: string
+                  description: A crew token (`crew_<id>_<secret>`) or a JWT.
+
+            SignedIn:
+              type: object
+              required: [actor, role]
+              properties:
+                actor:
+                  type: string
+                  description: '`token:NAME` or `jwt:SUBJECT`.'
+                role:
+                  type: string
+                  enum: [viewer, runner, admin]
+
+            SignedOut:
+              type: object
+              required: [signed_out]
+              properties:
+                signed_out:
+                  type: boolean
+                  const: true
 
             StartRunRequest:
               type: object

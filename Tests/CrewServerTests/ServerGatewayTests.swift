@@ -160,6 +160,33 @@ import Yams
         #expect(try await call(.GET, "/v1/crews", try await token(signer, role: ["admin"], kid: "k1")) == 200)
     }
 
+    @Test func aSessionCookieCarriesTheTokenForABrowser() async throws {
+        let made = LockedTokens()
+        let server = try await ServerHarness.start(tokens: { tokens in
+            made.set("viewer", try await tokens.create(name: "eyes", role: .viewer).token)
+            made.set("admin", try await tokens.create(name: "root", role: .admin).token)
+        })
+        defer { Task { await server.stop() } }
+        let signed = try await server.request(.POST, "/v1/session", body: #"{"token": "\#(made.get("viewer"))"}"#)
+        #expect(signed.status == 200 && signed.json?["role"]?.stringValue == "viewer")
+        let cookie = try #require(signed.header("Set-Cookie"))
+        #expect(cookie.hasPrefix("crew_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+        let session = [("Cookie", "theme=dark; " + String(cookie.split(separator: ";")[0]))]
+        #expect(try await server.request(.GET, "/v1/crews", headers: session).status == 200)
+        #expect(try await server.request(.POST, "/v1/crews/reload", headers: session).status == 403)
+        for bad in [#"{"token": "crew_000000000000_nope"}"#, #"{"token": "x; Path=/"}"#, "{}", #"{"token": 1}"#] {
+            let refused = try await server.request(.POST, "/v1/session", body: bad)
+            #expect(refused.status == 401 && refused.header("Set-Cookie") == nil, "\(bad)")
+        }
+        #expect(try await server.request(.POST, "/v1/session", body: #"{"token": "t", "extra": 1}"#).status == 400)
+        let out = try await server.request(.DELETE, "/v1/session", headers: session)
+        #expect(out.status == 200 && out.header("Set-Cookie")?.contains("Max-Age=0") == true)
+        // A revoked token's cookie stops working at once.
+        let admin = [("Authorization", "Bearer " + made.get("admin"))]
+        #expect(try await server.request(.DELETE, "/v1/tokens/eyes", headers: admin).status == 200)
+        #expect(try await server.request(.GET, "/v1/crews", headers: session).status == 401)
+    }
+
     @Test func tokensAreManagedThroughTheAPIByAdminsOnly() async throws {
         let made = LockedTokens()
         let server = try await ServerHarness.start(tokens: { tokens in
