@@ -174,6 +174,14 @@ final class ServerHarness: @unchecked Sendable {
             body: String(buffer: bytes))
     }
 
+    /// Starts a run of crew `echo` about `topic`, waits for its end, and gives its id.
+    func finishedEchoRun(topic: String = "t") async throws -> String {
+        let started = try await request(.POST, "/v1/crews/echo/runs", body: #"{"inputs": {"topic": "\#(topic)"}}"#)
+        let id = try #require(started.json?["id"]?.stringValue, "\(started.status) \(started.body.prefix(200))")
+        _ = try await waitForEnd(id)
+        return id
+    }
+
     /// Polls the run until it ends.
     func waitForEnd(_ id: String, headers: [(String, String)] = []) async throws -> JSONValue {
         for _ in 0..<600 {

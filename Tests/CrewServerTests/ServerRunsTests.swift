@@ -145,10 +145,7 @@ struct SlowProvider {
     {
         let server = try await ServerHarness.start(store: store)
         defer { Task { await server.stop() } }
-        let id = try #require(
-            try await server.request(.POST, "/v1/crews/echo/runs", body: #"{"inputs": {"topic": "t"}}"#)
-                .json?["id"]?.stringValue)
-        _ = try await server.waitForEnd(id)
+        let id = try await server.finishedEchoRun()
         // What a kill -9 leaves: run.json says running, and no process holds the lock.
         let runJSON = server.folder.path + "/data/runs/\(id)/run.json"
         let text = try String(contentsOfFile: runJSON, encoding: .utf8)
@@ -169,10 +166,7 @@ struct SlowProvider {
         defer { Task { await server.stop() } }
         var ids: [String] = []
         for topic in ["a", "b", "c"] {
-            let id = try #require(
-                try await server.request(.POST, "/v1/crews/echo/runs", body: #"{"inputs": {"topic": "\#(topic)"}}"#)
-                    .json?["id"]?.stringValue)
-            _ = try await server.waitForEnd(id)
+            let id = try await server.finishedEchoRun(topic: topic)
             ids.append(id)
         }
         let before = try await server.request(.GET, "/v1/runs").json?["runs"]
@@ -193,10 +187,7 @@ struct SlowProvider {
     {
         let server = try await ServerHarness.start(store: store)
         defer { Task { await server.stop() } }
-        let id = try #require(
-            try await server.request(.POST, "/v1/crews/echo/runs", body: #"{"inputs": {"topic": "t"}}"#)
-                .json?["id"]?.stringValue)
-        _ = try await server.waitForEnd(id)
+        let id = try await server.finishedEchoRun()
         let hostile = ["' OR '1'='1", "echo'; DROP TABLE runs; --", "\" OR 1=1 --", "%", "_", "\\", "echo%"]
         for text in hostile {
             let escaped = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
@@ -220,12 +211,7 @@ struct SlowProvider {
     @Test(arguments: StoreKind.available) func analyticsCountRunsTasksModelsAndCrews(store: StoreKind) async throws {
         let server = try await ServerHarness.start(store: store)
         defer { Task { await server.stop() } }
-        for topic in ["a", "b"] {
-            let id = try #require(
-                try await server.request(.POST, "/v1/crews/echo/runs", body: #"{"inputs": {"topic": "\#(topic)"}}"#)
-                    .json?["id"]?.stringValue)
-            _ = try await server.waitForEnd(id)
-        }
+        for topic in ["a", "b"] { _ = try await server.finishedEchoRun(topic: topic) }
         let summary = try #require(try await server.request(.GET, "/v1/analytics/summary").json)
         let overall = summary["overall"]
         #expect(overall?["runs"]?.intValue == 2 && overall?["succeeded"]?.intValue == 2)
@@ -253,10 +239,7 @@ struct SlowProvider {
     @Test func metricsCountRequestsRunsAndTasks() async throws {
         let server = try await ServerHarness.start()
         defer { Task { await server.stop() } }
-        let id = try #require(
-            try await server.request(.POST, "/v1/crews/echo/runs", body: #"{"inputs": {"topic": "t"}}"#)
-                .json?["id"]?.stringValue)
-        _ = try await server.waitForEnd(id)
+        _ = try await server.finishedEchoRun()
         _ = try await server.request(.GET, "/v1/runs/nope")
         var metrics = try await server.request(.GET, "/metrics")
         // The run's end is counted once it is indexed, which the run's status may precede.
