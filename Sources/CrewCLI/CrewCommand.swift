@@ -10,8 +10,8 @@ public struct CrewCommand: AsyncParsableCommand {
         version: CrewVersion.current,
         subcommands: [
             ValidateCommand.self, BuildCommand.self, GraphCommand.self, RunCommand.self, RunsCommand.self,
-            ShowCommand.self, LogsCommand.self, ModelsCommand.self, QueryCommand.self, ToolsCommand.self,
-            ServeCommand.self,
+            ShowCommand.self, LogsCommand.self, StatsCommand.self, ModelsCommand.self, QueryCommand.self,
+            ToolsCommand.self, ServeCommand.self, TokenCommand.self,
             InitCommand.self, CompletionsCommand.self,
         ]
     )

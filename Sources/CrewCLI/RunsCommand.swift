@@ -7,8 +7,10 @@ import Foundation
 
 /// Where run records are: `--runs-dir`, else `.crew/runs` under the crew folder given (default: here).
 struct RunsFolderOptions: ParsableArguments {
+    static let defaultRunsDir = ".crew/runs"
+
     @Option(help: "The runs folder (default: .crew/runs in the current folder).", completion: .directory)
-    var runsDir: String = ".crew/runs"
+    var runsDir: String = RunsFolderOptions.defaultRunsDir
 
     /// The folder the user named is trusted as given; what is below it is read through no link.
     var location: ConfinedPath { ConfinedPath(base: runsDir) }

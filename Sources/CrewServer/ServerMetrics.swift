@@ -1,4 +1,5 @@
 import CrewCore
+import CrewKit
 import Foundation
 import Prometheus
 

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewKit
 import Foundation
 
 /// The serialized summaries of runs as last listed, so that a page of runs that have not changed is not built and

@@ -98,6 +98,22 @@ import Testing
         static let webhook = "CREW_WEBHOOK_SECRET"
     }
 
+    /// `crew token` is a command of its own (the README's first step for a server): a token made, listed without
+    /// its secret, and revoked.
+    @Test func tokensAreMadeListedAndRevokedFromTheCommandLine() async throws {
+        let folder = TemporaryFolder(prefix: "crew-token")
+        let data = folder.path + "/data"
+        let made = try await cli.crew(["token", "create", "--name", "ops", "--role", "admin", "--data", data])
+        #expect(made.status == 0, "\(made.stderr)")
+        let token = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").last ?? ""
+        #expect(token.hasPrefix("crew_"))
+        let listed = try await cli.crew(["token", "list", "--data", data])
+        #expect(listed.status == 0 && listed.stdout.contains("ops") && listed.stdout.contains("admin"))
+        #expect(!listed.stdout.contains(token))
+        #expect(try await cli.crew(["token", "revoke", "ops", "--data", data]).status == 0)
+        #expect(try await cli.crew(["token", "list", "--data", data]).stdout.contains("revoked"))
+    }
+
     @Test func aServerKilledMidRunRestartsAndResumesWithoutAskingAgain() async throws {
         let slow = LockedFlag(true)
         let provider = try await ProviderTestServer.start { request in
