@@ -14,6 +14,8 @@ struct APIError: HTTPResponseError {
         case invalidCrew = "invalid_crew"
         case invalidInput = "invalid_input"
         case conflict
+        case preconditionFailed = "precondition_failed"
+        case preconditionRequired = "precondition_required"
         case payloadTooLarge = "payload_too_large"
         case unsupportedMediaType = "unsupported_media_type"
         case rateLimited = "rate_limited"

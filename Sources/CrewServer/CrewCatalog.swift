@@ -54,7 +54,8 @@ actor CrewCatalog {
         entries = fresh
     }
 
-    /// The crew's files as names, sizes and modification times, without `.crew` (what building writes) and `.git`;
+    /// The crew's files as names, sizes and modification times, without `.crew` (what building writes), `.git` and the
+    /// editor's drafts;
     /// at most 5,000 entries are looked at, and links are not followed.
     static func fingerprint(_ path: String) -> String {
         guard let walker = FileManager.default.enumerator(atPath: path) else { return "" }
@@ -62,6 +63,7 @@ actor CrewCatalog {
         var seen = 0
         while let relative = walker.nextObject() as? String, seen < 5_000 {
             seen += 1
+            if relative.hasPrefix(CrewFiles.draftPrefix) { continue }
             if relative == ".crew" || relative == ".git" {
                 walker.skipDescendants()
                 continue

@@ -40,6 +40,10 @@ struct API: Sendable {
         router.get("/readyz") { _, _ in try await self.ready() }
         router.get("/metrics") { _, _ in Self.text(self.metrics.text, type: "text/plain; version=0.0.4") }
         router.get("/openapi.yaml") { _, _ in Self.text(OpenAPIDocument.text, type: "application/yaml") }
+        router.get("/") { request, _ in try Dashboard.response("index.html", request: request) }
+        router.get("/ui/:file") { request, context in
+            try Dashboard.response(context.parameters.require("file"), request: request)
+        }
         // Signing in is open (it is how a browser gets its credential), and limited per client address.
         let session = router.group("v1").add(middleware: RateLimitMiddleware(limiter: limiter))
         session.post("session") { request, _ in try await self.signIn(request) }
@@ -89,7 +93,14 @@ struct API: Sendable {
             Route(.post, "crews/:name/runs", .runner, audited: true) { api, request, context in
                 try await api.startRun(context.parameters.require("name"), request: request, context: context)
             },
+            Route(.get, "crews/:name/file", .viewer) { api, _, context in
+                try await api.crewFile(context.parameters.require("name"))
+            },
+            Route(.put, "crews/:name/file", .admin, audited: true) { api, request, context in
+                try await api.saveCrewFile(context.parameters.require("name"), request: request)
+            },
             Route(.post, "validate", .viewer) { api, request, _ in try await api.validate(request) },
+            Route(.get, "session", .viewer) { _, _, context in API.session(context) },
             Route(.get, "runs", .viewer) { api, request, _ in try await api.listRuns(request) },
             Route(.get, "runs/:id", .viewer) { api, _, context in try await api.run(context.parameters.require("id")) },
             Route(.get, "runs/:id/tasks/:task", .viewer) { api, _, context in
@@ -118,8 +129,8 @@ struct API: Sendable {
         }
 
     static let openRoutes: [(HTTPRequest.Method, String)] = [
-        (.get, "/healthz"), (.get, "/readyz"), (.get, "/metrics"), (.get, "/openapi.yaml"), (.post, "/v1/session"),
-        (.delete, "/v1/session"),
+        (.get, "/healthz"), (.get, "/readyz"), (.get, "/metrics"), (.get, "/openapi.yaml"), (.get, "/"),
+        (.get, "/ui/{file}"), (.post, "/v1/session"), (.delete, "/v1/session"),
     ]
 
     /// `POST /v1/session` with `{"token"}`: a valid credential becomes an HttpOnly, SameSite=Strict cookie that
@@ -137,6 +148,16 @@ struct API: Sendable {
         return JSONResponse.make(
             .object(["actor": .string(holder.actor), "role": .string(holder.role.rawValue)]),
             headers: [.setCookie: "\(Authenticator.cookie)=\(token); Path=/; HttpOnly; SameSite=Strict\(secure)"])
+    }
+
+    /// `GET /v1/session`: who the caller is, so a page shows only the actions its role may take.
+    static func session(_ context: CrewContext) -> Response {
+        let identity = context.identity
+        return JSONResponse.make(
+            .object([
+                "actor": .string(identity?.actor ?? "anonymous"),
+                "role": .string((identity?.role ?? .viewer).rawValue),
+            ]))
     }
 
     /// `DELETE /v1/session`: the cookie is cleared.
@@ -183,18 +204,17 @@ struct API: Sendable {
         JSONResponse.make(Views.crewDetail(try await crewEntry(name)))
     }
 
-    /// A crew file in the body: its diagnostics, and its graph when it is valid. Files it refers to are not there,
-    /// and are reported as such.
+    /// A crew file in the body: its diagnostics, and its graph when it is valid. With `?crew=NAME` it is checked in
+    /// that crew's folder, so the files it names are found; without, files it names are missing and said so.
+    /// Diagnostics name the file `crew.yaml`, never where it was checked.
     func validate(_ request: Request) async throws -> Response {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
-        } catch {
-            throw APIError(
-                .contentTooLarge, .payloadTooLarge, "the body is larger than \(configuration.maxBodyBytes) bytes")
-        }
-        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
-            throw APIError(.badRequest, .badRequest, "the body must be a crew file in UTF-8")
+        let query = try QueryReader(request.uri.queryParameters, known: ["crew"])
+        let text = try await crewText(request)
+        if let crew = query.text("crew") {
+            let entry = try await crewEntry(crew)
+            if let compiled = try files.checkDraft(text, crew: entry.name, engine: engine) {
+                return JSONResponse.make(Views.validation(compiled, file: CrewFiles.fileName))
+            }
         }
         let folder = FileSystem.join(NSTemporaryDirectory(), "crew-validate-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -205,7 +225,45 @@ struct API: Sendable {
             throw APIError(.internalServerError, .internalError, "the crew file could not be checked")
         }
         let compiled = engine.compile(path: folder)
-        return JSONResponse.make(Views.validation(compiled))
+        return JSONResponse.make(Views.validation(compiled, file: CrewFiles.fileName))
+    }
+
+    /// The body as a crew file: UTF-8 text of at most the body limit.
+    func crewText(_ request: Request) async throws -> String {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
+        } catch {
+            throw APIError(
+                .contentTooLarge, .payloadTooLarge, "the body is larger than \(configuration.maxBodyBytes) bytes")
+        }
+        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+            throw APIError(.badRequest, .badRequest, "the body must be a crew file in UTF-8")
+        }
+        return text
+    }
+
+    var files: CrewFiles { CrewFiles(crewsFolder: configuration.crewsFolder) }
+
+    /// `GET /v1/crews/{name}/file`: crew.yaml as text, with its ETag for a later save.
+    func crewFile(_ name: String) async throws -> Response {
+        let entry = try await crewEntry(name)
+        let file = try files.read(entry.name)
+        var response = Self.text(file.text, type: "application/yaml; charset=utf-8")
+        response.headers[.eTag] = file.tag
+        return response
+    }
+
+    /// `PUT /v1/crews/{name}/file` with `If-Match`: crew.yaml replaced, the crew compiled again, and its detail
+    /// (diagnostics included) returned with the new ETag.
+    func saveCrewFile(_ name: String, request: Request) async throws -> Response {
+        let entry = try await crewEntry(name)
+        let text = try await crewText(request)
+        let saved = try files.save(entry.name, text: text, expected: request.headers[.ifMatch])
+        await catalog.refresh()
+        var response = try await crew(entry.name)
+        response.headers[.eTag] = saved.tag
+        return response
     }
 
     // MARK: runs

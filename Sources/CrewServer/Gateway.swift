@@ -11,8 +11,10 @@ struct HeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     let origins: Set<String>
     let tls: Bool
 
-    static var allowedHeaders: String { "Authorization, Content-Type, Idempotency-Key, Last-Event-ID, X-Request-ID" }
-    static var exposedHeaders: String { "Location, Retry-After, X-Request-ID, Idempotent-Replayed" }
+    static var allowedHeaders: String {
+        "Authorization, Content-Type, Idempotency-Key, If-Match, Last-Event-ID, X-Request-ID"
+    }
+    static var exposedHeaders: String { "ETag, Location, Retry-After, X-Request-ID, Idempotent-Replayed" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -33,7 +35,7 @@ struct HeadersMiddleware<Context: RequestContext>: RouterMiddleware {
                 return response
             }
             response = Response(status: .noContent)
-            response.headers[.accessControlAllowMethods] = "GET, POST, DELETE, OPTIONS"
+            response.headers[.accessControlAllowMethods] = "GET, POST, PUT, DELETE, OPTIONS"
             response.headers[.accessControlAllowHeaders] = Self.allowedHeaders
             response.headers[.accessControlMaxAge] = "600"
         } else {
@@ -49,7 +51,10 @@ struct HeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func addSecurityHeaders(_ response: inout Response) {
-        response.headers[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+        // A dashboard page brings its own policy; everything else may load nothing.
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+        }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"

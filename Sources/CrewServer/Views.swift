@@ -36,11 +36,15 @@ enum Views {
     }
 
     /// The diagnostics as `crew validate --format json` gives them.
-    static func diagnostics(_ compiled: CompiledCrew) -> JSONValue {
+    /// With `file`, every diagnostic names that file instead of the path it was checked at.
+    static func diagnostics(_ compiled: CompiledCrew, file: String? = nil) -> JSONValue {
         let sources = compiled.sources
         let renderer = DiagnosticRenderer(color: false) { file, line in sources.line(file, line) }
         let text = renderer.render(compiled.diagnostics.sorted, format: .json)
-        return (try? JSONParser.parse(Array(text.utf8))) ?? .array([])
+        let parsed = (try? JSONParser.parse(Array(text.utf8))) ?? .array([])
+        guard let file, case .array(let list) = parsed["diagnostics"] ?? parsed else { return parsed }
+        let renamed = JSONValue.array(list.map { $0["file"] == nil ? $0 : $0.merging(["file": .string(file)]) })
+        return parsed["diagnostics"] == nil ? renamed : parsed.merging(["diagnostics": renamed])
     }
 
     static func runSummary(_ entry: RunEntry, position: Int?) -> JSONValue {
@@ -68,9 +72,9 @@ enum Views {
     }
 
     /// `POST /v1/validate`: whether the crew file is valid, its diagnostics, and its graph when it is.
-    static func validation(_ compiled: CompiledCrew) -> JSONValue {
+    static func validation(_ compiled: CompiledCrew, file: String? = nil) -> JSONValue {
         var members: [String: JSONValue] = [
-            "valid": .bool(compiled.succeeded), "diagnostics": diagnostics(compiled),
+            "valid": .bool(compiled.succeeded), "diagnostics": diagnostics(compiled, file: file),
         ]
         if let document = compiled.artifact()?.document { members["graph"] = graph(document) }
         return .object(members)
@@ -112,6 +116,8 @@ enum Views {
             members["crashed"] = .bool(true)
         }
         members["active"] = .bool(active)
+        // The graph the run was planned with (its own plan.json), for the live view.
+        if let plan = try? store.plan(record.id) { members["graph"] = graph(plan) }
         members["tasks"] = .array(
             record.tasks.map { name in
                 var task = store.taskResult(record.id, task: name)?.json.objectValue ?? ["status": .string("pending")]

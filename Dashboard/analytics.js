@@ -1,0 +1,75 @@
+// Analytics: KPI cards, charts over days, per-crew and per-model tables for a date range, and CSV export, all from
+// the API's analytics reports.
+
+import { get, query } from "./api.js";
+import { h, link, table, fmt, replace } from "./dom.js";
+import { bars, line } from "./charts.js";
+
+const DAY = 86400000;
+const isoDay = (date) => date.toISOString().slice(0, 10);
+
+export async function analyticsPage(main, params) {
+  const today = new Date();
+  const until = params.get("until") || isoDay(today);
+  const since = params.get("since") || isoDay(new Date(today.getTime() - 29 * DAY));
+  const range = { since: `${since}T00:00:00Z`, until: `${until}T23:59:59.999Z` };
+  const [summary, crews, models] = await Promise.all(
+    ["summary", "crews", "models"].map((report) => get(`/v1/analytics/${report}` + query(range))));
+  const overall = summary.overall;
+  const days = summary.days.map((d) => d.day);
+
+  const form = h("form", { class: "filters" },
+    h("div", { class: "field" }, h("label", { for: "since" }, "From"),
+      h("input", { id: "since", name: "since", type: "date", value: since })),
+    h("div", { class: "field" }, h("label", { for: "until" }, "To"),
+      h("input", { id: "until", name: "until", type: "date", value: until })),
+    h("button", { type: "submit" }, "Apply"),
+    [7, 30, 90].map((n) => link("#/analytics" + query({
+      since: isoDay(new Date(today.getTime() - (n - 1) * DAY)), until: isoDay(today) }), `Last ${n} days`)));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    location.hash = "#/analytics" + query(Object.fromEntries(new FormData(form).entries()));
+  });
+
+  const card = (label, value, id) => h("div", { class: "kpi" },
+    h("div", { class: "kpi-label", id: `${id}-label` }, label),
+    h("div", { class: "kpi-value", id, "aria-labelledby": `${id}-label ${id}` }, value));
+  const rows = (groups, key) => groups.map((group) => [
+    group[key], fmt.count(group.overall.runs), fmt.percent(group.overall.success_rate),
+    fmt.duration(group.overall.p50_ms), fmt.duration(group.overall.p95_ms),
+    fmt.count(group.overall.input_tokens + group.overall.output_tokens), fmt.cost(group.overall.cost_usd),
+  ]);
+  const headers = (first, count) => [first, count, "Success", "p50", "p95", "Tokens", "Cost"];
+  const csv = (report) => link(`/v1/analytics/${report}` + query({ ...range, format: "csv" }),
+    `${report}.csv`, { download: `crew-${report}-${since}-${until}.csv` });
+
+  replace(main,
+    h("h1", { tabindex: -1 }, "Analytics"), form,
+    h("section", { "aria-label": "Key figures", class: "kpis" },
+      card("Runs", fmt.count(overall.runs), "kpi-runs"),
+      card("Success rate", fmt.percent(overall.success_rate), "kpi-success"),
+      card("p95 duration", fmt.duration(overall.p95_ms), "kpi-p95"),
+      card("Tokens", fmt.count(overall.input_tokens + overall.output_tokens), "kpi-tokens"),
+      card("Cost", fmt.cost(overall.cost_usd), "kpi-cost")),
+    h("section", { "aria-labelledby": "time-h", class: "charts" }, h("h2", { id: "time-h" }, "Over time"),
+      bars("Runs per day", days, [
+        { name: "succeeded", class: "s-succeeded", values: summary.days.map((d) => d.succeeded) },
+        { name: "failed", class: "s-failed", values: summary.days.map((d) => d.failed) },
+        { name: "other", class: "s-pending", values: summary.days.map((d) => d.runs - d.succeeded - d.failed) }]),
+      line("p95 run duration per day", days, summary.days.map((d) => d.p95_ms), fmt.duration),
+      bars("Tokens per day", days, [{ name: "tokens", class: "s-running",
+        values: summary.days.map((d) => d.input_tokens + d.output_tokens) }]),
+      bars("Cost per day", days, [{ name: "USD", class: "s-running", values: summary.days.map((d) => d.cost_usd || 0) }],
+        fmt.cost)),
+    h("section", { "aria-labelledby": "crew-h" }, h("h2", { id: "crew-h" }, "Per crew"),
+      bars("Runs per crew", crews.crews.map((c) => c.crew), [
+        { name: "succeeded", class: "s-succeeded", values: crews.crews.map((c) => c.overall.succeeded) },
+        { name: "failed", class: "s-failed", values: crews.crews.map((c) => c.overall.failed) }]),
+      table("Per crew", headers("Crew", "Runs"), rows(crews.crews, "crew"), { numeric: [1, 2, 3, 4, 5, 6] })),
+    h("section", { "aria-labelledby": "model-h" }, h("h2", { id: "model-h" }, "Per model"),
+      table("Per model (task executions)", headers("Model", "Tasks"), rows(models.models, "model"),
+        { numeric: [1, 2, 3, 4, 5, 6] })),
+    h("section", { "aria-labelledby": "csv-h" }, h("h2", { id: "csv-h" }, "Export"),
+      h("p", {}, "CSV for this range: ", csv("summary"), " · ", csv("crews"), " · ", csv("models"), " · ",
+        csv("tasks"))));
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The tests: every Swift test, then the dashboard in a real browser (Debian's Chromium through Playwright, with
+# axe-core), against the `crew` the first step built. `.ci/run` installs what the second step needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+swift test --no-parallel
+
+chromium="${CREW_CHROMIUM:-$(command -v chromium || true)}"
+if [ -z "$chromium" ] || ! python3 -c 'import playwright, pytest_playwright, axe_playwright_python' 2>/dev/null; then
+    echo "error: the dashboard tests need Debian's chromium and Python's playwright, pytest-playwright and" >&2
+    echo "axe-playwright-python: sudo apt-get install chromium && python3 -m pip install playwright" \
+        "pytest-playwright axe-playwright-python (or run bash .ci/run, which installs them)" >&2
+    exit 1
+fi
+CREW_BIN="$(swift build --show-bin-path)/crew" CREW_CHROMIUM="$chromium" \
+    python3 -m pytest -q -p no:cacheprovider Tests/Browser
