@@ -8,6 +8,8 @@ const NODE_W = 168, NODE_H = 30, GAP_X = 56, GAP_Y = 10, PAD = 12;
 const MARK = { pending: "○", queued: "○", running: "●", succeeded: "✓", failed: "✗", skipped: "–", reused: "↺",
   interrupted: "!" };
 
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 export class Dag {
   /// graph: {waves, critical_path, edges}; href(task) gives a link for a node, or null.
   constructor(graph, { limit = 12, href = null, label = "Task graph" } = {}) {
@@ -130,7 +132,8 @@ export class Dag {
     svg("path", { d: bold, class: "edge critical" }),
     nodes);
     const legend = h("figcaption", {},
-      `${total} tasks · ${columns.length} waves · critical path: ${(this.graph.critical_path || []).length} tasks`,
+      `${plural(total, "task")} · ${plural(columns.length, "wave")} · critical path: ${
+        plural((this.graph.critical_path || []).length, "task")}`,
       h("span", { class: "legend" }, ["pending", "running", "succeeded", "failed", "skipped"].map((state) =>
         h("span", { class: `key s-${state}` }, `${MARK[state]} ${state}`))));
     // The scroll box takes focus so a keyboard can scroll a graph wider or taller than the page.

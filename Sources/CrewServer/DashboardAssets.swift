@@ -507,6 +507,8 @@ enum DashboardAssets {
                 const MARK = { pending: "○", queued: "○", running: "●", succeeded: "✓", failed: "✗", skipped: "–", reused: "↺",
                   interrupted: "!" };
 
+                const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
                 export class Dag {
                   /// graph: {waves, critical_path, edges}; href(task) gives a link for a node, or null.
                   constructor(graph, { limit = 12, href = null, label = "Task graph" } = {}) {
@@ -629,7 +631,8 @@ enum DashboardAssets {
                     svg("path", { d: bold, class: "edge critical" }),
                     nodes);
                     const legend = h("figcaption", {},
-                      `${total} tasks · ${columns.length} waves · critical path: ${(this.graph.critical_path || []).length} tasks`,
+                      `${plural(total, "task")} · ${plural(columns.length, "wave")} · critical path: ${
+                        plural((this.graph.critical_path || []).length, "task")}`,
                       h("span", { class: "legend" }, ["pending", "running", "succeeded", "failed", "skipped"].map((state) =>
                         h("span", { class: `key s-${state}` }, `${MARK[state]} ${state}`))));
                     // The scroll box takes focus so a keyboard can scroll a graph wider or taller than the page.
@@ -990,7 +993,7 @@ enum DashboardAssets {
                 // resume by role), and one task with the exact messages sent and its output as sanitised Markdown.
 
                 import { get, post, query, may } from "./api.js";
-                import { h, link, badge, table, notice, fmt, replace } from "./dom.js";
+                import { h, link, badge, table, notice, fmt, replace, throttled } from "./dom.js";
                 import { Dag } from "./dag.js";
                 import { markdown } from "./markdown.js";
 
@@ -1084,6 +1087,12 @@ enum DashboardAssets {
                   const card = (name) => {
                     if (!cards.has(name)) {
                       const element = h("details", { class: "task", id: `task-${name}` });
+                      element.addEventListener("toggle", () => {
+                        const entry = cards.get(name);
+                        if (element.open && entry.output === undefined && entry.result && entry.result.status === "succeeded") {
+                          loadOutput(name, true);
+                        }
+                      });
                       cards.set(name, { element, activity: [], summary: null, result: null });
                       taskList.append(element);
                     }
@@ -1101,9 +1110,14 @@ enum DashboardAssets {
                       link(`#/runs/${enc(id)}/tasks/${enc(name)}`, "Messages and details"),
                       entry.activity.length ? h("ul", { class: "activity" }, entry.activity.map((text) => h("li", {}, text))) : null,
                       result.error ? notice("error", result.error) : null,
-                      entry.output !== undefined ? h("div", { class: "output markdown" }, markdown(entry.output)) : null);
+                      entry.output !== undefined ? h("div", { class: "output markdown" }, markdown(entry.output))
+                        : entry.live ? h("div", { class: "output streaming", "aria-busy": "true" }, markdown(entry.live)) : null);
+                    if (eager && entry.live && entry.output === undefined && state === "running") entry.element.open = true;
                   };
-                  const loadOutput = async (name) => {
+                  // A big run loads a task's output when its card is opened, not all at once.
+                  const eager = (run.tasks || []).length <= 30;
+                  const loadOutput = async (name, force = false) => {
+                    if (!eager && !force && !card(name).element.open) return;
                     try {
                       const detail = await get(`/v1/runs/${enc(id)}/tasks/${enc(name)}`);
                       card(name).output = detail.output;
@@ -1130,6 +1144,8 @@ enum DashboardAssets {
                     try { data = JSON.parse(event.data); } catch { return; }
                     log.append(h("li", {}, h("time", {}, fmt.time(data.ts)), ` ${data.type}`, data.task ? ` ${data.task}` : "",
                       data.tool ? ` ${data.tool}` : "", data.error && typeof data.error === "string" ? `: ${data.error}` : ""));
+                    // The page keeps the latest events; all of them are on the task pages and in `crew logs`.
+                    while (log.childElementCount > 500) log.firstElementChild.remove();
                     const task = data.task;
                     const states = { task_started: "running", task_finished: "succeeded", task_failed: "failed",
                       task_skipped: "skipped", task_reused: "succeeded" };
@@ -1148,13 +1164,34 @@ enum DashboardAssets {
                       if (states[data.type]) live.textContent = `${task}: ${states[data.type]}`;
                     }
                     if (data.type === "run_finished") {
-                      source.close();
-                      get(`/v1/runs/${enc(id)}`).then((fresh) => { run = fresh; drawHeader(); }, () => {});
+                      // A resumed run's record holds an earlier attempt's end too: the stream goes on while the run is active.
+                      get(`/v1/runs/${enc(id)}`).then((fresh) => {
+                        run = fresh;
+                        drawHeader();
+                        if (!run.active && run.status !== "queued") source.close();
+                      }, () => {});
                       live.textContent = `Run ${data.status}`;
                     }
                   };
+                  // What a model is writing now: `offset` is where the piece goes in the answer (0 starts a new answer). Drawn at
+                  // most once a frame per task, however fast the pieces come.
+                  const pendingDraws = new Set();
+                  const drawLive = throttled(() => {
+                    for (const task of pendingDraws) drawCard(task);
+                    pendingDraws.clear();
+                  });
+                  const onOutput = (event) => {
+                    let data;
+                    try { data = JSON.parse(event.data); } catch { return; }
+                    const entry = card(data.task);
+                    if (entry.output !== undefined) return;
+                    entry.live = (entry.live || "").slice(0, data.offset) + data.text;
+                    pendingDraws.add(data.task);
+                    drawLive();
+                  };
                   const source = new EventSource(`/v1/runs/${enc(id)}/events`);
                   for (const kind of KINDS) source.addEventListener(kind, onEvent);
+                  source.addEventListener("output", onOutput);
                   source.addEventListener("error", () => {
                     // The server ends the stream of a run that is over; refresh what is shown instead of reconnecting forever.
                     if (source.readyState === EventSource.CLOSED) return;

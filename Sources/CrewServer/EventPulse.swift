@@ -3,6 +3,8 @@ import Foundation
 /// Tells a run's event streams that the run wrote an event, so they read it at once instead of at their next poll.
 /// A stream that misses a signal loses nothing: it still polls the record.
 final class EventPulse: @unchecked Sendable {
+    /// What the run's models are writing now, sent to streams between recorded events.
+    let output = LiveOutput()
     private let lock = NSLock()
     private var version = 0
     private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]

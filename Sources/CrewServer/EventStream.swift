@@ -71,6 +71,7 @@ enum EventStream {
             var lastCheck = Date()
             var ended = false
             var finalPass = false
+            var sent = OutputProgress()
             while true {
                 let seen = pulse?.current ?? 0
                 for (number, line) in tail.read() where number > lastID {
@@ -79,6 +80,12 @@ enum EventStream {
                         ByteBuffer(string: frame(id: number, event: event.kind.rawValue, data: line)))
                     lastWrite = Date()
                     if event.kind == .runFinished { ended = true }
+                    if let task = event.task, [.taskFinished, .taskFailed, .taskSkipped].contains(event.kind) {
+                        sent.ended.insert(task)
+                    }
+                }
+                if let pulse, !ended {
+                    for text in sent.frames(pulse.output.snapshot) { try await writer.write(ByteBuffer(string: text)) }
                 }
                 if ended || finalPass { break }
                 // A run no process runs any more writes nothing else (killed mid-run, or ended in its setup): one
@@ -107,6 +114,31 @@ enum EventStream {
         headers[.cacheControl] = "no-cache"
         headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
         return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// How much of each streaming answer a stream has sent: `output` frames (no `id`, so `Last-Event-ID` counts
+    /// recorded events only) carry `{"task", "offset", "text"}`, where `offset` (UTF-16 units) is where `text` goes
+    /// in the answer; 0 starts a new one.
+    struct OutputProgress {
+        var sent: [String: (generation: Int, count: Int)] = [:]
+        var ended: Set<String> = []
+
+        mutating func frames(_ answers: [String: LiveOutput.Answer]) -> [String] {
+            var frames: [String] = []
+            for (task, answer) in answers.sorted(by: { $0.key < $1.key }) where !ended.contains(task) {
+                let known = sent[task].flatMap { $0.generation == answer.generation ? $0.count : nil } ?? 0
+                let utf16 = answer.text.utf16
+                guard utf16.count > known || sent[task]?.generation != answer.generation else { continue }
+                let start = utf16.index(utf16.startIndex, offsetBy: known)
+                let piece = String(answer.text[start...])
+                sent[task] = (answer.generation, utf16.count)
+                let data = JSONValue.object([
+                    "task": .string(task), "offset": .int(known), "text": .string(piece),
+                ]).serialized()
+                frames.append("event: output\ndata: \(data)\n\n")
+            }
+            return frames
+        }
     }
 
     /// One SSE event; the data is one JSON line, which holds no newline.

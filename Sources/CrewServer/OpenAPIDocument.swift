@@ -1570,7 +1570,9 @@ enum OpenAPIDocument {
               description: |
                 A `text/event-stream`. Each event is `id: N` (the line number in `events.jsonl`, from 1), `event: TYPE`
                 (the event's `type`), `data: JSON` (the line, a `RunEvent`) and an empty line. `: heartbeat` comments
-                come after 10 s without an event.
+                come after 10 s without an event. Between them, a run this server runs sends what its models stream now as
+                `event: output` with `data: {"offset", "task", "text"}` and no `id` (not recorded; `offset` in UTF-16
+                units, 0 starting a new answer).
             AnalyticsCSV:
               type: string
               description: |

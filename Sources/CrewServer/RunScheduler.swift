@@ -167,7 +167,9 @@ actor RunScheduler {
         guard let crew = await catalog.entry(request.crewFolder), let runnable = crew.runnable else {
             throw CrewFailure(.r520, "crew `\(request.crewFolder)` is not available on this server")
         }
+        let pulse = EventPulse()
         var options = RunOptions()
+        options.observers = [LiveOutputObserver(pulse: pulse)]
         options.runsFolder = configuration.runsFolder
         options.outputFolder = configuration.outputFolder(crew: request.crewFolder)
         let handle: RunHandle
@@ -179,7 +181,6 @@ actor RunScheduler {
             handle = try engine.resume(runID: id, of: runnable, options: options)
         }
         active[id] = handle
-        let pulse = EventPulse()
         pulses[id] = pulse
         if let record = runs.record(id) {
             var entry = RunEntry(record: record, crashed: false)

@@ -53,6 +53,19 @@ tasks:
 """
 
 
+def story_crew(base_url):
+    return f"""version: 1
+name: story
+description: One task whose model writes slowly, to watch its answer stream, cancel and resume.
+models:
+  main: {{ provider: openai, model: t, base_url: "{base_url}/v1", api_key: "${{env:CREW_TEST_KEY}}", max_retries: 0 }}
+agents:
+  a: {{ role: Writer, goal: Write, backstory: b, model: main }}
+tasks:
+  tell: {{ description: "SLOW-STREAM a story", expected_output: text, agent: a }}
+"""
+
+
 def wide_crew(count=2000):
     lines = ["version: 1", "name: wide", "description: One task fans out to 1,998 and they fan in to one.",
              "models:", "  m: { provider: mock }", "agents:", "  a: { role: r, goal: g, backstory: b, model: m }",
@@ -75,7 +88,7 @@ class Server:
         self.provider = fake_provider.start()
         base_url = f"http://127.0.0.1:{self.provider.server_address[1]}"
         crews = folder / "crews"
-        for name, text in [("demo", demo_crew(base_url)), ("hostile", xss_crew(base_url)), ("wide", wide_crew()),
+        for name, text in [("demo", demo_crew(base_url)), ("hostile", xss_crew(base_url)), ("story", story_crew(base_url)), ("wide", wide_crew()),
                            ("broken", "version: 1\nname: broken\nagents: 3\n")]:
             (crews / name).mkdir(parents=True)
             (crews / name / "crew.yaml").write_text(text)

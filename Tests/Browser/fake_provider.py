@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 HOSTILE = ('Here is the summary. <img src=x onerror="window.__crew_xss=1"> '
            '<script>window.__crew_xss=2</script> [click](javascript:window.__crew_xss=3)\n\n'
            '**bold** and `<b>code</b>`')
+STORY = "## Chapter one\n\n" + " ".join(f"Sentence {i} of a story told slowly." for i in range(1, 13))
 NORMAL = "## Findings\n\n- the first point, **in bold**\n- a second point with `code`\n\nA closing paragraph."
 
 
@@ -22,7 +23,8 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0"))
         body = json.loads(self.rfile.read(length) or b"{}")
         prompt = json.dumps(body.get("messages", []))
-        answer = HOSTILE if "XSS-ANSWER" in prompt else NORMAL
+        answer = HOSTILE if "XSS-ANSWER" in prompt else STORY if "SLOW-STREAM" in prompt else NORMAL
+        pause = 0.4 if "SLOW-STREAM" in prompt else 0
         time.sleep(self.delay)
         usage = {"prompt_tokens": 40, "completion_tokens": 12, "total_tokens": 52}
         if body.get("stream"):
@@ -33,6 +35,7 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             pieces = [answer[i:i + 24] for i in range(0, len(answer), 24)]
             for piece in pieces:
+                time.sleep(pause)
                 self.chunk({"choices": [{"index": 0, "delta": {"role": "assistant", "content": piece}}]})
             self.chunk({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
             self.chunk({"choices": [], "usage": usage})

@@ -155,6 +155,24 @@ def test_a_hostile_model_answer_stays_text(page: Page, server, shots):
     page.screenshot(path=shots / "09-hostile-answer.png", full_page=True)
 
 
+def test_an_answer_streams_live_and_a_runner_cancels_and_resumes(page: Page, server, shots):
+    sign_in(page, server, "runner")
+    start_run(page, "story")
+    streaming = page.locator("#task-tell .output.streaming")
+    expect(streaming).to_contain_text("Sentence 2 of a story", timeout=20000)
+    assert page.locator(".dag .node.s-running").count() == 1, "the answer shows while the task still runs"
+    page.screenshot(path=shots / "12-streaming.png", full_page=True)
+    page.get_by_role("button", name="Cancel run").click()
+    expect(page.locator("h1 .badge")).to_have_text("interrupted", timeout=20000)
+    expect(page.get_by_role("button", name="Cancel run")).to_have_count(0)
+    page.get_by_role("button", name="Resume run").click()
+    expect(page.locator("h1 .badge")).to_have_text("succeeded", timeout=60000)
+    final = page.locator("#task-tell .output.markdown")
+    expect(final).to_contain_text("Sentence 12 of a story told slowly.")
+    expect(final.locator("h4")).to_have_text("Chapter one")
+    assert page.locator("#task-tell .output.streaming").count() == 0
+
+
 def test_a_viewer_who_presses_run_gets_403(page: Page, server, shots):
     sign_in(page, server, "viewer")
     page.goto(server.url + "/#/crews/demo")
@@ -162,6 +180,10 @@ def test_a_viewer_who_presses_run_gets_403(page: Page, server, shots):
     page.get_by_role("button", name="Run", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Forbidden (403)")
     page.screenshot(path=shots / "10-viewer-403.png", full_page=True)
+    run = server.api("/v1/runs?limit=1")["runs"][0]["id"]
+    page.goto(server.url + f"/#/runs/{run}")
+    expect(page.get_by_role("heading", name=re.compile(f"^Run {run}"))).to_be_visible()
+    assert page.get_by_role("button", name=re.compile("Cancel run|Resume run")).count() == 0
     page.goto(server.url + "/#/crews/demo/edit")
     expect(page.get_by_role("button", name="Download")).to_be_visible()
     assert page.get_by_role("button", name="Save").count() == 0
@@ -183,6 +205,15 @@ def test_a_2000_task_crew_draws_folded_and_opens_by_keyboard(page: Page, server,
     page.keyboard.press("Enter")
     expect(figure.locator(".node:not(.more)")).to_have_count(2000)
     accessible(page, "wide crew")
+
+    # Live, the folded wave counts its tasks by state, and the page keeps the latest 500 events.
+    start_run(page, "wide")
+    expect(page.locator("h1 .badge")).to_have_text("succeeded", timeout=180000)
+    expect(page.locator(".dag .node.more")).to_have_attribute("aria-label", re.compile("Show all 1998 tasks of wave 2: 1986 succeeded$"))
+    assert page.locator(".log li").count() <= 500
+    page.locator("#task-finish summary").click()
+    expect(page.locator("#task-finish .output")).to_be_visible()
+    page.screenshot(path=shots / "13-wide-run.png")
 
 
 def test_the_page_policy_forbids_inline_script(server):

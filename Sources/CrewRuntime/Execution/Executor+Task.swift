@@ -121,7 +121,10 @@ extension Executor {
                         ]))
             case .delta(let piece):
                 let tokens = counter.delta(characters: piece.count)
-                for observer in observers { observer.progress(task: name, outputTokens: tokens) }
+                for observer in observers {
+                    observer.progress(task: name, outputTokens: tokens)
+                    observer.output(task: name, piece: piece)
+                }
             }
         }
         defer { report.requests += counter.requestCount }

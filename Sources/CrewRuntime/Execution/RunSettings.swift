@@ -25,10 +25,14 @@ public protocol RunObserver: Sendable {
     func handle(_ event: RunEvent)
     /// Streamed text of a task; frequent, so not an event in the record.
     func progress(task: String, outputTokens: Int)
+    /// A piece of the answer a task's model is streaming now (a `request` event starts a new answer); not recorded:
+    /// the finished output is.
+    func output(task: String, piece: String)
 }
 
 extension RunObserver {
     public func progress(task: String, outputTokens: Int) {}
+    public func output(task: String, piece: String) {}
 }
 
 /// What happened to one task.
