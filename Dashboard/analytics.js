@@ -16,7 +16,16 @@ export async function analyticsPage(main, params) {
   const [summary, crews, models] = await Promise.all(
     ["summary", "crews", "models"].map((report) => get(`/v1/analytics/${report}` + query(range))));
   const overall = summary.overall;
-  const days = summary.days.map((d) => d.day);
+  // Every day of the range (up to a year), so quiet days show as zero rather than vanish.
+  const byDay = new Map(summary.days.map((d) => [d.day, d]));
+  let dayList = [];
+  for (let t = Date.parse(range.since); t <= Date.parse(range.until) && dayList.length <= 366; t += DAY) {
+    dayList.push(isoDay(new Date(t)));
+  }
+  if (dayList.length > 366) dayList = summary.days.map((d) => d.day);
+  const empty = { runs: 0, succeeded: 0, failed: 0, p95_ms: null, input_tokens: 0, output_tokens: 0, cost_usd: 0 };
+  const daily = dayList.map((day) => byDay.get(day) || empty);
+  const days = dayList;
 
   const form = h("form", { class: "filters" },
     h("div", { class: "field" }, h("label", { for: "since" }, "From"),
@@ -53,20 +62,25 @@ export async function analyticsPage(main, params) {
       card("Cost", fmt.cost(overall.cost_usd), "kpi-cost")),
     h("section", { "aria-labelledby": "time-h", class: "charts" }, h("h2", { id: "time-h" }, "Over time"),
       bars("Runs per day", days, [
-        { name: "succeeded", class: "s-succeeded", values: summary.days.map((d) => d.succeeded) },
-        { name: "failed", class: "s-failed", values: summary.days.map((d) => d.failed) },
-        { name: "other", class: "s-pending", values: summary.days.map((d) => d.runs - d.succeeded - d.failed) }]),
-      line("p95 run duration per day", days, summary.days.map((d) => d.p95_ms), fmt.duration),
+        { name: "succeeded", class: "s-succeeded", values: daily.map((d) => d.succeeded) },
+        { name: "failed", class: "s-failed", values: daily.map((d) => d.failed) },
+        { name: "other", class: "s-pending", values: daily.map((d) => d.runs - d.succeeded - d.failed) }]),
+      line("p95 run duration per day", days, daily.map((d) => d.p95_ms), fmt.duration),
       bars("Tokens per day", days, [{ name: "tokens", class: "s-running",
-        values: summary.days.map((d) => d.input_tokens + d.output_tokens) }]),
-      bars("Cost per day", days, [{ name: "USD", class: "s-running", values: summary.days.map((d) => d.cost_usd || 0) }],
-        fmt.cost)),
+        values: daily.map((d) => d.input_tokens + d.output_tokens) }]),
+      bars("Cost per day", days, [{ name: "USD", class: "s-running", values: daily.map((d) => d.cost_usd || 0) }],
+        fmt.axisCost)),
     h("section", { "aria-labelledby": "crew-h" }, h("h2", { id: "crew-h" }, "Per crew"),
-      bars("Runs per crew", crews.crews.map((c) => c.crew), [
+      h("div", { class: "charts" }, bars("Runs per crew", crews.crews.map((c) => c.crew), [
         { name: "succeeded", class: "s-succeeded", values: crews.crews.map((c) => c.overall.succeeded) },
-        { name: "failed", class: "s-failed", values: crews.crews.map((c) => c.overall.failed) }]),
+        { name: "failed", class: "s-failed", values: crews.crews.map((c) => c.overall.failed) }])),
       table("Per crew", headers("Crew", "Runs"), rows(crews.crews, "crew"), { numeric: [1, 2, 3, 4, 5, 6] })),
     h("section", { "aria-labelledby": "model-h" }, h("h2", { id: "model-h" }, "Per model"),
+      h("div", { class: "charts" }, bars("Task executions per model", models.models.map((m) => m.model), [
+        { name: "succeeded", class: "s-succeeded", values: models.models.map((m) => m.overall.succeeded) },
+        { name: "failed", class: "s-failed", values: models.models.map((m) => m.overall.failed) }]),
+      bars("Tokens per model", models.models.map((m) => m.model), [{ name: "tokens", class: "s-running",
+        values: models.models.map((m) => m.overall.input_tokens + m.overall.output_tokens) }])),
       table("Per model (task executions)", headers("Model", "Tasks"), rows(models.models, "model"),
         { numeric: [1, 2, 3, 4, 5, 6] })),
     h("section", { "aria-labelledby": "csv-h" }, h("h2", { id: "csv-h" }, "Export"),

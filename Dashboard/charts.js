@@ -5,6 +5,10 @@ import { svg, h, fmt } from "./dom.js";
 
 const W = 560, H = 180, LEFT = 56, BOTTOM = 28, TOP = 12;
 
+/// An axis label: a day as MM-DD, a name clipped to fit under its bar.
+const short = (label) => /^\d{4}-\d{2}-\d{2}$/.test(label) ? label.slice(5)
+  : label.length > 14 ? label.slice(0, 13) + "…" : label;
+
 function frame(title, summary, days, max, format, plot) {
   const width = W - LEFT - 8, height = H - TOP - BOTTOM;
   const step = days.length ? width / days.length : width;
@@ -13,7 +17,7 @@ function frame(title, summary, days, max, format, plot) {
     svg("line", { x1: LEFT, x2: W - 8, y1: y(value), y2: y(value), class: "grid" }),
     svg("text", { x: LEFT - 6, y: y(value) + 4, class: "tick", "text-anchor": "end" }, format(value))));
   const labels = days.map((day, i) => (days.length <= 8 || i % Math.ceil(days.length / 8) === 0)
-    ? svg("text", { x: LEFT + i * step + step / 2, y: H - 8, class: "tick", "text-anchor": "middle" }, day.slice(5))
+    ? svg("text", { x: LEFT + i * step + step / 2, y: H - 8, class: "tick", "text-anchor": "middle" }, short(day))
     : null);
   return h("figure", { class: "chart" },
     svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": `${title}. ${summary}` },

@@ -21,7 +21,7 @@ export async function crewsPage(main) {
       link(`#/crews/${enc(crew.name)}`, crew.name),
       crew.description || "",
       h("span", {}, badge(crew.status),
-        crew.errors || crew.warnings ? ` ${crew.errors} errors, ${crew.warnings} warnings` : ""),
+        counts(crew)),
       crew.tasks === undefined ? "–" : fmt.count(crew.tasks),
       run ? h("span", {}, link(`#/runs/${enc(run.id)}`, fmt.time(run.started_at)), " ", badge(run.status)) : "never",
       stats ? `${fmt.percent(stats.success_rate)} of ${fmt.count(stats.runs)}` : "–",
@@ -31,6 +31,13 @@ export async function crewsPage(main) {
     h("h1", { tabindex: -1 }, "Crews"),
     h("p", { class: "lead" }, `${crews.length} crews in this server's folder. Success rates cover the last 30 days.`),
     table("Crews", ["Crew", "Description", "State", "Tasks", "Last run", "Success rate"], rows, { numeric: [3] }));
+}
+
+function counts(crew) {
+  const parts = [];
+  if (crew.errors) parts.push(`${crew.errors} error${crew.errors === 1 ? "" : "s"}`);
+  if (crew.warnings) parts.push(`${crew.warnings} warning${crew.warnings === 1 ? "" : "s"}`);
+  return parts.length ? ` ${parts.join(", ")}` : "";
 }
 
 export async function crewPage(main, name, session) {

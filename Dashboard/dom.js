@@ -69,6 +69,10 @@ export const fmt = {
     if (usd === null || usd === undefined) return "–";
     return usd < 0.01 ? `$${usd.toFixed(6)}` : `$${usd.toFixed(2)}`;
   },
+  axisCost(usd) {
+    if (!usd) return "$0";
+    return usd < 0.01 ? `$${usd.toPrecision(2)}` : `$${usd.toFixed(2)}`;
+  },
   time(iso) {
     if (!iso) return "–";
     return iso.replace("T", " ").replace(/\.\d+Z$/, "Z");

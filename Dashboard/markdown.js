@@ -4,8 +4,22 @@
 
 import { h } from "./dom.js";
 
-export function markdown(source) {
-  const lines = String(source).replace(/\r\n?/g, "\n").split("\n");
+/// Text shown at most; the rest is on the task's page (and in the run record) as it was written.
+const SHOWN = 200000;
+/// A paragraph longer than this is shown as plain text: every pattern below is bounded, and so is their cost.
+const FORMATTED = 20000;
+
+export function markdown(source, shown = SHOWN) {
+  const text = String(source);
+  const blocks = parse(text.length > shown ? text.slice(0, shown) : text);
+  if (text.length > shown) {
+    blocks.push(h("p", { class: "hint" }, `… ${(text.length - shown).toLocaleString("en-US")} more characters.`));
+  }
+  return blocks;
+}
+
+function parse(source) {
+  const lines = source.replace(/\r\n?/g, "\n").split("\n");
   const blocks = [];
   let i = 0;
   while (i < lines.length) {
@@ -33,7 +47,7 @@ export function markdown(source) {
     if (/^\s*>/.test(line)) {
       const body = [];
       for (; i < lines.length && /^\s*>/.test(lines[i]); i++) body.push(lines[i].replace(/^\s*>\s?/, ""));
-      blocks.push(h("blockquote", {}, markdown(body.join("\n"))));
+      blocks.push(h("blockquote", {}, parse(body.join("\n"))));
       continue;
     }
     const item = /^\s*([-*+]|\d{1,9}[.)])\s+/;
@@ -60,10 +74,13 @@ export function markdown(source) {
 }
 
 // Underscores emphasise only at word edges, so `snake_case_names` stay as they are.
-const INLINE =
-  /(`+)([\s\S]*?[^`])\1(?!`)|\*\*([^*]+)\*\*|(?<!\w)__([^_]+)__(?!\w)|\*([^*\s][^*]*)\*|(?<!\w)_([^_\s][^_]*)_(?!\w)|\[([^\]]+)\]\(([^)\s]+)\)/g;
+const INLINE = new RegExp([
+  "(`{1,3})([^`]{0,500}?[^`])\\1(?!`)", "\\*\\*([^*]{1,2000})\\*\\*", "(?<!\\w)__([^_]{1,2000})__(?!\\w)",
+  "\\*([^*\\s][^*]{0,2000})\\*", "(?<!\\w)_([^_\\s][^_]{0,2000})_(?!\\w)", "\\[([^\\]]{1,500})\\]\\(([^)\\s]{1,2000})\\)",
+].join("|"), "g");
 
 export function inline(text) {
+  if (text.length > FORMATTED) return [text];
   const out = [];
   let last = 0;
   for (const match of text.matchAll(INLINE)) {

@@ -161,10 +161,8 @@ export async function runPage(main, id, session) {
     if (task && states[data.type] && dag) dag.setState(task, states[data.type]);
     if (task) {
       const entry = card(task);
-      if (data.type === "tool_call") entry.activity.push(`tool call: ${data.tool}`);
-      if (data.type === "tool_result") entry.activity.push(`tool result: ${data.tool}${data.error ? " (error)" : ""}`);
-      if (data.type === "knowledge_hits") entry.activity.push(`knowledge: ${data.hits ?? ""} hits ${data.knowledge ?? ""}`);
-      if (data.type === "retry") entry.activity.push(`retry: ${data.reason || data.error || ""}`);
+      const activity = describe(data);
+      if (activity) entry.activity.push(activity);
       if (data.type === "task_finished" || data.type === "task_failed") {
         entry.result = { ...data, status: states[data.type] };
         if (data.type === "task_finished") loadOutput(task);
@@ -211,6 +209,25 @@ export async function runPage(main, id, session) {
     }, () => source.close());
   });
   return () => source.close();
+}
+
+/// One line of a task's activity, for the events that say what it did.
+function describe(event) {
+  const clip = (text, n) => (text.length > n ? text.slice(0, n - 1) + "…" : text);
+  switch (event.type) {
+    case "tool_call": return `tool call: ${event.tool}(${clip(String(event.arguments ?? ""), 120)})`;
+    case "tool_result": return `tool result: ${event.tool}${event.error ? " (error)" : ""}`;
+    case "knowledge_hits": {
+      const hits = Array.isArray(event.hits) ? event.hits : [];
+      const sources = [...new Set(hits.map((hit) => hit.source))].join(", ");
+      return `knowledge ${event.knowledge}: ${hits.length} passages for “${clip(String(event.query ?? ""), 80)}”` +
+        (sources ? ` from ${sources}` : "");
+    }
+    case "retry": return `retry ${event.attempt ?? ""}: ${event.error || event.reason || ""}`;
+    case "delegation_started": return `asked ${event.agent}`;
+    case "review": return `review: ${event.decision ?? ""}`;
+    default: return null;
+  }
 }
 
 function fact(name, value) {

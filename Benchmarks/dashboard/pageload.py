@@ -24,7 +24,8 @@ def main():
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
     folder = pathlib.Path(tempfile.mkdtemp(prefix="crew-pageload-"))
-    server = Server(folder)
+    # Hundreds of loads in a few seconds would spend the default per-caller rate limit.
+    server = Server(folder, extra_args=["--rate-limit", "1000000"])
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])

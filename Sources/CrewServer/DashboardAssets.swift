@@ -24,7 +24,16 @@ enum DashboardAssets {
                   const [summary, crews, models] = await Promise.all(
                     ["summary", "crews", "models"].map((report) => get(`/v1/analytics/${report}` + query(range))));
                   const overall = summary.overall;
-                  const days = summary.days.map((d) => d.day);
+                  // Every day of the range (up to a year), so quiet days show as zero rather than vanish.
+                  const byDay = new Map(summary.days.map((d) => [d.day, d]));
+                  let dayList = [];
+                  for (let t = Date.parse(range.since); t <= Date.parse(range.until) && dayList.length <= 366; t += DAY) {
+                    dayList.push(isoDay(new Date(t)));
+                  }
+                  if (dayList.length > 366) dayList = summary.days.map((d) => d.day);
+                  const empty = { runs: 0, succeeded: 0, failed: 0, p95_ms: null, input_tokens: 0, output_tokens: 0, cost_usd: 0 };
+                  const daily = dayList.map((day) => byDay.get(day) || empty);
+                  const days = dayList;
 
                   const form = h("form", { class: "filters" },
                     h("div", { class: "field" }, h("label", { for: "since" }, "From"),
@@ -61,20 +70,25 @@ enum DashboardAssets {
                       card("Cost", fmt.cost(overall.cost_usd), "kpi-cost")),
                     h("section", { "aria-labelledby": "time-h", class: "charts" }, h("h2", { id: "time-h" }, "Over time"),
                       bars("Runs per day", days, [
-                        { name: "succeeded", class: "s-succeeded", values: summary.days.map((d) => d.succeeded) },
-                        { name: "failed", class: "s-failed", values: summary.days.map((d) => d.failed) },
-                        { name: "other", class: "s-pending", values: summary.days.map((d) => d.runs - d.succeeded - d.failed) }]),
-                      line("p95 run duration per day", days, summary.days.map((d) => d.p95_ms), fmt.duration),
+                        { name: "succeeded", class: "s-succeeded", values: daily.map((d) => d.succeeded) },
+                        { name: "failed", class: "s-failed", values: daily.map((d) => d.failed) },
+                        { name: "other", class: "s-pending", values: daily.map((d) => d.runs - d.succeeded - d.failed) }]),
+                      line("p95 run duration per day", days, daily.map((d) => d.p95_ms), fmt.duration),
                       bars("Tokens per day", days, [{ name: "tokens", class: "s-running",
-                        values: summary.days.map((d) => d.input_tokens + d.output_tokens) }]),
-                      bars("Cost per day", days, [{ name: "USD", class: "s-running", values: summary.days.map((d) => d.cost_usd || 0) }],
-                        fmt.cost)),
+                        values: daily.map((d) => d.input_tokens + d.output_tokens) }]),
+                      bars("Cost per day", days, [{ name: "USD", class: "s-running", values: daily.map((d) => d.cost_usd || 0) }],
+                        fmt.axisCost)),
                     h("section", { "aria-labelledby": "crew-h" }, h("h2", { id: "crew-h" }, "Per crew"),
-                      bars("Runs per crew", crews.crews.map((c) => c.crew), [
+                      h("div", { class: "charts" }, bars("Runs per crew", crews.crews.map((c) => c.crew), [
                         { name: "succeeded", class: "s-succeeded", values: crews.crews.map((c) => c.overall.succeeded) },
-                        { name: "failed", class: "s-failed", values: crews.crews.map((c) => c.overall.failed) }]),
+                        { name: "failed", class: "s-failed", values: crews.crews.map((c) => c.overall.failed) }])),
                       table("Per crew", headers("Crew", "Runs"), rows(crews.crews, "crew"), { numeric: [1, 2, 3, 4, 5, 6] })),
                     h("section", { "aria-labelledby": "model-h" }, h("h2", { id: "model-h" }, "Per model"),
+                      h("div", { class: "charts" }, bars("Task executions per model", models.models.map((m) => m.model), [
+                        { name: "succeeded", class: "s-succeeded", values: models.models.map((m) => m.overall.succeeded) },
+                        { name: "failed", class: "s-failed", values: models.models.map((m) => m.overall.failed) }]),
+                      bars("Tokens per model", models.models.map((m) => m.model), [{ name: "tokens", class: "s-running",
+                        values: models.models.map((m) => m.overall.input_tokens + m.overall.output_tokens) }])),
                       table("Per model (task executions)", headers("Model", "Tasks"), rows(models.models, "model"),
                         { numeric: [1, 2, 3, 4, 5, 6] })),
                     h("section", { "aria-labelledby": "csv-h" }, h("h2", { id: "csv-h" }, "Export"),
@@ -277,6 +291,10 @@ enum DashboardAssets {
 
                 const W = 560, H = 180, LEFT = 56, BOTTOM = 28, TOP = 12;
 
+                /// An axis label: a day as MM-DD, a name clipped to fit under its bar.
+                const short = (label) => /^\d{4}-\d{2}-\d{2}$/.test(label) ? label.slice(5)
+                  : label.length > 14 ? label.slice(0, 13) + "…" : label;
+
                 function frame(title, summary, days, max, format, plot) {
                   const width = W - LEFT - 8, height = H - TOP - BOTTOM;
                   const step = days.length ? width / days.length : width;
@@ -285,7 +303,7 @@ enum DashboardAssets {
                     svg("line", { x1: LEFT, x2: W - 8, y1: y(value), y2: y(value), class: "grid" }),
                     svg("text", { x: LEFT - 6, y: y(value) + 4, class: "tick", "text-anchor": "end" }, format(value))));
                   const labels = days.map((day, i) => (days.length <= 8 || i % Math.ceil(days.length / 8) === 0)
-                    ? svg("text", { x: LEFT + i * step + step / 2, y: H - 8, class: "tick", "text-anchor": "middle" }, day.slice(5))
+                    ? svg("text", { x: LEFT + i * step + step / 2, y: H - 8, class: "tick", "text-anchor": "middle" }, short(day))
                     : null);
                   return h("figure", { class: "chart" },
                     svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": `${title}. ${summary}` },
@@ -357,7 +375,7 @@ enum DashboardAssets {
                       link(`#/crews/${enc(crew.name)}`, crew.name),
                       crew.description || "",
                       h("span", {}, badge(crew.status),
-                        crew.errors || crew.warnings ? ` ${crew.errors} errors, ${crew.warnings} warnings` : ""),
+                        counts(crew)),
                       crew.tasks === undefined ? "–" : fmt.count(crew.tasks),
                       run ? h("span", {}, link(`#/runs/${enc(run.id)}`, fmt.time(run.started_at)), " ", badge(run.status)) : "never",
                       stats ? `${fmt.percent(stats.success_rate)} of ${fmt.count(stats.runs)}` : "–",
@@ -367,6 +385,13 @@ enum DashboardAssets {
                     h("h1", { tabindex: -1 }, "Crews"),
                     h("p", { class: "lead" }, `${crews.length} crews in this server's folder. Success rates cover the last 30 days.`),
                     table("Crews", ["Crew", "Description", "State", "Tasks", "Last run", "Success rate"], rows, { numeric: [3] }));
+                }
+
+                function counts(crew) {
+                  const parts = [];
+                  if (crew.errors) parts.push(`${crew.errors} error${crew.errors === 1 ? "" : "s"}`);
+                  if (crew.warnings) parts.push(`${crew.warnings} warning${crew.warnings === 1 ? "" : "s"}`);
+                  return parts.length ? ` ${parts.join(", ")}` : "";
                 }
 
                 export async function crewPage(main, name, session) {
@@ -718,6 +743,10 @@ enum DashboardAssets {
                     if (usd === null || usd === undefined) return "–";
                     return usd < 0.01 ? `$${usd.toFixed(6)}` : `$${usd.toFixed(2)}`;
                   },
+                  axisCost(usd) {
+                    if (!usd) return "$0";
+                    return usd < 0.01 ? `$${usd.toPrecision(2)}` : `$${usd.toFixed(2)}`;
+                  },
                   time(iso) {
                     if (!iso) return "–";
                     return iso.replace("T", " ").replace(/\.\d+Z$/, "Z");
@@ -903,8 +932,22 @@ enum DashboardAssets {
 
                 import { h } from "./dom.js";
 
-                export function markdown(source) {
-                  const lines = String(source).replace(/\r\n?/g, "\n").split("\n");
+                /// Text shown at most; the rest is on the task's page (and in the run record) as it was written.
+                const SHOWN = 200000;
+                /// A paragraph longer than this is shown as plain text: every pattern below is bounded, and so is their cost.
+                const FORMATTED = 20000;
+
+                export function markdown(source, shown = SHOWN) {
+                  const text = String(source);
+                  const blocks = parse(text.length > shown ? text.slice(0, shown) : text);
+                  if (text.length > shown) {
+                    blocks.push(h("p", { class: "hint" }, `… ${(text.length - shown).toLocaleString("en-US")} more characters.`));
+                  }
+                  return blocks;
+                }
+
+                function parse(source) {
+                  const lines = source.replace(/\r\n?/g, "\n").split("\n");
                   const blocks = [];
                   let i = 0;
                   while (i < lines.length) {
@@ -932,7 +975,7 @@ enum DashboardAssets {
                     if (/^\s*>/.test(line)) {
                       const body = [];
                       for (; i < lines.length && /^\s*>/.test(lines[i]); i++) body.push(lines[i].replace(/^\s*>\s?/, ""));
-                      blocks.push(h("blockquote", {}, markdown(body.join("\n"))));
+                      blocks.push(h("blockquote", {}, parse(body.join("\n"))));
                       continue;
                     }
                     const item = /^\s*([-*+]|\d{1,9}[.)])\s+/;
@@ -959,10 +1002,13 @@ enum DashboardAssets {
                 }
 
                 // Underscores emphasise only at word edges, so `snake_case_names` stay as they are.
-                const INLINE =
-                  /(`+)([\s\S]*?[^`])\1(?!`)|\*\*([^*]+)\*\*|(?<!\w)__([^_]+)__(?!\w)|\*([^*\s][^*]*)\*|(?<!\w)_([^_\s][^_]*)_(?!\w)|\[([^\]]+)\]\(([^)\s]+)\)/g;
+                const INLINE = new RegExp([
+                  "(`{1,3})([^`]{0,500}?[^`])\\1(?!`)", "\\*\\*([^*]{1,2000})\\*\\*", "(?<!\\w)__([^_]{1,2000})__(?!\\w)",
+                  "\\*([^*\\s][^*]{0,2000})\\*", "(?<!\\w)_([^_\\s][^_]{0,2000})_(?!\\w)", "\\[([^\\]]{1,500})\\]\\(([^)\\s]{1,2000})\\)",
+                ].join("|"), "g");
 
                 export function inline(text) {
+                  if (text.length > FORMATTED) return [text];
                   const out = [];
                   let last = 0;
                   for (const match of text.matchAll(INLINE)) {
@@ -1152,10 +1198,8 @@ enum DashboardAssets {
                     if (task && states[data.type] && dag) dag.setState(task, states[data.type]);
                     if (task) {
                       const entry = card(task);
-                      if (data.type === "tool_call") entry.activity.push(`tool call: ${data.tool}`);
-                      if (data.type === "tool_result") entry.activity.push(`tool result: ${data.tool}${data.error ? " (error)" : ""}`);
-                      if (data.type === "knowledge_hits") entry.activity.push(`knowledge: ${data.hits ?? ""} hits ${data.knowledge ?? ""}`);
-                      if (data.type === "retry") entry.activity.push(`retry: ${data.reason || data.error || ""}`);
+                      const activity = describe(data);
+                      if (activity) entry.activity.push(activity);
                       if (data.type === "task_finished" || data.type === "task_failed") {
                         entry.result = { ...data, status: states[data.type] };
                         if (data.type === "task_finished") loadOutput(task);
@@ -1202,6 +1246,25 @@ enum DashboardAssets {
                     }, () => source.close());
                   });
                   return () => source.close();
+                }
+
+                /// One line of a task's activity, for the events that say what it did.
+                function describe(event) {
+                  const clip = (text, n) => (text.length > n ? text.slice(0, n - 1) + "…" : text);
+                  switch (event.type) {
+                    case "tool_call": return `tool call: ${event.tool}(${clip(String(event.arguments ?? ""), 120)})`;
+                    case "tool_result": return `tool result: ${event.tool}${event.error ? " (error)" : ""}`;
+                    case "knowledge_hits": {
+                      const hits = Array.isArray(event.hits) ? event.hits : [];
+                      const sources = [...new Set(hits.map((hit) => hit.source))].join(", ");
+                      return `knowledge ${event.knowledge}: ${hits.length} passages for “${clip(String(event.query ?? ""), 80)}”` +
+                        (sources ? ` from ${sources}` : "");
+                    }
+                    case "retry": return `retry ${event.attempt ?? ""}: ${event.error || event.reason || ""}`;
+                    case "delegation_started": return `asked ${event.agent}`;
+                    case "review": return `review: ${event.decision ?? ""}`;
+                    default: return null;
+                  }
                 }
 
                 function fact(name, value) {
@@ -1347,7 +1410,7 @@ enum DashboardAssets {
                 .kpi { border: 1px solid var(--line); border-radius: 8px; padding: 12px; background: var(--panel); }
                 .kpi-label { color: var(--muted); font-size: 13px; }
                 .kpi-value { font-size: 24px; font-weight: 700; }
-                .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 12px; }
+                .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 12px; }
                 .charts h2 { grid-column: 1 / -1; }
                 .chart { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 8px; }
                 .chart svg { width: 100%; height: auto; }

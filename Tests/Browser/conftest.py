@@ -83,7 +83,7 @@ def free_port():
 
 
 class Server:
-    def __init__(self, folder):
+    def __init__(self, folder, extra_args=()):
         self.folder = folder
         self.provider = fake_provider.start()
         base_url = f"http://127.0.0.1:{self.provider.server_address[1]}"
@@ -100,7 +100,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(folder / "serve.log", "w")
         self.process = subprocess.Popen(
-            [CREW, "serve", str(crews), "--data", str(self.data), "--listen", f"127.0.0.1:{self.port}"],
+            [CREW, "serve", str(crews), "--data", str(self.data), "--listen", f"127.0.0.1:{self.port}", *extra_args],
             env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:

@@ -104,6 +104,9 @@ def test_analytics_figures_equal_the_apis(page: Page, server, shots):
     assert text.startswith("group,day,runs,") and "\r\ndemo,all," in text
     page.screenshot(path=shots / "07-analytics.png", full_page=True)
     accessible(page, "analytics")
+    page.get_by_role("link", name="Crews", exact=True).click()
+    expect(page.locator("tr", has_text="demo").locator(".badge").nth(1)).to_have_text("succeeded")
+    page.screenshot(path=shots / "14-crews-with-runs.png", full_page=True)
 
 
 def test_the_editor_shows_a_broken_line_and_saves_for_an_admin(page: Page, server, shots):
@@ -223,3 +226,30 @@ def test_the_page_policy_forbids_inline_script(server):
     assert "unsafe-inline" not in policy and "script-src 'self'" in policy
     assert "<script>" not in page and " style=" not in page and " on" not in re.sub(r"<!--.*?-->", "", page).lower() \
         .replace(" only", "")
+
+
+def test_markdown_stays_inert_and_bounded_on_hostile_text(page: Page, server):
+    page.goto(server.url + "/#/signin")
+    result = page.evaluate("""async () => {
+        const { markdown } = await import('/ui/markdown.js');
+        const box = document.createElement('div');
+        const render = (text) => { box.replaceChildren(...markdown(text)); return box; };
+        const out = {};
+        for (const [name, text] of Object.entries({
+            brackets: '['.repeat(300000), ticks: '`'.repeat(300000), stars: '*a'.repeat(150000),
+            unders: '_a '.repeat(100000), links: '[x](javascript:alert(1)) [y](data:text/html,hi) [z](https://e.x/a)',
+            html: '<img src=x onerror=alert(1)><svg onload=alert(2)>', fence: '```\\n<script>alert(3)</script>\\n```',
+        })) {
+            const node = render(text);
+            out[name] = { elements: node.querySelectorAll('*').length, text: node.textContent.length,
+                anchors: [...node.querySelectorAll('a')].map((a) => a.href),
+                unsafe: node.querySelectorAll('img, svg, script, iframe').length };
+        }
+        return out;
+    }""")
+    for name in ("brackets", "ticks", "stars", "unders"):
+        assert result[name]["unsafe"] == 0 and result[name]["text"] > 0, name
+    assert result["brackets"]["text"] < 210000, "text beyond 200,000 characters is left to the task page"
+    assert result["links"]["anchors"] == ["https://e.x/a"]
+    assert result["html"]["unsafe"] == 0 and result["html"]["text"] > 40
+    assert result["fence"]["unsafe"] == 0
