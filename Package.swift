@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
     ],
     targets: [
         .target(
@@ -85,6 +86,13 @@ let package = Package(
                 "CrewRuntime",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ], swiftSettings: strict),
+        // Traces: a run's events as OpenTelemetry GenAI spans, on any swift-distributed-tracing tracer.
+        .target(
+            name: "CrewTelemetry",
+            dependencies: [
+                "CrewCore", "CrewDocuments", "CrewRuntime",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ], swiftSettings: strict),
         // `crew serve`: the HTTP API over CrewKit; the only importer of Hummingbird.
         .target(
             name: "CrewServer",
@@ -131,6 +139,14 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ], swiftSettings: strict),
         .testTarget(name: "CrewCoreTests", dependencies: ["CrewCore", "CrewTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CrewTelemetryTests",
+            dependencies: [
+                "CrewTelemetry", "CrewKit", "CrewCore", "CrewDocuments", "CrewRuntime", "CrewTestSupport",
+                "CrewProviders",
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ], swiftSettings: strict),
         .testTarget(
             name: "CrewDocumentsTests",
             dependencies: ["CrewDocuments", "CrewCore", "CrewBuild", "CrewTestSupport"], swiftSettings: strict),

@@ -8,9 +8,9 @@ import { markdown } from "./markdown.js";
 
 const enc = encodeURIComponent;
 const STATUSES = ["queued", "running", "succeeded", "failed", "interrupted"];
-const KINDS = ["run_started", "task_started", "knowledge_hits", "request", "retry", "tool_call", "tool_result",
-  "delegation_started", "delegation_finished", "review", "task_finished", "task_failed", "task_skipped",
-  "task_reused", "run_finished"];
+const KINDS = ["run_started", "task_started", "knowledge_hits", "request", "response", "retry", "tool_call",
+  "tool_result", "delegation_started", "delegation_finished", "review", "task_finished", "task_failed",
+  "task_skipped", "task_reused", "run_finished"];
 
 export async function runsPage(main, params) {
   const filter = {
@@ -223,6 +223,10 @@ function describe(event) {
       return `knowledge ${event.knowledge}: ${hits.length} passages for “${clip(String(event.query ?? ""), 80)}”` +
         (sources ? ` from ${sources}` : "");
     }
+    case "response": return `answer${event.agent ? ` from ${event.agent}` : ""}: ${fmt.count(event.input_tokens)} + ` +
+      `${fmt.count(event.output_tokens)} tokens in ${fmt.duration(event.latency_ms)}` +
+      (event.tool_calls ? `, asking for ${event.tool_calls} tool call${event.tool_calls === 1 ? "" : "s"}` : "") +
+      (event.finish_reason ? ` (${event.finish_reason})` : "");
     case "retry": return `retry ${event.attempt ?? ""}: ${event.error || event.reason || ""}`;
     case "delegation_started": return `asked ${event.agent}`;
     case "review": return `review: ${event.decision ?? ""}`;

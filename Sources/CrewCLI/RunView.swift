@@ -85,7 +85,8 @@ enum EventText {
         case .taskStarted:
             return
                 "started \(task) (agent `\(f["agent"]?.stringValue ?? "")`, model `\(f["model"]?.stringValue ?? "")`)"
-        case .request: return nil  // retries say more; a line per request would only be noise
+        // Retries and the task's end say more; a line per request or answer would only be noise.
+        case .request, .response: return nil
         case .retry:
             if f["reason"]?.stringValue == "schema" { return "re-asking \(task): the answer broke the output schema" }
             return

@@ -8,6 +8,7 @@ public struct RunEvent: Sendable {
         case taskStarted = "task_started"
         case knowledgeHits = "knowledge_hits"
         case request
+        case response
         case retry
         case toolCall = "tool_call"
         case toolResult = "tool_result"

@@ -2103,6 +2103,7 @@ enum OpenAPIDocument {
                     - task_started
                     - knowledge_hits
                     - request
+                    - response
                     - retry
                     - tool_call
                     - tool_result

@@ -87,15 +87,32 @@ extension Executor {
             model: model.model, messages: messages, temperature: model.temperature, topP: model.topP,
             maxTokens: model.maxTokens, responseSchema: schema, stream: settings.stream, tools: tools,
             toolChoice: choice)
+        let started = Date()
         do {
             let response = try await ask(speaker.client, request, task: task, report: &report, deadline: deadline)
             report.usage.input += response.usage?.input ?? 0
             report.usage.output += response.usage?.output ?? 0
             report.turns += 1
+            emit(Self.responseEvent(response, task: task, speaker: speaker, since: started))
             return response
         } catch {
             throw .provider(error)
         }
+    }
+
+    /// One answer, as the record keeps it: what it cost and why it stopped (the spans of a trace are made from it).
+    static func responseEvent(_ response: ChatResponse, task: TaskDefinition, speaker: Speaker, since started: Date)
+        -> RunEvent
+    {
+        var fields: [String: JSONValue] = [
+            "model": .string(speaker.model.name),
+            "input_tokens": .int(response.usage?.input ?? 0), "output_tokens": .int(response.usage?.output ?? 0),
+            "latency_ms": .int(milliseconds(since: started)),
+        ]
+        fields["finish_reason"] = response.finishReason.map(JSONValue.string)
+        if !response.toolCalls.isEmpty { fields["tool_calls"] = .int(response.toolCalls.count) }
+        if speaker.depth > 0 { fields["agent"] = .string(speaker.agent.name) }
+        return RunEvent(.response, task: task.name, fields: fields)
     }
 
     /// The tools `speaker` may call in `task`: its own, and `ask_agent` when it may delegate.
