@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// Every target compiles with these: an import a file uses must be declared in this manifest and written in the file
@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        // OTLP/HTTP only: the gRPC exporter (and grpc-swift) stays out of the build.
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         .target(
@@ -92,12 +94,15 @@ let package = Package(
             dependencies: [
                 "CrewCore", "CrewDocuments", "CrewRuntime",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ], swiftSettings: strict),
         // `crew serve`: the HTTP API over CrewKit; the only importer of Hummingbird.
         .target(
             name: "CrewServer",
             dependencies: [
-                "CrewCore", "CrewDocuments", "CrewKit", "CrewRuntime", "CrewBuild",
+                "CrewCore", "CrewDocuments", "CrewKit", "CrewRuntime", "CrewBuild", "CrewTelemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -116,7 +121,7 @@ let package = Package(
             name: "CrewCLI",
             dependencies: [
                 "CrewCore", "CrewDocuments", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewProviders", "CrewRuntime",
-                "CrewKnowledge", "CrewKit", "CrewServer",
+                "CrewKnowledge", "CrewKit", "CrewServer", "CrewTelemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), "CrewTools",
             ], swiftSettings: strict),

@@ -4,6 +4,7 @@ import CrewDocuments
 import CrewKit
 import CrewProviders
 import CrewRuntime
+import CrewTelemetry
 import Foundation
 
 /// `crew run`: execute a crew (or a build artifact) against its models, recording everything under .crew/runs.
@@ -133,10 +134,17 @@ struct RunCommand: AsyncParsableCommand {
         var options = options
         options.reviewer = ReviewSetup.reviewer(review, view: view, json: json)
         options.observers = view.observers
+        let traces = try Self.traceExporter()
+        if let traces {
+            let traced = traces.trace(runnable.document)
+            options.observers.append(traced.observer)
+            options.traceID = traced.traceID
+        }
         let handle: RunHandle
         do {
             handle = try start(options)
         } catch {
+            await traces?.shutdown()
             // No way to review is a usage error, as when the CLI finds it first.
             throw Engine.fail(error, exit: (error as? any CodedFailure)?.code == .r517 ? 2 : 1)
         }
@@ -146,12 +154,32 @@ struct RunCommand: AsyncParsableCommand {
         do {
             outcome = try await handle.result()
         } catch {
+            await traces?.shutdown()
             view.stop()
             throw Engine.fail(error)
         }
+        await traces?.shutdown()
         let runs = options.runsFolder ?? ConfinedPath(base: runnable.baseFolder, below: ".crew/runs")
         view.finish(outcome, store: RunStore(runs))
         throw ExitCode(outcome.status.exitCode)
+    }
+}
+
+extension RunCommand {
+    /// The OTLP exporter when the environment names an endpoint (specs/telemetry.md); none otherwise.
+    static func traceExporter() throws -> TraceExporter? {
+        do {
+            guard let settings = try TelemetrySettings.from(environment: Engine.shared.configuration.environment)
+            else { return nil }
+            return try TraceExporter(settings: settings)
+        } catch let failure as CrewFailure {
+            throw Engine.fail(failure, exit: 2)
+        } catch {
+            throw Engine.fail(
+                CrewFailure(
+                    .r521, "traces cannot be exported: \(error)", hint: "check the OTEL_EXPORTER_OTLP_* variables"),
+                exit: 2)
+        }
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import CrewCore
 import CrewKit
 import CrewServer
+import CrewTelemetry
 import Foundation
 
 /// `crew serve [CREWS_DIR]`: the crews of a folder as an HTTP API, run through the same library as `crew run`.
@@ -96,6 +97,11 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.tlsKey = tlsKey
         configuration.webhookSecret = environment[ServerConfiguration.webhookSecretVariable]
         configuration.jwt.secret = environment[ServerConfiguration.jwtSecretVariable]
+        do {
+            configuration.telemetry = try TelemetrySettings.from(environment: environment)
+        } catch {
+            throw Engine.fail(error, exit: 2)
+        }
         configuration.jwt.roleClaim = jwtRoleClaim
         configuration.jwt.issuer = jwtIssuer
         configuration.jwt.audience = jwtAudience

@@ -22,6 +22,7 @@ public enum FailureCode: String, CaseIterable, Sendable {
     case r518 = "R518"
     case r519 = "R519"
     case r520 = "R520"
+    case r521 = "R521"
 
     public var summary: String {
         switch self {
@@ -45,6 +46,7 @@ public enum FailureCode: String, CaseIterable, Sendable {
         case .r518: return "a token cannot be made"
         case .r519: return "the server's database cannot be used"
         case .r520: return "the crew has errors"
+        case .r521: return "traces cannot be exported"
         }
     }
 }

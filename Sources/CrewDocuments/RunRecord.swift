@@ -39,11 +39,13 @@ public struct RunRecord: Sendable, Equatable {
     /// The plan's task names, in order.
     public var tasks: [String]
     public var totals: RunTotals?
+    /// The OpenTelemetry trace of the latest attempt, when it was traced (specs/telemetry.md).
+    public var traceID: String?
 
     public init(
         id: String, crew: String, artifactSHA256: String, inputs: [String: String], status: RunStatus,
         startedAt: Date, finishedAt: Date? = nil, attempts: Int = 1, owner: RunOwner? = nil, tasks: [String],
-        totals: RunTotals? = nil
+        totals: RunTotals? = nil, traceID: String? = nil
     ) {
         self.id = id
         self.crew = crew
@@ -57,6 +59,7 @@ public struct RunRecord: Sendable, Equatable {
         self.owner = status == .running ? owner : nil
         self.tasks = tasks
         self.totals = totals
+        self.traceID = traceID
     }
 
     /// Wall time from the first start to the end of the last attempt.
@@ -76,6 +79,7 @@ public struct RunRecord: Sendable, Equatable {
             ("owner", status == .running ? owner?.json : nil),
             ("tasks", .strings(tasks)),
             ("totals", totals.map(\.json)),
+            ("trace_id", traceID.map(JSONValue.string)),
         ])
     }
 
@@ -94,7 +98,8 @@ public struct RunRecord: Sendable, Equatable {
             attempts: try r.optionalInt("attempts") ?? 1,
             owner: try r.optionalObject("owner").map { o throws(DocumentFormatError) in try RunOwner(o) },
             tasks: try r.strings("tasks"),
-            totals: try r.optionalObject("totals").map { t throws(DocumentFormatError) in try RunTotals(t) })
+            totals: try r.optionalObject("totals").map { t throws(DocumentFormatError) in try RunTotals(t) },
+            traceID: try r.optionalString("trace_id"))
     }
 
     static func date(_ r: ObjectReader, _ key: String) throws(DocumentFormatError) -> Date {

@@ -24,6 +24,8 @@ public struct RunOptions: Sendable {
     /// Events each of the handle's readers keeps when it falls behind; older ones are dropped from that reader (the
     /// record keeps them all).
     public var eventBuffer = 10_000
+    /// The OpenTelemetry trace the run is exported as (its observer is in `observers`), for run.json.
+    public var traceID: String?
 
     public init() {}
 }
@@ -205,6 +207,7 @@ extension CrewEngine {
         session.toolStartTimeout = configuration.toolStartTimeout
         session.http = http
         session.limiters = limiters
+        session.traceID = options.traceID
         return session
     }
 

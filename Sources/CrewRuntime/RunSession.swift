@@ -27,6 +27,8 @@ public struct RunSession: Sendable {
         public var http: HTTPClient?
         /// The process's rate limiters, shared by every run; nil makes a set for this run.
         public var limiters: RateLimiterPool?
+        /// The trace this attempt is exported as, recorded in run.json and in `run_started`.
+        public var traceID: String?
 
         public init(
             runsFolder: ConfinedPath, settings: RunSettings, environment: [String: String],
@@ -87,7 +89,8 @@ public struct RunSession: Sendable {
         let recorder = try RunRecorder(runs: options.runsFolder, runID: runID)
         let lock = try recorder.lock()
         try recorder.writePlan(plan.document)
-        let header = RunHeader(id: runID, plan: plan, inputs: inputs, started: Date(), attempts: 1)
+        var header = RunHeader(id: runID, plan: plan, inputs: inputs, started: Date(), attempts: 1)
+        header.traceID = options.traceID
         return try prepared(plan, header: header, recorder: recorder, lock: lock, reusing: [:])
     }
 
@@ -101,8 +104,9 @@ public struct RunSession: Sendable {
             throw CrewFailure(.r507, "run `\(runID)` already succeeded; there is nothing to resume")
         }
         let plan = ExecutionPlan(try store.plan(runID), artifactHash: run.artifactSHA256)
-        let header = RunHeader(
+        var header = RunHeader(
             id: runID, plan: plan, inputs: run.inputs, started: run.startedAt, attempts: run.attempts + 1)
+        header.traceID = options.traceID
         let finished = store.finishedOutputs(runID).filter { plan.task(named: $0.key) != nil }
         return try prepared(plan, header: header, recorder: recorder, lock: lock, reusing: finished)
     }

@@ -2,6 +2,7 @@ import CrewCore
 import CrewDocuments
 import CrewKit
 import CrewRuntime
+import CrewTelemetry
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -83,9 +84,10 @@ public struct CrewServer: Sendable {
             WebhookSender(http: engine.http, secret: Array($0.utf8), logger: logger)
         }
         let runs = try RunStore(holding: configuration.runsFolder)
+        let traces = try configuration.telemetry.map { settings in try TraceExporter(settings: settings) }
         let scheduler = RunScheduler(
             engine: engine, catalog: catalog, store: store, runs: runs, configuration: configuration,
-            metrics: metrics, webhooks: webhooks, logger: logger)
+            metrics: metrics, webhooks: webhooks, logger: logger, traces: traces)
         try await scheduler.recover(reindex: configuration.reindex)
         let api = API(
             configuration: configuration, engine: engine, catalog: catalog, store: store,
@@ -111,11 +113,14 @@ public struct CrewServer: Sendable {
                 gracefulShutdownSignals: signals ? [.sigterm, .sigint] : [], logger: logger))
         // Cancelling the caller's task stops the server as SIGTERM does: gracefully, runs recorded as interrupted.
         let running = Task { try await group.run() }
+        // The runs are stopped and recorded by then; what their traces left queued is sent before returning.
+        defer { Task { await traces?.shutdown() } }
         try await withTaskCancellationHandler {
             try await running.value
         } onCancel: {
             Task { await group.triggerGracefulShutdown() }
         }
+        await traces?.shutdown()
     }
 
     /// HTTP/1.1, in TLS when a certificate and key are given.

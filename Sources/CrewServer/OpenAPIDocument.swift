@@ -2074,6 +2074,9 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/RunTotals'
                 graph:
                   $ref: '#/components/schemas/Graph'
+                trace_id:
+                  type: string
+                  description: The OpenTelemetry trace of the latest attempt, when the server exports traces.
                 active:
                   type: boolean
                   description: '`true` when this server runs the run now.'

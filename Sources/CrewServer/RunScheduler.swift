@@ -2,6 +2,7 @@ import CrewCore
 import CrewDocuments
 import CrewKit
 import CrewRuntime
+import CrewTelemetry
 import Foundation
 import Logging
 
@@ -62,6 +63,8 @@ actor RunScheduler {
     let metrics: ServerMetrics
     let webhooks: WebhookSender?
     let logger: Logger
+    /// The trace exporter, when the server exports traces.
+    let traces: TraceExporter?
     private var active: [String: RunHandle] = [:]
     private var pulses: [String: EventPulse] = [:]
     private var watchers: [String: Task<Void, Never>] = [:]
@@ -70,8 +73,10 @@ actor RunScheduler {
 
     init(
         engine: CrewEngine, catalog: CrewCatalog, store: ServerStore, runs: RunStore,
-        configuration: ServerConfiguration, metrics: ServerMetrics, webhooks: WebhookSender?, logger: Logger
+        configuration: ServerConfiguration, metrics: ServerMetrics, webhooks: WebhookSender?, logger: Logger,
+        traces: TraceExporter? = nil
     ) {
+        self.traces = traces
         self.runs = runs
         self.engine = engine
         self.catalog = catalog
@@ -170,6 +175,11 @@ actor RunScheduler {
         let pulse = EventPulse()
         var options = RunOptions()
         options.observers = [LiveOutputObserver(pulse: pulse)]
+        if let traces {
+            let traced = traces.trace(runnable.document)
+            options.observers.append(traced.observer)
+            options.traceID = traced.traceID
+        }
         options.runsFolder = configuration.runsFolder
         options.outputFolder = configuration.outputFolder(crew: request.crewFolder)
         let handle: RunHandle
@@ -182,6 +192,9 @@ actor RunScheduler {
         }
         active[id] = handle
         pulses[id] = pulse
+        if let trace = options.traceID {
+            logger.info("run \(id) traced", metadata: ["run_id": "\(id)", "trace_id": "\(trace)"])
+        }
         if let record = runs.record(id) {
             var entry = RunEntry(record: record, crashed: false)
             entry.requestedBy = request.requestedBy

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewTelemetry
 
 /// How `crew serve` runs: which crews it serves, where it keeps its data, where it listens, and its gateway.
 /// Every default is here.
@@ -34,6 +35,8 @@ public struct ServerConfiguration: Sendable {
     public var webhookSecret: String?
     /// Rebuild the run index from the records at start.
     public var reindex = false
+    /// Traces of every run, over OTLP (from the `OTEL_*` variables); nil exports nothing.
+    public var telemetry: TelemetrySettings?
     /// How often the crews folder is checked for changed files.
     public var watchInterval: Double = 2
 
@@ -60,9 +63,13 @@ public struct ServerConfiguration: Sendable {
     public static let jwtSecretVariable = "CREW_JWT_SECRET"
     public static let databasePasswordVariable = "CREW_DATABASE_PASSWORD"
 
+    /// The headers of the trace exporter, which often hold a collector's key.
+    public static let telemetryHeaderVariables = ["OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS"]
+
     /// The environment the crews run with: the server's, without the server's own secrets, so that no crew (they
     /// come from pull requests) can name one as a key (`${env:CREW_WEBHOOK_SECRET}`) and send it somewhere.
     public static func crewEnvironment(_ environment: [String: String]) -> [String: String] {
-        environment.filter { ![webhookSecretVariable, jwtSecretVariable, databasePasswordVariable].contains($0.key) }
+        let own = Set([webhookSecretVariable, jwtSecretVariable, databasePasswordVariable] + telemetryHeaderVariables)
+        return environment.filter { !own.contains($0.key) }
     }
 }

@@ -7,7 +7,8 @@ import Tracing
 /// Turns a run's events into OpenTelemetry spans on `tracer` (specs/telemetry.md): a workflow span for the run, an
 /// agent span per task, and under it a chat span per model answer, a tool span per call, a retrieval span per
 /// knowledge search and an agent span per delegation. Retries are events on their chat span, failures errors on
-/// their spans. Prompts, arguments, results and queries are left out unless `captureContent` is set.
+/// their spans. Prompts, arguments, results and queries are left out unless `captureContent` is set. The run's span
+/// starts when the observer is made, so its trace id is known before the run starts (and goes into run.json).
 public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
     let tracer: T
     let plan: PlanDocument
@@ -22,10 +23,24 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
     /// The agents asked for help that are answering now, per task, innermost last.
     private var delegations: [String: [T.Span]] = [:]
 
-    public init(tracer: T, plan: PlanDocument, captureContent: Bool = false) {
+    /// The run's trace id, as `traceID` reads it from the run span's context (each tracer keeps it its own way).
+    public let traceID: String?
+
+    public init(
+        tracer: T, plan: PlanDocument, captureContent: Bool = false,
+        traceID: (ServiceContext) -> String? = { _ in nil }
+    ) {
         self.tracer = tracer
         self.plan = plan
         self.captureContent = captureContent
+        let span = tracer.startSpan(
+            "\(GenAI.Operation.invokeWorkflow.rawValue) \(plan.crewName)", context: ServiceContext.topLevel,
+            ofKind: .internal, at: TraceInstant(Date()))
+        span.set(GenAI.operationName, .string(GenAI.Operation.invokeWorkflow.rawValue))
+        span.set(GenAI.workflowName, .string(plan.crewName))
+        span.set(CrewAttribute.crew, .string(plan.crewName))
+        run = span
+        self.traceID = traceID(span.context)
     }
 
     public func handle(_ event: RunEvent) {
@@ -54,16 +69,9 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
     // MARK: run and tasks
 
     private func startRun(_ event: RunEvent, _ at: TraceInstant) {
-        guard run == nil else { return }
-        let span = tracer.startSpan(
-            "\(GenAI.Operation.invokeWorkflow.rawValue) \(plan.crewName)", context: ServiceContext.topLevel,
-            ofKind: .internal, at: at)
-        span.set(GenAI.operationName, .string(GenAI.Operation.invokeWorkflow.rawValue))
-        span.set(GenAI.workflowName, .string(plan.crewName))
-        span.set(CrewAttribute.crew, .string(plan.crewName))
-        span.set(CrewAttribute.runID, event.fields["run_id"]?.stringValue.map(SpanAttribute.string))
-        span.set(CrewAttribute.attempt, event.fields["attempt"]?.intValue.map { .int64(Int64($0)) })
-        run = span
+        guard let run else { return }
+        run.set(CrewAttribute.runID, event.fields["run_id"]?.stringValue.map(SpanAttribute.string))
+        run.set(CrewAttribute.attempt, event.fields["attempt"]?.intValue.map { .int64(Int64($0)) })
     }
 
     private func startTask(_ event: RunEvent, _ at: TraceInstant) {

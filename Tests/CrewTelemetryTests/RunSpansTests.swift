@@ -77,9 +77,16 @@ import Tracing
         let runnable = try await engine.runnable(compiled)
         let tracer = InMemoryTracer()
         var options = RunOptions()
-        options.observers = [RunSpans(tracer: tracer, plan: runnable.document, captureContent: captureContent)]
+        let spans = RunSpans(tracer: tracer, plan: runnable.document, captureContent: captureContent) {
+            $0.inMemorySpanContext?.traceID
+        }
+        options.observers = [spans]
+        options.traceID = spans.traceID
         let handle = try engine.start(runnable, inputs: [:], options: options)
         _ = try await handle.result()
+        let store = RunStore(ConfinedPath(base: folder.path + "/crew", below: ".crew/runs"))
+        let record = try #require(store.record(handle.runID))
+        #expect(record.traceID != nil && record.traceID == spans.traceID, "run.json names the trace")
         return Traced(spans: tracer.finishedSpans, runID: handle.runID)
     }
 

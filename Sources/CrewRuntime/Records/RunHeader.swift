@@ -13,20 +13,24 @@ struct RunHeader: Sendable {
     var attempts: Int
     /// The process running this attempt.
     var owner = RunOwner.current(startedAt: Date())
+    /// This attempt's trace, when it is traced.
+    var traceID: String?
 
     func record(status: RunStatus, totals: RunTotals?, finished: Date?) -> RunRecord {
         RunRecord(
             id: id, crew: plan.crewName, artifactSHA256: plan.artifactHash, inputs: inputs, status: status,
             startedAt: started, finishedAt: finished, attempts: attempts, owner: owner,
-            tasks: plan.tasks.map(\.name), totals: totals)
+            tasks: plan.tasks.map(\.name), totals: totals, traceID: traceID)
     }
 
     func startFields(reused: Int) -> [String: JSONValue] {
-        [
+        var fields: [String: JSONValue] = [
             "run_id": .string(id), "crew": .string(plan.crewName), "artifact_sha256": .string(plan.artifactHash),
             "inputs": .object(inputs.mapValues(JSONValue.string)), "tasks": .int(plan.tasks.count),
             "attempt": .int(attempts), "reused": .int(reused),
         ]
+        fields["trace_id"] = traceID.map(JSONValue.string)
+        return fields
     }
 }
 
