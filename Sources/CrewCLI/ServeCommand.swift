@@ -119,13 +119,19 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await server.run { bound in
                 let scheme = tlsCert == nil ? "http" : "https"
-                Terminal.err("crew serve: crews from \(crewsDir), data in \(data), on \(scheme)://\(host):\(bound)\n")
+                Self.say("crew serve: crews from \(crewsDir), data in \(data), on \(scheme)://\(host):\(bound)")
             }
         } catch {
             await engine.shutdown()
             throw Engine.fail(error)
         }
         await engine.shutdown()
-        Terminal.err("crew serve: stopped\n")
+        Self.say("crew serve: stopped")
+    }
+
+    /// A line for the operator: plain on a terminal, a JSON log line like the server's own otherwise.
+    static func say(_ text: String) {
+        guard isatty(STDERR_FILENO) == 0 else { return Terminal.err(text + "\n") }
+        JSONLogHandler.note(text)
     }
 }

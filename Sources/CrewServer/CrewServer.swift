@@ -54,7 +54,7 @@ public struct CrewServer: Sendable {
     /// `signals`) or until the task is cancelled. `onListening` gets the bound port.
     public func run(signals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws
     {
-        var logger = Logger(label: "crew.serve")
+        var logger = JSONLogHandler.logger(label: "crew.serve")
         logger.logLevel = .info
         if signals {
             // Linux delivers a signal to its dispatch source only when the default action (ending the process) is

@@ -31,10 +31,13 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         // Changes and failures are logged with the request's id, by route pattern (never the client's text); reads
         // that succeed only at debug level, so a busy server's log stays readable.
         let level: Logger.Level = request.method == .get && response.status.code < 400 ? .debug : .info
+        let route = context.endpointPath ?? "unmatched"
         context.logger.log(
-            level: level,
-            "\(request.method.rawValue) \(context.endpointPath ?? "unmatched") \(response.status.code) request_id=\(id)"
-        )
+            level: level, "\(request.method.rawValue) \(route) \(response.status.code) request_id=\(id)",
+            metadata: [
+                "request_id": "\(id)", "method": "\(request.method.rawValue)", "route": "\(route)",
+                "status": "\(response.status.code)",
+            ])
         return response
     }
 

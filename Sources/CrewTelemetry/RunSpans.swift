@@ -78,9 +78,7 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
         guard let name = event.task, let run, tasks[name] == nil else { return }
         let definition = plan.tasks.first { $0.name == name }
         let agent = definition?.agent ?? ""
-        let span = tracer.startSpan(
-            "\(GenAI.Operation.invokeAgent.rawValue) \(agent)", context: run.context, ofKind: .internal, at: at)
-        span.set(GenAI.operationName, .string(GenAI.Operation.invokeAgent.rawValue))
+        let span = start(.invokeAgent, agent, under: run, at: at)
         span.set(GenAI.agentName, .string(agent))
         span.set(CrewAttribute.task, .string(name))
         describeModel(definition?.model, on: span)
@@ -146,8 +144,7 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
 
     private func chat(for event: RunEvent, _ at: TraceInstant) {
         guard let task = event.task, chats[task] == nil, let parent = parent(task) else { return }
-        let span = tracer.startSpan(GenAI.Operation.chat.rawValue, context: parent.context, ofKind: .client, at: at)
-        span.set(GenAI.operationName, .string(GenAI.Operation.chat.rawValue))
+        let span = start(.chat, nil, under: parent, kind: .client, at: at)
         span.set(CrewAttribute.task, .string(task))
         chats[task] = span
     }
@@ -180,9 +177,7 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
         guard let task = event.task, let parent = parent(task), let tool = event.fields["tool"]?.stringValue else {
             return
         }
-        let span = tracer.startSpan(
-            "\(GenAI.Operation.executeTool.rawValue) \(tool)", context: parent.context, ofKind: .internal, at: at)
-        span.set(GenAI.operationName, .string(GenAI.Operation.executeTool.rawValue))
+        let span = start(.executeTool, tool, under: parent, at: at)
         span.set(GenAI.toolName, .string(tool))
         span.set(GenAI.toolType, .string(plan.tools[tool]?.type == .knowledge ? "datastore" : "extension"))
         let id = event.fields["call_id"]?.stringValue ?? ""
@@ -210,9 +205,7 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
     private func retrieval(_ event: RunEvent, _ at: TraceInstant) {
         guard let task = event.task, let parent = parent(task) else { return }
         let knowledge = event.fields["knowledge"]?.stringValue ?? ""
-        let span = tracer.startSpan(
-            "\(GenAI.Operation.retrieval.rawValue) \(knowledge)", context: parent.context, ofKind: .internal, at: at)
-        span.set(GenAI.operationName, .string(GenAI.Operation.retrieval.rawValue))
+        let span = start(.retrieval, knowledge, under: parent, at: at)
         span.set(GenAI.dataSourceID, .string(knowledge))
         span.set(CrewAttribute.knowledgeHits, .int64(Int64(event.fields["hits"]?.arrayValue?.count ?? 0)))
         if captureContent, let query = event.fields["query"]?.stringValue {
@@ -224,9 +217,7 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
     private func delegated(_ event: RunEvent, _ at: TraceInstant) {
         guard let task = event.task, let parent = parent(task) else { return }
         let agent = event.fields["agent"]?.stringValue ?? ""
-        let span = tracer.startSpan(
-            "\(GenAI.Operation.invokeAgent.rawValue) \(agent)", context: parent.context, ofKind: .internal, at: at)
-        span.set(GenAI.operationName, .string(GenAI.Operation.invokeAgent.rawValue))
+        let span = start(.invokeAgent, agent, under: parent, at: at)
         span.set(GenAI.agentName, .string(agent))
         span.set(CrewAttribute.delegationDepth, event.fields["depth"]?.intValue.map { .int64(Int64($0)) })
         describeModel(plan.agents[agent]?.model, on: span)
@@ -249,6 +240,17 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
     }
 
     // MARK: attributes
+
+    /// A span of `operation` under `parent`, named `operation subject` as the conventions name them.
+    private func start(
+        _ operation: GenAI.Operation, _ subject: String?, under parent: T.Span, kind: SpanKind = .internal,
+        at: TraceInstant
+    ) -> T.Span {
+        let name = subject.map { "\(operation.rawValue) \($0)" } ?? operation.rawValue
+        let span = tracer.startSpan(name, context: parent.context, ofKind: kind, at: at)
+        span.set(GenAI.operationName, .string(operation.rawValue))
+        return span
+    }
 
     private func describeModel(_ key: String?, on span: T.Span) {
         guard let key, let model = plan.models[key] else { return }

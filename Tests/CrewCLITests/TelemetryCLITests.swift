@@ -184,8 +184,16 @@ struct TelemetryCLITests {
         #expect(spans.filter { $0["trace_id"]?.stringValue == trace }.count == 3, "run, task, answer")
         // The header went to the collector, and nowhere else.
         #expect(receiver.requests().first?["headers"]?["x-api-key"]?.stringValue == "collector-canary-5e21")
+        // Its stderr is no terminal: every log line is a JSON object, with fields for the trace and each request.
         let log = try String(contentsOfFile: served.log, encoding: .utf8)
-        #expect(log.contains(trace), "the server's log names the trace")
+        let lines = log.split(separator: "\n").map { try? JSONParser.parse(Array($0.utf8)) }
+        #expect(!lines.isEmpty && lines.allSatisfy { $0?["level"] != nil && $0?["message"] != nil }, "\(log)")
+        #expect(lines.contains { $0?["trace_id"]?.stringValue == trace && $0?["run_id"]?.stringValue == id })
+        #expect(
+            lines.contains {
+                $0?["route"]?.stringValue == "/v1/crews/{name}/runs" && $0?["status"]?.stringValue == "202"
+                    && $0?["request_id"] != nil
+            })
         for request in provider.requests {
             #expect(!String(decoding: request.body, as: UTF8.self).contains("collector-canary"))
             #expect(!request.headers.contains { $0.value.contains("collector-canary") })

@@ -71,7 +71,7 @@ import Testing
         #expect(outputs.allSatisfy { !$0.element.contains("\nid: ") && !$0.element.hasPrefix("id: ") })
         var text = ""
         for (_, frame) in outputs {
-            let json = try #require(try JSONParser.parse(Array(frame.dropFirst("event: output\ndata: ".count).utf8)))
+            let json = try JSONParser.parse(Array(frame.dropFirst("event: output\ndata: ".count).utf8))
             let offset = try #require(json["offset"]?.intValue)
             text =
                 String(decoding: Array(text.utf16.prefix(offset)), as: UTF16.self) + (json["text"]?.stringValue ?? "")
