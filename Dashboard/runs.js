@@ -54,7 +54,7 @@ export async function runsPage(main, params) {
 
 /// The live view of one run. Returns a function that closes its event stream.
 export async function runPage(main, id, session) {
-  let run = await get(`/v1/runs/${enc(id)}`);
+  let run = await get(`/v1/runs/${enc(id)}?include=graph`);
   const dag = run.graph
     ? new Dag(run.graph, { href: (task) => `#/runs/${enc(id)}/tasks/${enc(task)}`, label: `Tasks of run ${id}` })
     : null;

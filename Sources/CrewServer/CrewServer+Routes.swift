@@ -102,7 +102,9 @@ struct API: Sendable {
             Route(.post, "validate", .viewer) { api, request, _ in try await api.validate(request) },
             Route(.get, "session", .viewer) { _, _, context in API.session(context) },
             Route(.get, "runs", .viewer) { api, request, _ in try await api.listRuns(request) },
-            Route(.get, "runs/:id", .viewer) { api, _, context in try await api.run(context.parameters.require("id")) },
+            Route(.get, "runs/:id", .viewer) { api, request, context in
+                try await api.run(context.parameters.require("id"), request: request)
+            },
             Route(.get, "runs/:id/tasks/:task", .viewer) { api, _, context in
                 try api.task(context.parameters.require("id"), context.parameters.require("task"))
             },
@@ -426,13 +428,20 @@ struct API: Sendable {
         return record
     }
 
-    func run(_ id: String) async throws -> Response {
+    /// What `GET /v1/runs/{id}?include=` adds: the graph is read from the run's plan.json, which a big crew makes
+    /// large, so only a caller that draws it asks for it.
+    enum RunInclude: String, CaseIterable { case graph }
+
+    func run(_ id: String, request: Request) async throws -> Response {
+        let query = try QueryReader(request.uri.queryParameters, known: ["include"])
+        let graph = try query.choice("include", RunInclude.self) == .graph
         guard Names.isRunID(id) else { throw APIError.notFound("no run `\(id.prefix(128))`") }
         if let record = runs.record(id) {
             let state = await scheduler.snapshot()
             let active = state.active.contains(id)
             var detail = Views.runDetail(
-                record, crashed: !active && runs.isCrashed(id, run: record), store: runs, active: active)
+                record, crashed: !active && runs.isCrashed(id, run: record), store: runs, active: active,
+                graph: graph)
             if let position = state.positions[id] {
                 detail = detail.merging(["status": .string("queued"), "queue_position": .int(position)])
             }

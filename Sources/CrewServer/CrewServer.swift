@@ -114,11 +114,15 @@ public struct CrewServer: Sendable {
         // Cancelling the caller's task stops the server as SIGTERM does: gracefully, runs recorded as interrupted.
         let running = Task { try await group.run() }
         // The runs are stopped and recorded by then; what their traces left queued is sent before returning.
-        defer { Task { await traces?.shutdown() } }
-        try await withTaskCancellationHandler {
-            try await running.value
-        } onCancel: {
-            Task { await group.triggerGracefulShutdown() }
+        do {
+            try await withTaskCancellationHandler {
+                try await running.value
+            } onCancel: {
+                Task { await group.triggerGracefulShutdown() }
+            }
+        } catch {
+            await traces?.shutdown()
+            throw error
         }
         await traces?.shutdown()
     }

@@ -82,6 +82,9 @@ enum EventStream {
                     if event.kind == .runFinished { ended = true }
                     if let task = event.task, [.taskFinished, .taskFailed, .taskSkipped].contains(event.kind) {
                         sent.ended.insert(task)
+                    } else if let task = event.task, event.kind == .taskStarted {
+                        // A resumed run starts again a task an earlier attempt ended.
+                        sent.ended.remove(task)
                     }
                 }
                 if let pulse, !ended {

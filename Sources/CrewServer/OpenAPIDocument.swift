@@ -601,11 +601,18 @@ enum OpenAPIDocument {
               summary: One run, with its tasks
               description: |
                 The run's run.json, with `active` (this server runs it now), a crashed run's status as `interrupted`
-                with `crashed: true`, and `tasks`: each task's result.json (or `"status": "pending"`) with its `name`.
-                Role needed: `viewer`.
+                with `crashed: true`, and `tasks`: each task's result.json (or `"status": "pending"`) with its `name`;
+                with `include=graph`, also the task graph it was planned with. Role needed: `viewer`.
               x-crew-role: viewer
               parameters:
                 - $ref: '#/components/parameters/RunID'
+                - name: include
+                  in: query
+                  required: false
+                  description: '`graph` adds the run''s task graph (read from its plan.json).'
+                  schema:
+                    type: string
+                    enum: [graph]
                 - $ref: '#/components/parameters/RequestID'
               responses:
                 '200':
@@ -2074,6 +2081,7 @@ enum OpenAPIDocument {
                   $ref: '#/components/schemas/RunTotals'
                 graph:
                   $ref: '#/components/schemas/Graph'
+                  description: Only with `include=graph`.
                 trace_id:
                   type: string
                   description: The OpenTelemetry trace of the latest attempt, when the server exports traces.

@@ -109,7 +109,9 @@ enum Views {
         ])
     }
 
-    static func runDetail(_ record: RunRecord, crashed: Bool, store: RunStore, active: Bool) -> JSONValue {
+    static func runDetail(_ record: RunRecord, crashed: Bool, store: RunStore, active: Bool, graph withGraph: Bool)
+        -> JSONValue
+    {
         var members = record.json.objectValue ?? [:]
         if crashed {
             members["status"] = .string(RunStatus.interrupted.rawValue)
@@ -117,7 +119,7 @@ enum Views {
         }
         members["active"] = .bool(active)
         // The graph the run was planned with (its own plan.json), for the live view.
-        if let plan = try? store.plan(record.id) { members["graph"] = graph(plan) }
+        if withGraph, let plan = try? store.plan(record.id) { members["graph"] = graph(plan) }
         members["tasks"] = .array(
             record.tasks.map { name in
                 var task = store.taskResult(record.id, task: name)?.json.objectValue ?? ["status": .string("pending")]

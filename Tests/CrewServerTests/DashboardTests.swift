@@ -61,6 +61,17 @@ import Testing
         #expect(try await server.request(.GET, "/v1/session").status == 401)
     }
 
+    @Test func aRunsGraphComesOnlyWhenAskedFor() async throws {
+        let server = try await ServerHarness.start()
+        defer { Task { await server.stop() } }
+        let id = try await server.finishedEchoRun()
+        #expect(try await server.request(.GET, "/v1/runs/\(id)").json?["graph"] == nil)
+        let graph = try await server.request(.GET, "/v1/runs/\(id)?include=graph").json?["graph"]
+        #expect(graph?["waves"] == .array([.strings(["first"]), .strings(["second"])]))
+        #expect(graph?["edges"] == .array([.strings(["first", "second"])]))
+        #expect(try await server.request(.GET, "/v1/runs/\(id)?include=plan").status == 400)
+    }
+
     @Test func aCrewFileIsSavedOnlyOverTheVersionItsEditorRead() async throws {
         let made = LockedTokens()
         let server = try await ServerHarness.start(tokens: { tokens in
