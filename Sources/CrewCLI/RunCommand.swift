@@ -136,7 +136,8 @@ struct RunCommand: AsyncParsableCommand {
         options.observers = view.observers
         let traces = try Self.traceExporter()
         if let traces {
-            let traced = traces.trace(runnable.document)
+            let runs = options.runsFolder ?? ConfinedPath(base: runnable.baseFolder, below: ".crew/runs")
+            let traced = traces.trace(runnable.document, runs: runs)
             options.observers.append(traced.observer)
             options.traceID = traced.traceID
         }

@@ -176,7 +176,7 @@ actor RunScheduler {
         var options = RunOptions()
         options.observers = [LiveOutputObserver(pulse: pulse)]
         if let traces {
-            let traced = traces.trace(runnable.document)
+            let traced = traces.trace(runnable.document, runs: configuration.runsFolder)
             options.observers.append(traced.observer)
             options.traceID = traced.traceID
         }

@@ -13,6 +13,9 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
     let tracer: T
     let plan: PlanDocument
     let captureContent: Bool
+    /// The run records, where captured prompts and outputs are read from.
+    let records: RunStore?
+    private var runID: String?
     private let lock = NSLock()
     private var run: T.Span?
     private var tasks: [String: T.Span] = [:]
@@ -27,12 +30,13 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
     public let traceID: String?
 
     public init(
-        tracer: T, plan: PlanDocument, captureContent: Bool = false,
+        tracer: T, plan: PlanDocument, captureContent: Bool = false, records: ConfinedPath? = nil,
         traceID: (ServiceContext) -> String? = { _ in nil }
     ) {
         self.tracer = tracer
         self.plan = plan
         self.captureContent = captureContent
+        self.records = captureContent ? records.map { RunStore($0) } : nil
         let span = tracer.startSpan(
             "\(GenAI.Operation.invokeWorkflow.rawValue) \(plan.crewName)", context: ServiceContext.topLevel,
             ofKind: .internal, at: TraceInstant(Date()))
@@ -69,6 +73,7 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
     // MARK: run and tasks
 
     private func startRun(_ event: RunEvent, _ at: TraceInstant) {
+        runID = event.fields["run_id"]?.stringValue
         guard let run else { return }
         run.set(CrewAttribute.runID, event.fields["run_id"]?.stringValue.map(SpanAttribute.string))
         run.set(CrewAttribute.attempt, event.fields["attempt"]?.intValue.map { .int64(Int64($0)) })
@@ -99,6 +104,9 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
         let failure = event.kind == .taskFailed ? event.fields["error"]?.stringValue ?? "the task failed" : nil
         closeInner(of: name, at, failure: failure)
         usage(event, on: span)
+        if let output = captured(event.fields["output"]?.stringValue) {
+            span.set(GenAI.outputMessages, .string(Self.messages([("assistant", output)])))
+        }
         span.set(CrewAttribute.requests, event.fields["requests"]?.intValue.map { .int64(Int64($0)) })
         span.set(CrewAttribute.costUSD, event.fields["cost_usd"]?.doubleValue.map(SpanAttribute.double))
         if let failure { fail(span, failure, at) }
@@ -160,6 +168,13 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
             span.set(GenAI.responseFinishReasons, .stringArray([reason]))
         }
         span.set(CrewAttribute.toolCalls, event.fields["tool_calls"]?.intValue.map { .int64(Int64($0)) })
+        // The messages the task's own agent sent (an agent asked for help has none recorded).
+        if event.fields["agent"] == nil, let records, let runID,
+            let sent = records.json(runID, "tasks/\(task)/messages.json")?.arrayValue
+        {
+            let pairs = sent.map { ($0["role"]?.stringValue ?? "", $0["content"]?.stringValue ?? "") }
+            span.set(GenAI.inputMessages, .string(Self.messages(pairs)))
+        }
         span.end(at: at)
     }
 
@@ -240,6 +255,24 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
     }
 
     // MARK: attributes
+
+    /// A record file's text, when content is captured.
+    private func captured(_ relative: String?) -> String? {
+        guard let records, let runID, let relative else { return nil }
+        return records.text(runID, relative)
+    }
+
+    /// Messages in the conventions' shape: `[{"role", "parts": [{"type": "text", "content"}]}]`.
+    static func messages(_ pairs: [(role: String, content: String)]) -> String {
+        JSONValue.array(
+            pairs.map { pair in
+                .object([
+                    "role": .string(pair.role),
+                    "parts": .array([.object(["type": .string("text"), "content": .string(pair.content)])]),
+                ])
+            }
+        ).serialized()
+    }
 
     /// A span of `operation` under `parent`, named `operation subject` as the conventions name them.
     private func start(

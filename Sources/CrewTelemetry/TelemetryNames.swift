@@ -27,6 +27,8 @@ public enum GenAI {
     public static let toolCallResult = "gen_ai.tool.call.result"
     public static let dataSourceID = "gen_ai.data_source.id"
     public static let retrievalQuery = "gen_ai.retrieval.query.text"
+    public static let inputMessages = "gen_ai.input.messages"
+    public static let outputMessages = "gen_ai.output.messages"
     public static let errorType = "error.type"
 }
 

@@ -68,7 +68,7 @@ public struct TracedRun: Sendable {
 /// The OTLP/HTTP exporter of a process (swift-otel), and a `RunSpans` observer per run on its tracer. Its background
 /// work runs until `shutdown()`, which sends what is left.
 public final class TraceExporter: Sendable {
-    private let observe: @Sendable (PlanDocument) -> TracedRun
+    private let observe: @Sendable (PlanDocument, ConfinedPath) -> TracedRun
     private let group: ServiceGroup
     private let running: Task<Void, Never>
 
@@ -84,8 +84,8 @@ public final class TraceExporter: Sendable {
         configuration.traces.batchSpanProcessor.scheduleDelay = .seconds(1)
         let (tracer, service) = try OTel.makeTracingBackend(configuration: configuration)
         let capture = settings.captureContent
-        observe = { plan in
-            let spans = RunSpans(tracer: tracer, plan: plan, captureContent: capture) { $0.otelTraceID }
+        observe = { plan, runs in
+            let spans = RunSpans(tracer: tracer, plan: plan, captureContent: capture, records: runs) { $0.otelTraceID }
             return TracedRun(observer: spans, traceID: spans.traceID)
         }
         let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
@@ -93,8 +93,8 @@ public final class TraceExporter: Sendable {
         running = Task { try? await group.run() }
     }
 
-    /// The observer that traces one run of `plan`, and the trace's id.
-    public func trace(_ plan: PlanDocument) -> TracedRun { observe(plan) }
+    /// The observer that traces one run of `plan` recorded in `runs`, and the trace's id.
+    public func trace(_ plan: PlanDocument, runs: ConfinedPath) -> TracedRun { observe(plan, runs) }
 
     /// Exports the spans still queued, then stops.
     public func shutdown() async {

@@ -77,9 +77,10 @@ import Tracing
         let runnable = try await engine.runnable(compiled)
         let tracer = InMemoryTracer()
         var options = RunOptions()
-        let spans = RunSpans(tracer: tracer, plan: runnable.document, captureContent: captureContent) {
-            $0.inMemorySpanContext?.traceID
-        }
+        let spans = RunSpans(
+            tracer: tracer, plan: runnable.document, captureContent: captureContent,
+            records: ConfinedPath(base: folder.path + "/crew", below: ".crew/runs")
+        ) { $0.inMemorySpanContext?.traceID }
         options.observers = [spans]
         options.traceID = spans.traceID
         let handle = try engine.start(runnable, inputs: [:], options: options)
@@ -161,6 +162,21 @@ import Tracing
             return
         }
         #expect(result.contains("Spring tides"))
+        // Prompts and outputs, in the conventions' message shape, only when asked for.
+        #expect(plain.spans.allSatisfy { $0.attributes["gen_ai.input.messages"] == nil })
+        #expect(plain.spans.allSatisfy { $0.attributes["gen_ai.output.messages"] == nil })
+        let write = try rich.task("write")
+        let asked = try #require(rich.children(of: write).first { $0.operationName.hasPrefix("chat") })
+        guard case .string(let sent) = asked.attributes["gen_ai.input.messages"]?.toSpanAttribute(),
+            case .string(let output) = write.attributes["gen_ai.output.messages"]?.toSpanAttribute()
+        else {
+            Issue.record("no messages captured")
+            return
+        }
+        let messages = try JSONParser.parse(Array(sent.utf8)).arrayValue ?? []
+        #expect(messages.last?["role"]?.stringValue == "user")
+        #expect(messages.last?["parts"]?.arrayValue?.first?["content"]?.stringValue?.contains("WRITE") == true)
+        #expect(output == #"[{"parts":[{"content":"done","type":"text"}],"role":"assistant"}]"#)
         for span in plain.spans + rich.spans {
             #expect(!"\(span.attributes) \(span.events) \(span.errors.map { "\($0.error)" })".contains(Self.key))
         }

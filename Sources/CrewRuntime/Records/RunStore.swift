@@ -130,6 +130,11 @@ public struct RunStore: Sendable {
         return json(id, "tasks/" + task + "/result.json").flatMap { try? TaskResult.decode($0) }
     }
 
+    /// A text file of run `id` (a task's output), by its path inside the run folder.
+    public func text(_ id: String, _ relative: String) -> String? {
+        bytes(id, relative).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// A record file of run `id`, by its path inside the run folder.
     public func json(_ id: String, _ relative: String) -> JSONValue? {
         bytes(id, relative).flatMap { try? JSONParser.parse($0) }
