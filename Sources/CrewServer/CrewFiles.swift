@@ -58,19 +58,24 @@ struct CrewFiles: Sendable {
                 .preconditionRequired, .preconditionRequired,
                 "send If-Match with the ETag of the crew file you edited, so a newer version is not overwritten")
         }
-        let current = try read(crew)
-        guard current.tag == expected else {
-            throw APIError(
-                .preconditionFailed, .preconditionFailed,
-                "crew `\(crew)` changed since you opened it; reload it, then apply your change again")
-        }
-        do {
-            try folder(crew).write(text, to: Self.fileName)
-        } catch {
-            throw APIError(.internalServerError, .internalError, "crew `\(crew)`: the file could not be written")
+        // The check and the write as one step: two saves made from the same version cannot both pass the check.
+        try Self.saving.withLock {
+            let current = try read(crew)
+            guard current.tag == expected else {
+                throw APIError(
+                    .preconditionFailed, .preconditionFailed,
+                    "crew `\(crew)` changed since you opened it; reload it, then apply your change again")
+            }
+            do {
+                try folder(crew).write(text, to: Self.fileName)
+            } catch {
+                throw APIError(.internalServerError, .internalError, "crew `\(crew)`: the file could not be written")
+            }
         }
         return File(text: text, tag: Self.tag(text))
     }
+
+    private static let saving = NSLock()
 
     /// Compiles `text` as the crew file of `crew`'s folder without replacing it: as a hidden draft beside it, removed
     /// at once. Nil when the folder cannot take the draft (read-only crews), so the caller checks it alone.

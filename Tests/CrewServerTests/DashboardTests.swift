@@ -106,16 +106,33 @@ import Testing
         #expect(try String(contentsOfFile: path, encoding: .utf8) == edited)
         let newTag = try #require(saved.header("ETag"))
         #expect(newTag != tag)
+        // Two editors saving from the same version at once: one wins, the other is told, nothing is lost silently.
+        let raced = try await withThrowingTaskGroup(of: Int.self) { group in
+            for word in ["alpha", "beta"] {
+                group.addTask {
+                    try await server.request(
+                        .PUT, "/v1/crews/echo/file", body: edited + "# \(word)\n",
+                        headers: admin + [("If-Match", newTag)],
+                        contentType: "application/yaml"
+                    ).status
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }.sorted()
+        }
+        #expect(raced == [200, 412])
+        let winner = try await server.request(.GET, "/v1/crews/echo/file", headers: admin)
+        let latest = try #require(winner.header("ETag"))
+        #expect(winner.body == edited + "# alpha\n" || winner.body == edited + "# beta\n")
         // A second editor still holding the first version is refused, and the file is kept.
         let stale = try await server.request(
             .PUT, "/v1/crews/echo/file", body: "version: 1\n", headers: admin + [("If-Match", tag)],
             contentType: "application/yaml")
         #expect(stale.status == 412 && stale.json?["error"]?["code"]?.stringValue == "precondition_failed")
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == edited)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == winner.body)
         // An invalid file is saved (as a commit would be) and the crew is listed invalid with its diagnostics.
         let broken = try await server.request(
             .PUT, "/v1/crews/echo/file", body: "version: 1\nname: echo\nagents: 3\n",
-            headers: admin + [("If-Match", newTag)],
+            headers: admin + [("If-Match", latest)],
             contentType: "application/yaml")
         #expect(broken.status == 200 && broken.json?["status"]?.stringValue == "invalid")
         let audit = try await server.request(.GET, "/v1/audit", headers: admin).json?["entries"]?.arrayValue ?? []
