@@ -27,6 +27,7 @@ public enum PlanBuilder {
         document.widestWave = plan.widestWave
         document.maxParallel = crew.defaults.maxParallel?.value ?? PlanDefaults.maxParallel
         document.taskTimeout = crew.defaults.timeout?.value
+        document.telemetry = crew.telemetry
         return document
     }
 

@@ -134,7 +134,7 @@ struct RunCommand: AsyncParsableCommand {
         var options = options
         options.reviewer = ReviewSetup.reviewer(review, view: view, json: json)
         options.observers = view.observers
-        let traces = try Self.traceExporter()
+        let traces = try Self.traceExporter(crew: runnable.document.telemetry)
         if let traces {
             let runs = options.runsFolder ?? ConfinedPath(base: runnable.baseFolder, below: ".crew/runs")
             let traced = traces.trace(runnable.document, runs: runs)
@@ -167,11 +167,12 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 extension RunCommand {
-    /// The OTLP exporter when the environment names an endpoint (specs/telemetry.md); none otherwise.
-    static func traceExporter() throws -> TraceExporter? {
+    /// The OTLP exporter when the environment or the crew file's `telemetry:` names an endpoint
+    /// (specs/telemetry.md); none otherwise.
+    static func traceExporter(crew: TelemetryDefinition?) throws -> TraceExporter? {
         do {
-            guard let settings = try TelemetrySettings.from(environment: Engine.shared.configuration.environment)
-            else { return nil }
+            let environment = Engine.shared.configuration.environment
+            guard let settings = try TelemetrySettings.from(environment: environment, crew: crew) else { return nil }
             return try TraceExporter(settings: settings)
         } catch let failure as CrewFailure {
             throw Engine.fail(failure, exit: 2)

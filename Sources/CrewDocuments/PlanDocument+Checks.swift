@@ -91,6 +91,9 @@ extension PlanDocument {
         if agents.values.contains(where: { !(1...1000).contains($0.maxIterations) }) {
             problems.append("an agent's max_iterations is out of range (1 to 1000)")
         }
+        if let ratio = telemetry?.samplerRatio, !(0...1).contains(ratio) {
+            problems.append("telemetry.sampler_ratio is out of range (0 to 1)")
+        }
     }
 
     static func isDuration(_ seconds: Double) -> Bool {

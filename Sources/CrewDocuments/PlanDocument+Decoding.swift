@@ -30,6 +30,7 @@ extension PlanDocument {
         document.widestWave = try root.optionalInt("widest_wave") ?? 0
         document.maxParallel = try root.optionalInt("max_parallel") ?? PlanDefaults.maxParallel
         document.taskTimeout = try root.optionalDouble("task_timeout")
+        document.telemetry = try root.optionalObject("telemetry").map(telemetry)
         return try document.checked()
     }
 
@@ -151,6 +152,23 @@ extension PlanDocument {
             name: name, type: try r.enumeration("type"), description: try r.optionalString("description"),
             timeout: try r.optionalDouble("timeout"), maxResultChars: try r.optionalInt("max_result_chars"),
             settings: r.value.filter { !ToolEntry.commonKeys.contains($0.key) })
+    }
+
+    static func telemetry(_ r: ObjectReader) throws(DocumentFormatError) -> TelemetryDefinition {
+        var telemetry = TelemetryDefinition()
+        telemetry.endpoint = try optionalTemplate(r, "endpoint", inputs: false)
+        telemetry.wire = r.has("protocol") ? try r.enumeration("protocol") as OTLPProtocol : nil
+        if let headers = try r.optionalObject("headers") {
+            for name in headers.value.keys.sorted() {
+                telemetry.headers.append((name, try template(headers, name, inputs: false)))
+            }
+        }
+        telemetry.serviceName = try r.optionalString("service_name")
+        telemetry.sampler = r.has("sampler") ? try r.enumeration("sampler") as TraceSampler : nil
+        telemetry.samplerRatio = try r.optionalDouble("sampler_ratio")
+        telemetry.captureContent = r.has("capture_content") ? try r.bool("capture_content", default: false) : nil
+        telemetry.propagate = r.has("propagate") ? try r.bool("propagate", default: false) : nil
+        return telemetry
     }
 
     static func agent(_ name: String, _ r: ObjectReader) throws(DocumentFormatError) -> AgentDefinition {

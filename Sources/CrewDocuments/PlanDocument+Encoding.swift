@@ -19,6 +19,7 @@ extension PlanDocument {
             ("widest_wave", .int(widestWave)),
             ("max_parallel", .int(maxParallel)),
             ("task_timeout", taskTimeout.map(JSONValue.double)),
+            ("telemetry", telemetry?.json),
         ])
     }
 
@@ -158,6 +159,24 @@ extension TaskDefinition {
             ),
             ("timeout", timeout.map(JSONValue.double)),
             ("human_review", .bool(humanReview)),
+        ])
+    }
+}
+
+extension TelemetryDefinition {
+    var json: JSONValue {
+        .object(dropping: [
+            ("endpoint", endpoint.map { .string($0.source) }),
+            ("protocol", wire.map { .string($0.rawValue) }),
+            (
+                "headers",
+                headers.isEmpty ? nil : .object(Dictionary(headers.map { ($0.name, .string($0.value.source)) }) { $1 })
+            ),
+            ("service_name", serviceName.map(JSONValue.string)),
+            ("sampler", sampler.map { .string($0.rawValue) }),
+            ("sampler_ratio", samplerRatio.map(JSONValue.double)),
+            ("capture_content", captureContent.map(JSONValue.bool)),
+            ("propagate", propagate.map(JSONValue.bool)),
         ])
     }
 }

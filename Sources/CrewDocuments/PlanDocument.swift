@@ -25,6 +25,8 @@ public struct PlanDocument: Sendable {
     public var maxParallel = PlanDefaults.maxParallel
     /// Seconds, for tasks that set none.
     public var taskTimeout: Double?
+    /// The crew file's `telemetry:` section; the `OTEL_*` variables win over it (specs/telemetry.md).
+    public var telemetry: TelemetryDefinition?
 
     public init(
         crew: CrewHeader, inputs: [InputDefinition], models: [String: ModelDefinition],
@@ -103,6 +105,26 @@ public struct ModelDefinition: Sendable {
         self.provider = provider
         self.model = model
     }
+}
+
+/// Where and how a crew's runs are traced, as its crew file says. Header values are references or plain text that
+/// names no secret (the compiler refuses a literal credential), so the section holds no secret.
+public struct TelemetryDefinition: Sendable {
+    /// The OTLP base URL (`/v1/traces` is added), as `OTEL_EXPORTER_OTLP_ENDPOINT`; may use `${env:…}`.
+    public var endpoint: Template?
+    public var wire: OTLPProtocol?
+    /// Sorted by name.
+    public var headers: [(name: String, value: Template)] = []
+    public var serviceName: String?
+    public var sampler: TraceSampler?
+    /// The share of traces a ratio sampler keeps, 0 to 1.
+    public var samplerRatio: Double?
+    /// Prompts, answers, tool arguments and results go into spans.
+    public var captureContent: Bool?
+    /// W3C `traceparent` goes to http tools and MCP servers over HTTP.
+    public var propagate: Bool?
+
+    public init() {}
 }
 
 /// Where a secret is read at run time; plan.json holds the reference (`${env:NAME}`, `${file:PATH}`), never a value.

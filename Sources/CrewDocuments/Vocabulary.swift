@@ -50,3 +50,22 @@ public enum CrewOrigin: String, Sendable, CaseIterable, Hashable {
 public enum InputType: String, Sendable, CaseIterable, Hashable {
     case string, integer, number, boolean
 }
+
+/// How spans travel to an OTLP endpoint (OpenTelemetry's protocol names; gRPC is not built).
+public enum OTLPProtocol: String, Sendable, CaseIterable, Hashable {
+    case httpProtobuf = "http/protobuf"
+    case httpJSON = "http/json"
+}
+
+/// Which traces are kept, by OpenTelemetry's sampler names (`OTEL_TRACES_SAMPLER`).
+public enum TraceSampler: String, Sendable, CaseIterable, Hashable {
+    case alwaysOn = "always_on"
+    case alwaysOff = "always_off"
+    case traceIDRatio = "traceidratio"
+    case parentBasedAlwaysOn = "parentbased_always_on"
+    case parentBasedAlwaysOff = "parentbased_always_off"
+    case parentBasedTraceIDRatio = "parentbased_traceidratio"
+
+    /// Whether the sampler keeps a share of traces (`sampler_ratio`).
+    public var takesRatio: Bool { self == .traceIDRatio || self == .parentBasedTraceIDRatio }
+}

@@ -92,6 +92,10 @@ actor HTTPTransport: Transport {
         var request = HTTPClientRequest(url: url)
         request.method = method
         for header in headers { request.headers.add(name: header.name, value: header.value) }
+        // The trace context of the tool call this request belongs to, when crew propagates it.
+        for header in OutgoingTrace.headers where !request.headers.contains(name: header.name) {
+            request.headers.add(name: header.name, value: header.value)
+        }
         request.headers.replaceOrAdd(name: "Accept", value: "application/json, text/event-stream")
         if let body {
             request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")

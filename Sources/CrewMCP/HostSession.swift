@@ -27,8 +27,10 @@ actor HostSession {
         switch request {
         case .connect(let connect):
             start(connect)
-        case .call(let id, let tool, let arguments):
-            calls[id] = Task { await run(id, tool: tool, arguments: arguments) }
+        case .call(let id, let tool, let arguments, let trace):
+            calls[id] = Task {
+                await OutgoingTrace.$headers.withValue(trace) { await run(id, tool: tool, arguments: arguments) }
+            }
         case .cancel(let id):
             calls.removeValue(forKey: id)?.cancel()
         case .close:

@@ -118,13 +118,15 @@ package final class HostLink: @unchecked Sendable {
     package func call(_ tool: String, arguments: JSONValue) async -> CallOutcome {
         guard !Task.isCancelled else { return .cancelled }
         let slot = OneShot<CallOutcome>()
+        let trace = OutgoingTrace.headers
         let registered: Result<Int, EndedError> = lock.withLock {
             if let endReason { return .failure(EndedError(reason: endReason)) }
             let id = nextID
             nextID += 1
             calls[id] = (tool, slot)
             // Queued under the lock, so that a `cancel` for this id can only be queued after it.
-            writer.enqueue(HostRequest.call(id: id, tool: tool, arguments: arguments).line) { [self] failure in
+            writer.enqueue(HostRequest.call(id: id, tool: tool, arguments: arguments, trace: trace).line) {
+                [self] failure in
                 if let failure { writeFailed(id, errno: failure) }
             }
             return .success(id)

@@ -6,8 +6,9 @@ import CrewTools
 package enum HostRequest: Sendable {
     /// Start (stdio) or reach (HTTP) the server, initialize, list its tools; answered by `ready` or `setupFailed`.
     case connect(HostConnect)
-    /// Call a tool by the name the server knows it by; answered by `result` or `failure` with the same id.
-    case call(id: Int, tool: String, arguments: JSONValue)
+    /// Call a tool by the name the server knows it by; answered by `result` or `failure` with the same id. `trace`
+    /// is the call's trace context, sent on with the call's HTTP requests (empty unless crew propagates it).
+    case call(id: Int, tool: String, arguments: JSONValue, trace: [TraceHeader] = [])
     /// Give up a call: the host tells the server and drops the answer.
     case cancel(id: Int)
     /// End the session and the server (SIGTERM, SIGKILL after a grace period, reaped); answered by `closed`.
@@ -16,19 +17,23 @@ package enum HostRequest: Sendable {
     package var line: [UInt8] {
         switch self {
         case .connect(let connect):
-            HostProtocol.line([
+            return HostProtocol.line([
                 "type": .string("connect"), "protocol": .int(connect.protocolVersion), "name": .string(connect.name),
                 "config": connect.config.json, "secrets": .strings(connect.secrets),
                 "crewFolder": .string(connect.crewFolder), "timeout": .double(connect.timeout),
             ])
-        case .call(let id, let tool, let arguments):
-            HostProtocol.line([
+        case .call(let id, let tool, let arguments, let trace):
+            var members: [String: JSONValue] = [
                 "type": .string("call"), "id": .int(id), "tool": .string(tool), "arguments": arguments,
-            ])
+            ]
+            if !trace.isEmpty {
+                members["trace"] = .object(Dictionary(trace.map { ($0.name, .string($0.value)) }) { $1 })
+            }
+            return HostProtocol.line(members)
         case .cancel(let id):
-            HostProtocol.line(["type": .string("cancel"), "id": .int(id)])
+            return HostProtocol.line(["type": .string("cancel"), "id": .int(id)])
         case .close:
-            HostProtocol.line(["type": .string("close")])
+            return HostProtocol.line(["type": .string("close")])
         }
     }
 
@@ -41,7 +46,7 @@ package enum HostRequest: Sendable {
             self = .call(
                 id: try HostProtocol.int(message, "id", in: type),
                 tool: try HostProtocol.string(message, "tool", in: type),
-                arguments: message["arguments"] ?? .object([:]))
+                arguments: message["arguments"] ?? .object([:]), trace: try Self.trace(message))
         case "cancel":
             self = .cancel(id: try HostProtocol.int(message, "id", in: type))
         case "close":
@@ -97,5 +102,24 @@ package struct HostConnect: Sendable {
             throw HostProtocol.Malformed("`connect` without a non-negative `timeout`")
         }
         self.timeout = timeout
+    }
+}
+
+extension HostRequest {
+    /// A call's trace headers: names and values that can go on an HTTP request as they are.
+    static func trace(_ message: JSONValue) throws(HostProtocol.Malformed) -> [TraceHeader] {
+        guard let members = message["trace"]?.objectValue else { return [] }
+        var headers: [TraceHeader] = []
+        for (name, value) in members.sorted(by: { $0.key < $1.key }) {
+            guard let text = value.stringValue, Self.isHeaderText(name), Self.isHeaderText(text) else {
+                throw HostProtocol.Malformed("a `call` trace header that cannot be sent")
+            }
+            headers.append(TraceHeader(name: name, value: text))
+        }
+        return headers
+    }
+
+    private static func isHeaderText(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 512 && text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 }

@@ -13,6 +13,8 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
     let tracer: T
     let plan: PlanDocument
     let captureContent: Bool
+    /// Tool calls hand their span's context on to the requests they make (`traceparent`).
+    let propagate: Bool
     /// The run records, where captured prompts and outputs are read from.
     let records: RunStore?
     private var runID: String?
@@ -30,12 +32,13 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
     public let traceID: String?
 
     public init(
-        tracer: T, plan: PlanDocument, captureContent: Bool = false, records: ConfinedPath? = nil,
-        traceID: (ServiceContext) -> String? = { _ in nil }
+        tracer: T, plan: PlanDocument, captureContent: Bool = false, propagate: Bool = false,
+        records: ConfinedPath? = nil, traceID: (ServiceContext) -> String? = { _ in nil }
     ) {
         self.tracer = tracer
         self.plan = plan
         self.captureContent = captureContent
+        self.propagate = propagate
         self.records = captureContent ? records.map { RunStore($0) } : nil
         let span = tracer.startSpan(
             "\(GenAI.Operation.invokeWorkflow.rawValue) \(plan.crewName)", context: ServiceContext.topLevel,
@@ -313,6 +316,22 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
         case .ollama: return "ollama"
         case .mock: return "crew.mock"
         }
+    }
+}
+
+extension RunSpans: ToolCallTracing {
+    /// The tool call's span context, as the tracer's propagator writes it (W3C `traceparent`).
+    public func traceHeaders(task: String, callID: String) -> [TraceHeader] {
+        guard propagate, let context = lock.withLock({ tools[task + "/" + callID]?.context }) else { return [] }
+        var headers: [TraceHeader] = []
+        tracer.inject(context, into: &headers, using: TraceHeaderInjector())
+        return headers
+    }
+}
+
+struct TraceHeaderInjector: Injector {
+    func inject(_ value: String, forKey key: String, into carrier: inout [TraceHeader]) {
+        carrier.append(TraceHeader(name: key, value: value))
     }
 }
 

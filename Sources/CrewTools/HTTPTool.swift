@@ -80,6 +80,14 @@ public final class HTTPTool: AgentTool {
         return out
     }
 
+    /// The configured headers, and the call's trace context unless the crew sets a header of the same name.
+    static func withTrace(_ headers: [(name: String, value: String)], _ trace: [TraceHeader])
+        -> [(name: String, value: String)]
+    {
+        let own = Set(headers.map { $0.name.lowercased() })
+        return headers + trace.filter { !own.contains($0.name.lowercased()) }.map { ($0.name, $0.value) }
+    }
+
     static func defaultDescription(_ patterns: [URLPattern], _ methods: [String], _ cap: Int) -> String {
         "Sends an HTTP \(methods.joined(separator: " or ")) request and returns the status, the content type and "
             + "the body as text (HTML converted to plain text). Only URLs matching these patterns are allowed: "
@@ -118,6 +126,7 @@ public final class HTTPTool: AgentTool {
         var method = request.method
         var body = request.body
         var redirected = false
+        let headers = Self.withTrace(headers, OutgoingTrace.headers)
         for hop in 0...Self.maxRedirects {
             let pattern = try matchingPattern(url)
             try await addressGuard.check(url, literal: pattern.namesHostLiterally)

@@ -205,6 +205,118 @@ struct TelemetryCLITests {
         }
     }
 
+    /// The crew file's `telemetry:` alone switches tracing on (its endpoint and header read from the environment),
+    /// and with `propagate: true` the http tool's request and the MCP server's HTTP request carry `traceparent`:
+    /// the run's trace and the span of the very tool call that made them.
+    @Test(.enabled(if: MCPServer.available, "needs python3 with the `mcp` module; CI sets CREW_REQUIRE_MCP=1"))
+    func aCrewFileTracesItsRunAndPropagatesTheContextToItsTools() async throws {
+        let receiver = try OTLPReceiver()
+        defer { receiver.stop() }
+        let mcp = try await HTTPDemoServer.start(script: MCPServer.script)
+        defer { mcp.stop() }
+        let provider = try await ProviderTestServer.start { request in
+            guard request.toolResults.isEmpty else { return .reply(text: "probed both") }
+            return .toolCalls([
+                ScriptedToolCall(
+                    id: "web1", name: "web", arguments: #"{"url": "http://127.0.0.1:\#(receiver.port)/probe"}"#),
+                ScriptedToolCall(id: "mcp1", name: "header", arguments: #"{"name": "traceparent"}"#),
+            ])
+        }
+        defer { Task { try? await provider.shutdown() } }
+        let folder = TemporaryFolder(prefix: "crew-otlp-file")
+        folder.write(
+            "crew/crew.yaml",
+            """
+            version: 1
+            name: probing
+            telemetry:
+              endpoint: "${env:MY_COLLECTOR}"
+              headers: { x-collector-key: "${env:COLLECTOR_KEY}" }
+              propagate: true
+              service_name: probing-crew
+            models:
+              m: { provider: openai, model: gpt-test, base_url: "\(provider.baseURL)/v1", api_key: "${env:CREW_TEST_KEY}" }
+            tools:
+              web: { type: http, allow: ["http://127.0.0.1:\(receiver.port)/*"] }
+              demo: { type: mcp, url: "\(mcp.url)", include: [header] }
+            agents:
+              a: { role: Prober, goal: Probe, tools: [web, demo] }
+            tasks:
+              probe: { agent: a, description: PROBE }
+
+            """)
+        let run = try await cli.crew(
+            ["run", folder.path + "/crew"],
+            environment: [
+                "CREW_TEST_KEY": Self.key, "MY_COLLECTOR": "http://127.0.0.1:\(receiver.port)",
+                "COLLECTOR_KEY": "collector-canary-77aa",
+            ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let spans = receiver.requests().flatMap { $0["spans"]?.arrayValue ?? [] }
+        let root = try #require(spans.first { $0["name"]?.stringValue == "invoke_workflow probing" })
+        #expect(root["resource"]?["service.name"]?.stringValue == "probing-crew")
+        #expect(receiver.requests().first?["headers"]?["x-collector-key"]?.stringValue == "collector-canary-77aa")
+        let trace = try #require(root["trace_id"]?.stringValue)
+        func toolSpan(_ name: String) -> String? {
+            spans.first { $0["name"]?.stringValue == "execute_tool \(name)" }?["span_id"]?.stringValue
+        }
+        let webSpan = try #require(toolSpan("web"))
+        let mcpSpan = try #require(toolSpan("header"))
+        // The http tool's GET, as the site saw it.
+        let probe = try #require(receiver.lines().first { $0["get"]?.stringValue == "/probe" })
+        #expect(probe["headers"]?["traceparent"]?.stringValue == "00-\(trace)-\(webSpan)-01")
+        // The MCP server read the header of the HTTP request that carried the call, and answered it.
+        let answered = provider.requests.flatMap(\.toolResults).first { $0.callID == "mcp1" }?.content
+        #expect(answered == "00-\(trace)-\(mcpSpan)-01", "\(answered ?? "no result")")
+        // Without `propagate`, neither carries one.
+        let quiet = try String(contentsOfFile: folder.path + "/crew/crew.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "  propagate: true\n", with: "")
+        folder.write("crew/crew.yaml", quiet)
+        let again = try await cli.crew(
+            ["run", folder.path + "/crew"],
+            environment: [
+                "CREW_TEST_KEY": Self.key, "MY_COLLECTOR": "http://127.0.0.1:\(receiver.port)",
+                "COLLECTOR_KEY": "collector-canary-77aa",
+            ])
+        #expect(again.status == 0, "\(again.stderr)")
+        let probes = receiver.lines().filter { $0["get"]?.stringValue == "/probe" }
+        #expect(probes.count == 2 && probes.last?["headers"]?["traceparent"] == nil)
+        let unpropagated = provider.requests.flatMap(\.toolResults).filter { $0.callID == "mcp1" }.last?.content
+        #expect(unpropagated == "(none)")
+        // The collector's key went to the collector only: not into the record, nor to the tools.
+        #expect(probes.allSatisfy { !"\($0)".contains("collector-canary") })
+        let runs = FileManager.default.enumerator(atPath: folder.path + "/crew/.crew")
+        while let file = runs?.nextObject() as? String {
+            let text = (try? String(contentsOfFile: folder.path + "/crew/.crew/" + file, encoding: .utf8)) ?? ""
+            #expect(!text.contains("collector-canary"), "the collector key is in \(file)")
+        }
+    }
+
+    @Test func anUnsetReferenceInTheTelemetrySectionStopsTheRunNamingIt() async throws {
+        let folder = TemporaryFolder(prefix: "crew-otlp-unset")
+        folder.write(
+            "crew/crew.yaml",
+            """
+            version: 1
+            name: unset
+            telemetry:
+              endpoint: http://127.0.0.1:9
+              headers: { Authorization: "Bearer ${env:NO_SUCH_COLLECTOR_KEY}" }
+            models:
+              m: { provider: mock }
+            agents:
+              a: { role: R, goal: G }
+            tasks:
+              t: { agent: a, description: D }
+
+            """)
+        let run = try await cli.crew(
+            ["run", folder.path + "/crew"], environment: ["NO_SUCH_COLLECTOR_KEY": ""])
+        #expect(run.status == 2 && run.stderr.contains("R521"), "\(run.stderr)")
+        #expect(run.stderr.contains("NO_SUCH_COLLECTOR_KEY") && run.stderr.contains("telemetry.headers"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/crew/.crew/runs"), "no run was recorded")
+    }
+
     static func runJSON(_ crew: String) throws -> String {
         let runs = crew + "/.crew/runs"
         let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs).first)

@@ -1,4 +1,5 @@
 import CrewCore
+import CrewTestSupport
 import CrewTools
 import Foundation
 import Testing
@@ -17,7 +18,7 @@ import Testing
 )
 struct HTTPTests {
     @Test func listsAndCallsTools() async throws {
-        let server = try await HTTPDemoServer.start()
+        let server = try await HTTPDemoServer.start(script: PythonMCP.demoServer)
         defer { server.stop() }
         let config = JSONValue.object([
             "type": .string("mcp"), "url": .string(server.url),
@@ -47,7 +48,7 @@ struct HTTPTests {
     }
 
     @Test func anUnreachableServerIsASetupError() async throws {
-        let port = try freePort()
+        let port = try LocalPorts.free()
         let config = JSONValue.object([
             "type": .string("mcp"), "url": .string("http://127.0.0.1:\(port)/mcp?key=${env:KEY}"),
         ])
@@ -57,71 +58,4 @@ struct HTTPTests {
         #expect(!error.message.contains("topsecret"))
         #expect(elapsed(since: start) < 5)
     }
-}
-
-/// `demo_server.py http PORT`, started for one test and stopped at its end.
-struct HTTPDemoServer {
-    let process: Process
-    let url: String
-
-    static func start() async throws -> HTTPDemoServer {
-        let port = try freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", PythonMCP.demoServer, "http", String(port)]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let server = HTTPDemoServer(process: process, url: "http://127.0.0.1:\(port)/mcp")
-        for _ in 0..<600 {
-            if isListening(port) { return server }
-            guard process.isRunning else { break }
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
-        server.stop()
-        throw ServerDidNotStart()
-    }
-
-    /// SIGKILL: on SIGTERM the server would wait for its open requests (a 60 s `slow`) to finish.
-    func stop() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    struct ServerDidNotStart: Error {}
-}
-
-/// A port nothing listens on (the kernel's pick, released again).
-func freePort() throws -> UInt16 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = loopback(port: 0)
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let named = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    guard bound == 0, named == 0 else { throw HTTPDemoServer.ServerDidNotStart() }
-    return UInt16(bigEndian: address.sin_port)
-}
-
-func isListening(_ port: UInt16) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = loopback(port: port)
-    return withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-        }
-    }
-}
-
-private func loopback(port: UInt16) -> sockaddr_in {
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = port.bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    return address
 }

@@ -42,7 +42,7 @@ struct HostTests {
     }
 
     @Test func listsAndCallsToolsOverStreamableHTTP() async throws {
-        let server = try await HTTPDemoServer.start()
+        let server = try await HTTPDemoServer.start(script: PythonMCP.demoServer)
         defer { server.stop() }
         let config = JSONValue.object([
             "type": .string("mcp"), "url": .string(server.url),

@@ -55,7 +55,12 @@ struct PostgresTestDatabase {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "psql failed: \(sql)")
+        guard process.terminationStatus == 0 else { throw PsqlFailed(sql: sql) }
+    }
+
+    struct PsqlFailed: Error, CustomStringConvertible {
+        let sql: String
+        var description: String { "psql failed: \(sql) (is PostgreSQL running?)" }
     }
 }
 
@@ -68,6 +73,12 @@ final class ServerHarness: @unchecked Sendable {
     private(set) var configuration: ServerConfiguration
     private var task: Task<Void, any Error>?
     private(set) var port = 0
+
+    /// A harness whose start failed (no PostgreSQL, say) is never stopped: its client must still be shut down, or
+    /// AsyncHTTPClient stops the test process.
+    deinit {
+        http.shutdown { _ in }
+    }
 
     init(environment: [String: String], store: StoreKind, host: String) throws {
         engine = CrewEngine(

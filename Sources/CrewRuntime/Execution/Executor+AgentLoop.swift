@@ -38,10 +38,11 @@ extension Executor {
             return try await turn(
                 task, speaker, messages, tools: [], schema: schema, report: &report, deadline: deadline)
         }
-        let invoker = ToolInvoker(
+        var invoker = ToolInvoker(
             tools: Dictionary(offered.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { a, _ in a }),
             secrets: { [clients, tools] in clients.secrets + tools.secrets }, emit: { [self] in emit($0) },
             task: task.name, delegate: speaker.depth > 0 ? speaker.agent.name : nil)
+        if let tracing { invoker.traceHeaders = { tracing.traceHeaders(task: $0, callID: $1) } }
         let definitions = offered.map(\.descriptor)
         for _ in 0..<speaker.agent.maxIterations {
             let response = try await turn(

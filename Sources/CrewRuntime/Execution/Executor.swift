@@ -16,6 +16,8 @@ public final class Executor: Sendable {
     let knowledge: KnowledgeSearcher?
     let tools: ToolBox
     let reviewer: (any Reviewer)?
+    /// The observer that traces tool calls, when one does.
+    let tracing: (any ToolCallTracing)?
 
     public init(
         plan: ExecutionPlan, inputs: [String: String], clients: ModelClients, recorder: RunRecorder,
@@ -30,6 +32,7 @@ public final class Executor: Sendable {
         self.clients = clients
         self.recorder = recorder
         self.observers = [recorder] + observers
+        tracing = observers.lazy.compactMap { $0 as? any ToolCallTracing }.first
         self.settings = settings
     }
 

@@ -100,7 +100,7 @@ public struct ModelClients: Sendable {
     }
 
     /// A template whose references are all set, filled in; nil when one of them is unset or empty.
-    static func resolve(_ template: Template, _ environment: [String: String]) -> String? {
+    public static func resolve(_ template: Template, _ environment: [String: String]) -> String? {
         var out = ""
         for segment in template.segments {
             switch segment {

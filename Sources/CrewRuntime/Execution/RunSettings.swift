@@ -1,3 +1,4 @@
+import CrewCore
 import CrewDocuments
 import CrewProviders
 
@@ -33,6 +34,13 @@ public protocol RunObserver: Sendable {
 extension RunObserver {
     public func progress(task: String, outputTokens: Int) {}
     public func output(task: String, piece: String) {}
+}
+
+/// An observer that traces tool calls, and names the trace context a call's own requests carry on (specs/telemetry.md,
+/// "Propagation"). Consulted after the call's `tool_call` event, before the tool runs.
+public protocol ToolCallTracing: RunObserver {
+    /// The headers for the requests of call `callID` of `task`; empty when none should be sent.
+    func traceHeaders(task: String, callID: String) -> [TraceHeader]
 }
 
 /// What happened to one task.

@@ -27,6 +27,8 @@ struct ToolInvoker: Sendable {
     let emit: @Sendable (RunEvent) -> Void
     let task: String
     let delegate: String?
+    /// The trace context of a call, for the requests it makes (empty unless propagation is on).
+    var traceHeaders: @Sendable (_ task: String, _ callID: String) -> [TraceHeader] = { _, _ in [] }
 
     /// The results, in the order of `calls`.
     func run(_ calls: [ToolCall], deadline: Date?) async -> [ChatMessage] {
@@ -44,7 +46,9 @@ struct ToolInvoker: Sendable {
         let started = Date()
         let arguments = FailureText.scrub(String(call.arguments.prefix(Self.recordedArgumentChars)), secrets: secrets())
         emit(event(.toolCall, call, ["arguments": .string(arguments)]))
-        let outcome = await outcome(call, deadline: deadline)
+        let outcome = await OutgoingTrace.$headers.withValue(traceHeaders(task, call.id)) {
+            await self.outcome(call, deadline: deadline)
+        }
         let text = FailureText.scrub(outcome.text, secrets: secrets())
         let shown = Self.cap(text, tools[call.name]?.maxResultChars ?? Self.defaultMaxResultChars)
         var fields: [String: JSONValue] = [

@@ -12,7 +12,7 @@ final class CrewDecoder {
 
     static let rootKeys = [
         "version", "name", "description", "include", "inputs", "models", "embedders", "knowledge", "tools",
-        "agents", "tasks", "defaults",
+        "agents", "tasks", "defaults", "telemetry",
     ]
     static let fragmentKeys = ["inputs", "models", "embedders", "knowledge", "tools", "agents", "tasks"]
 
@@ -36,6 +36,7 @@ final class CrewDecoder {
         var crew = Crew(version: version.value, name: name, origin: .native, root: root)
         crew.description = decoder.string(fields["description"], "`description`")?.value
         crew.defaults = decodeDefaults(fields["defaults"])
+        crew.telemetry = decodeTelemetry(fields["telemetry"])
         decodeCollections(fields, into: &crew)
         return (crew, decoder.stringList(fields["include"], "`include`"))
     }

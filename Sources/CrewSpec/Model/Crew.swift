@@ -19,6 +19,8 @@ public struct Crew: Sendable {
     public var agents: [AgentSpec] = []
     public var tasks: [TaskSpec] = []
     public var defaults = DefaultsSpec()
+    /// `telemetry:`, as the plan records it.
+    public var telemetry: TelemetryDefinition?
     /// Every file the crew was read from, relative to `root`, in the order read.
     public var files: [SourceFile] = []
     /// The crew's folder (absolute). Never written to an artifact.

@@ -17,9 +17,11 @@ if os.environ.get("DEMO_FAIL_AT_START"):
     sys.exit(2)
 
 try:
+    from mcp.server.mcpserver import Context
     from mcp.server.mcpserver import MCPServer as Server
     from mcp.server.mcpserver.exceptions import ToolError
 except ImportError:
+    from mcp.server.fastmcp import Context
     from mcp.server.fastmcp import FastMCP as Server
     from mcp.server.fastmcp.exceptions import ToolError
 
@@ -76,6 +78,14 @@ def big() -> str:
 def env(name: str) -> str:
     """Returns an environment variable of the server process."""
     return os.environ.get(name, "")
+
+
+@server.tool()
+def header(name: str, ctx: Context) -> str:
+    """Returns a header of the HTTP request that carried this call, or (none)."""
+    request = getattr(ctx.request_context, "request", None)
+    headers = getattr(request, "headers", None) or {}
+    return headers.get(name, "(none)")
 
 
 @server.tool()

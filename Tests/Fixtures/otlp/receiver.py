@@ -2,7 +2,8 @@
 """An OTLP/HTTP trace receiver for crew's tests: it decodes each ExportTraceServiceRequest with the
 opentelemetry-proto package and appends one JSON line per request to OUT (the spans, and the raw body in base64 so a
 test can look for a secret in every byte sent), and one line per accepted connection. It prints `PORT n` once
-listening. Usage: receiver.py OUT [PORT]"""
+listening. A GET is answered with a short text and recorded with its headers, so the receiver can also stand for a
+site crew's http tool reads. Usage: receiver.py OUT [PORT]"""
 import base64
 import gzip
 import json
@@ -66,6 +67,17 @@ class Handler(BaseHTTPRequestHandler):
         reply = ExportTraceServiceResponse().SerializeToString()
         self.send_response(200)
         self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+
+    def do_GET(self):
+        # Any other client (crew's http tool) is answered, and its request recorded, headers included.
+        write({"get": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}})
+        reply = b"probed"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(reply)))
         self.end_headers()
         self.wfile.write(reply)
