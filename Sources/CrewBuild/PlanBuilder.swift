@@ -28,6 +28,7 @@ public enum PlanBuilder {
         document.maxParallel = crew.defaults.maxParallel?.value ?? PlanDefaults.maxParallel
         document.taskTimeout = crew.defaults.timeout?.value
         document.telemetry = crew.telemetry
+        document.cache = crew.defaults.cache
         return document
     }
 
@@ -137,6 +138,7 @@ public enum PlanBuilder {
         }
         task.timeout = spec.timeout?.value
         task.humanReview = spec.humanReview
+        task.cache = spec.cache
         return task
     }
 }

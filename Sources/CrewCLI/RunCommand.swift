@@ -39,6 +39,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The folder `output.file` paths are relative to (default: the crew's folder).")
     var outputDir: String?
 
+    @Flag(help: "Answer tasks from the task cache where that is sound, and store new answers (see specs/cache.md).")
+    var cache = false
+
+    @Option(
+        help: "The task cache's folder, e.g. one shared by CI jobs (default: .crew/cache/tasks in the crew's folder).")
+    var cacheDir: String?
+
     @Flag(help: "Print the run's events as JSON lines on stdout.")
     var json = false
 
@@ -73,6 +80,8 @@ struct RunCommand: AsyncParsableCommand {
         options.maxParallel = maxParallel
         options.failFast = failFast
         options.stream = !noStream
+        options.cache = cache
+        options.cacheFolder = cacheDir.map { ConfinedPath(base: $0) }
         if let resume {
             try await execute(runnable, options: options, review: try chooseReviewer(plan)) { options in
                 try Engine.shared.resume(runID: resume, of: runnable, options: options)

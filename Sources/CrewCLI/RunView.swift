@@ -95,6 +95,7 @@ enum EventText {
             return activity(event, task: task)
         case .taskFinished:
             let calls = f["tool_calls"]?.intValue ?? 0
+            if f["cached"] == .bool(true) { return "finished \(task) from the cache" }
             return "finished \(task) in \(Summary.duration(f["latency_ms"]?.intValue ?? 0)), "
                 + "\(f["input_tokens"]?.intValue ?? 0)+\(f["output_tokens"]?.intValue ?? 0) tokens"
                 + (f["cost_usd"]?.doubleValue.map { ", \(Summary.money($0))" } ?? "")
@@ -102,6 +103,10 @@ enum EventText {
         case .taskFailed: return "FAILED \(task): \(f["error"]?.stringValue ?? "")"
         case .taskSkipped: return "skipped \(task): \(f["reason"]?.stringValue ?? "")"
         case .taskReused: return "reused \(task) from the earlier attempt"
+        case .taskCached:
+            let saved = (f["saved_input_tokens"]?.intValue ?? 0) + (f["saved_output_tokens"]?.intValue ?? 0)
+            return "cached \(task): answered from the task cache, \(saved) tokens saved"
+                + (f["saved_cost_usd"]?.doubleValue.map { " (\(Summary.money($0)))" } ?? "")
         case .runFinished:
             return "run \(f["status"]?.stringValue ?? "") in \(Summary.duration(f["duration_ms"]?.intValue ?? 0))"
         }

@@ -31,6 +31,7 @@ extension PlanDocument {
         document.maxParallel = try root.optionalInt("max_parallel") ?? PlanDefaults.maxParallel
         document.taskTimeout = try root.optionalDouble("task_timeout")
         document.telemetry = try root.optionalObject("telemetry").map(telemetry)
+        document.cache = root.has("cache") ? try root.bool("cache", default: false) : nil
         return try document.checked()
     }
 
@@ -200,6 +201,7 @@ extension PlanDocument {
         }
         task.timeout = try r.optionalDouble("timeout")
         task.humanReview = try r.bool("human_review", default: false)
+        task.cache = r.has("cache") ? try r.bool("cache", default: false) : nil
         return task
     }
 }

@@ -20,6 +20,7 @@ extension PlanDocument {
             ("max_parallel", .int(maxParallel)),
             ("task_timeout", taskTimeout.map(JSONValue.double)),
             ("telemetry", telemetry?.json),
+            ("cache", cache.map(JSONValue.bool)),
         ])
     }
 
@@ -159,6 +160,7 @@ extension TaskDefinition {
             ),
             ("timeout", timeout.map(JSONValue.double)),
             ("human_review", .bool(humanReview)),
+            ("cache", cache.map(JSONValue.bool)),
         ])
     }
 }

@@ -25,6 +25,8 @@ public struct PlanDocument: Sendable {
     public var maxParallel = PlanDefaults.maxParallel
     /// Seconds, for tasks that set none.
     public var taskTimeout: Double?
+    /// `defaults.cache`: tasks are answered from the task cache whenever that is sound (specs/cache.md).
+    public var cache: Bool?
     /// The crew file's `telemetry:` section; the `OTEL_*` variables win over it (specs/telemetry.md).
     public var telemetry: TelemetryDefinition?
 
@@ -300,6 +302,8 @@ public struct TaskDefinition: Sendable {
     public var timeout: Double?
     /// A person approves the output (or sends feedback for another attempt) before it is used.
     public var humanReview = false
+    /// The task's own `cache:`; nil follows the run and `defaults.cache` (specs/cache.md).
+    public var cache: Bool?
 
     public init(name: String, agent: String, model: String, description: Template) {
         self.name = name

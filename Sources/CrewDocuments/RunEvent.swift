@@ -19,6 +19,7 @@ public struct RunEvent: Sendable {
         case taskFailed = "task_failed"
         case taskSkipped = "task_skipped"
         case taskReused = "task_reused"
+        case taskCached = "task_cached"
         case runFinished = "run_finished"
     }
 

@@ -120,6 +120,11 @@ public struct RunTotals: Sendable, Equatable {
     public var inputTokens = 0
     public var outputTokens = 0
     public var costUSD: Double?
+    /// Tasks answered from the task cache (counted in `succeeded` too), and what their answers first cost.
+    public var cached = 0
+    public var savedInputTokens = 0
+    public var savedOutputTokens = 0
+    public var savedCostUSD: Double?
 
     public init() {}
 
@@ -128,6 +133,10 @@ public struct RunTotals: Sendable, Equatable {
             ("succeeded", .int(succeeded)), ("failed", .int(failed)), ("skipped", .int(skipped)),
             ("reused", .int(reused)), ("not_run", .int(notRun)), ("input_tokens", .int(inputTokens)),
             ("output_tokens", .int(outputTokens)), ("cost_usd", costUSD.map { .double(TaskFigures.rounded($0)) }),
+            ("cached", cached > 0 ? .int(cached) : nil),
+            ("saved_input_tokens", cached > 0 ? .int(savedInputTokens) : nil),
+            ("saved_output_tokens", cached > 0 ? .int(savedOutputTokens) : nil),
+            ("saved_cost_usd", savedCostUSD.map { .double(TaskFigures.rounded($0)) }),
         ])
     }
 
@@ -140,6 +149,10 @@ public struct RunTotals: Sendable, Equatable {
         inputTokens = try r.optionalInt("input_tokens") ?? 0
         outputTokens = try r.optionalInt("output_tokens") ?? 0
         costUSD = try r.optionalDouble("cost_usd")
+        cached = try r.optionalInt("cached") ?? 0
+        savedInputTokens = try r.optionalInt("saved_input_tokens") ?? 0
+        savedOutputTokens = try r.optionalInt("saved_output_tokens") ?? 0
+        savedCostUSD = try r.optionalDouble("saved_cost_usd")
     }
 }
 

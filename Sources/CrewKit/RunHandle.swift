@@ -26,6 +26,11 @@ public struct RunOptions: Sendable {
     public var eventBuffer = 10_000
     /// The OpenTelemetry trace the run is exported as (its observer is in `observers`), for run.json.
     public var traceID: String?
+    /// Answer every task the cache policy finds sound from the task cache (`crew run --cache`); tasks with their
+    /// own `cache: true`, and crews with `defaults.cache: true`, use it either way (specs/cache.md).
+    public var cache = false
+    /// The task cache (default: `.crew/cache/tasks` below the plan's base folder).
+    public var cacheFolder: ConfinedPath?
 
     public init() {}
 }
@@ -208,6 +213,9 @@ extension CrewEngine {
         session.http = http
         session.limiters = limiters
         session.traceID = options.traceID
+        session.cache = CacheSettings(
+            requested: options.cache,
+            folder: options.cacheFolder ?? ConfinedPath(base: runnable.baseFolder, below: CacheSettings.defaultFolder))
         return session
     }
 

@@ -33,8 +33,11 @@ extension CrewEngine {
         } catch {
             throw CrewFailure(.r501, "plan.json in \(folder) is not JSON: \(error)")
         }
+        let document = try PlanDocument.decode(json)
         let plan = ExecutionPlan(
-            try PlanDocument.decode(json), artifactHash: checked.manifest["artifact_sha256"]?.stringValue ?? "")
+            document, artifactHash: checked.manifest["artifact_sha256"]?.stringValue ?? "",
+            knowledgeHashes: ExecutionPlan.knowledgeHashes(
+                manifestFiles: checked.manifest["files"]?.objectValue ?? [:], bases: document.knowledge.keys))
         return RunnablePlan(plan: plan, baseFolder: Self.crewFolder(ofArtifact: folder), artifactFolder: folder)
     }
 

@@ -29,6 +29,8 @@ public struct RunSession: Sendable {
         public var limiters: RateLimiterPool?
         /// The trace this attempt is exported as, recorded in run.json and in `run_started`.
         public var traceID: String?
+        /// The task cache; nil: none, even for tasks with `cache: true`.
+        public var cache: CacheSettings?
 
         public init(
             runsFolder: ConfinedPath, settings: RunSettings, environment: [String: String],
@@ -144,7 +146,8 @@ public struct RunSession: Sendable {
             for observer in [recorder] + observers { observer.handle(start) }
             let executor = Executor(
                 plan: plan, inputs: header.inputs, clients: clients, recorder: recorder, observers: observers,
-                settings: options.settings, knowledge: knowledge, tools: tools, reviewer: options.reviewer)
+                settings: options.settings, knowledge: knowledge, tools: tools, reviewer: options.reviewer,
+                cache: options.cache)
             var (status, outcomes, skipped) = await executor.run(reusing: finished)
             let totals = RunTotals(plan: plan, outcomes: outcomes, skipped: skipped, reused: Set(finished.keys))
             // Success means every task of the plan has its output; anything less is a failure, whatever the cause.

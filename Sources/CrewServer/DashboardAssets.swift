@@ -1047,7 +1047,7 @@ enum DashboardAssets {
                 const STATUSES = ["queued", "running", "succeeded", "failed", "interrupted"];
                 const KINDS = ["run_started", "task_started", "knowledge_hits", "request", "response", "retry", "tool_call",
                   "tool_result", "delegation_started", "delegation_finished", "review", "task_finished", "task_failed",
-                  "task_skipped", "task_reused", "run_finished"];
+                  "task_skipped", "task_reused", "task_cached", "run_finished"];
 
                 export async function runsPage(main, params) {
                   const filter = {
@@ -1267,6 +1267,8 @@ enum DashboardAssets {
                     case "retry": return `retry ${event.attempt ?? ""}: ${event.error || event.reason || ""}`;
                     case "delegation_started": return `asked ${event.agent}`;
                     case "review": return `review: ${event.decision ?? ""}`;
+                    case "task_cached": return `answered from the task cache: ${fmt.count((event.saved_input_tokens ?? 0) +
+                      (event.saved_output_tokens ?? 0))} tokens saved` + (event.from_run ? ` (stored by run ${event.from_run})` : "");
                     default: return null;
                   }
                 }

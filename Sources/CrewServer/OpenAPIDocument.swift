@@ -1899,6 +1899,20 @@ enum OpenAPIDocument {
                   type: number
                   minimum: 0
                   description: Only when the models have a `price`; to 6 decimals.
+                cached:
+                  type: integer
+                  minimum: 0
+                  description: Tasks answered from the task cache (counted in `succeeded` too); only when there were any.
+                saved_input_tokens:
+                  type: integer
+                  minimum: 0
+                saved_output_tokens:
+                  type: integer
+                  minimum: 0
+                saved_cost_usd:
+                  type: number
+                  minimum: 0
+                  description: What the cached answers cost the runs that stored them.
 
             RunOwner:
               type: object
@@ -2125,6 +2139,7 @@ enum OpenAPIDocument {
                     - task_failed
                     - task_skipped
                     - task_reused
+                    - task_cached
                     - run_finished
                 task:
                   type: string

@@ -182,6 +182,7 @@ actor RunScheduler {
         }
         options.runsFolder = configuration.runsFolder
         options.outputFolder = configuration.outputFolder(crew: request.crewFolder)
+        options.cacheFolder = configuration.cacheFolder(crew: request.crewFolder)
         let handle: RunHandle
         switch request.kind {
         case .start:

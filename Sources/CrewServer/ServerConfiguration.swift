@@ -55,6 +55,9 @@ public struct ServerConfiguration: Sendable {
 
     func outputFolder(crew: String) -> String { FileSystem.join(FileSystem.join(dataFolder, "outputs"), crew) }
 
+    /// A crew's task cache: in the data folder, never in the crews folder (which may be a git checkout).
+    func cacheFolder(crew: String) -> ConfinedPath { ConfinedPath(base: dataFolder, below: "cache/" + crew) }
+
     /// Whether the address is this machine only. Until auth exists, the server listens on nothing else.
     var isLoopback: Bool { ["127.0.0.1", "::1", "localhost"].contains(host) }
 

@@ -68,6 +68,7 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
         case .delegationStarted: delegated(event, at)
         case .delegationFinished: delegationEnded(event, at)
         case .review: review(event, at)
+        case .taskCached: cacheHit(event)
         case .taskFinished, .taskFailed: endTask(event, at)
         case .runFinished: endRun(event, at)
         }
@@ -102,8 +103,16 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
         }
     }
 
+    private func cacheHit(_ event: RunEvent) {
+        guard let name = event.task, let span = tasks[name] else { return }
+        span.set(CrewAttribute.cacheKey, event.fields["key"]?.stringValue.map(SpanAttribute.string))
+    }
+
     private func endTask(_ event: RunEvent, _ at: TraceInstant) {
         guard let name = event.task, let span = tasks.removeValue(forKey: name) else { return }
+        if event.kind == .taskFinished {
+            span.set(CrewAttribute.cacheHit, .bool(event.fields["cached"] == .bool(true)))
+        }
         let failure = event.kind == .taskFailed ? event.fields["error"]?.stringValue ?? "the task failed" : nil
         closeInner(of: name, at, failure: failure)
         usage(event, on: span)

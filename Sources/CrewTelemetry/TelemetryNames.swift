@@ -41,6 +41,8 @@ public enum CrewAttribute {
     public static let task = "crew.task.name"
     public static let reused = "crew.task.reused"
     public static let skipped = "crew.task.skipped"
+    public static let cacheHit = "crew.task.cache_hit"
+    public static let cacheKey = "crew.task.cache_key"
     public static let requests = "crew.task.requests"
     public static let costUSD = "crew.cost_usd"
     public static let toolCalls = "crew.response.tool_calls"

@@ -89,4 +89,24 @@ import Tracing
             #expect(headers.contains { $0.value.contains(tool.spanID) })
         }
     }
+
+    /// A task answered from the task cache says so on its span; one that ran says it was not.
+    @Test func aCacheHitIsAnAttributeOfItsTaskSpan() throws {
+        let tracer = InMemoryTracer()
+        let plan = PlanDocument(
+            crew: CrewHeader(name: "c", origin: .native), inputs: [], models: [:], agents: [:], tasks: [])
+        let spans = RunSpans(tracer: tracer, plan: plan)
+        spans.handle(RunEvent(.runStarted, fields: ["run_id": .string("r1")]))
+        for task in ["hit", "ran"] { spans.handle(RunEvent(.taskStarted, task: task)) }
+        spans.handle(RunEvent(.taskCached, task: "hit", fields: ["key": .string("ab12")]))
+        spans.handle(RunEvent(.taskFinished, task: "hit", fields: ["cached": .bool(true)]))
+        spans.handle(RunEvent(.taskFinished, task: "ran"))
+        func attribute(_ task: String, _ key: String) -> SpanAttribute? {
+            tracer.finishedSpans.first { $0.attributes[CrewAttribute.task]?.toSpanAttribute() == .string(task) }?
+                .attributes[key]?.toSpanAttribute()
+        }
+        #expect(attribute("hit", CrewAttribute.cacheHit) == .bool(true))
+        #expect(attribute("hit", CrewAttribute.cacheKey) == .string("ab12"))
+        #expect(attribute("ran", CrewAttribute.cacheHit) == .bool(false))
+    }
 }

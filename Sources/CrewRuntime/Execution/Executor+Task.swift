@@ -30,6 +30,10 @@ extension Executor {
             agent: agent, model: model, client: clients.client(model: task.model, task: task.name), depth: 0,
             tally: Tally())
         defer { try? recorder.writeMessages(task: task.name, Self.encode(messages)) }
+        let cacheUse = cacheUse(task, agent, messages: messages, context: context)
+        if case .on(let cache, let key) = cacheUse, let entry = cache.lookup(key) {
+            return answer(task, from: entry, key: key, model: model, started: started)
+        }
         let verdict = await work(task, speaker, &messages, &report, deadline: deadline)
         speaker.tally.merge(into: &report)
         report.latencyMS = Self.milliseconds(since: started)
@@ -40,7 +44,15 @@ extension Executor {
             report.costUSD = model.price.map {
                 Double(report.usage.input) * $0.input / 1e6 + Double(report.usage.output) * $0.output / 1e6
             }
-            return finish(task, report)
+            switch cacheUse {
+            case .on(let cache, let key):
+                let outcome = finish(task, report, extra: ["cache_key": .string(key.hex)])
+                if case .succeeded = outcome { remember(report, in: cache, key: key, task: task) }
+                return outcome
+            case .off(let reason):
+                return finish(
+                    task, report, extra: ["cache_skipped": reason.map(JSONValue.string)].compactMapValues { $0 })
+            }
         }
     }
 
@@ -136,7 +148,7 @@ extension Executor {
         }
     }
 
-    private func finish(_ task: TaskDefinition, _ report: TaskReport) -> TaskOutcome {
+    func finish(_ task: TaskDefinition, _ report: TaskReport, extra: [String: JSONValue] = [:]) -> TaskOutcome {
         let format: TaskResult.OutputFormat = task.outputSchema != nil ? .json : .markdown
         var result = TaskResult(status: .succeeded, outputFormat: format, figures: Self.figures(report))
         do {
@@ -152,6 +164,7 @@ extension Executor {
         var fields = result.figures.fields
         fields["output_file"] = result.outputFile.map(JSONValue.string)
         fields["output"] = .string("tasks/\(task.name)/\(format.fileName)")
+        fields.merge(extra) { $1 }
         emit(RunEvent(.taskFinished, task: task.name, fields: fields))
         return .succeeded(report)
     }

@@ -16,14 +16,17 @@ public final class Executor: Sendable {
     let knowledge: KnowledgeSearcher?
     let tools: ToolBox
     let reviewer: (any Reviewer)?
+    /// The task cache, when this run uses one.
+    let cache: CacheSettings?
     /// The observer that traces tool calls, when one does.
     let tracing: (any ToolCallTracing)?
 
     public init(
         plan: ExecutionPlan, inputs: [String: String], clients: ModelClients, recorder: RunRecorder,
         observers: [any RunObserver], settings: RunSettings, knowledge: KnowledgeSearcher? = nil,
-        tools: ToolBox = .empty, reviewer: (any Reviewer)? = nil
+        tools: ToolBox = .empty, reviewer: (any Reviewer)? = nil, cache: CacheSettings? = nil
     ) {
+        self.cache = cache
         self.knowledge = knowledge
         self.tools = tools
         self.reviewer = reviewer

@@ -63,6 +63,14 @@ public struct TaskReport: Sendable {
     /// Drafts a reviewer sent back with feedback.
     public var reviews: Int = 0
     public var output: String = ""
+    /// Set when the output came from the task cache: what the run that stored it spent.
+    public var cached: CacheHit?
 
     public init() {}
+
+    public struct CacheHit: Sendable {
+        public var inputTokens: Int
+        public var outputTokens: Int
+        public var costUSD: Double?
+    }
 }

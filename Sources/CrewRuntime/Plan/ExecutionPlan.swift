@@ -8,10 +8,29 @@ import CrewDocuments
 public struct ExecutionPlan: Sendable {
     public var document: PlanDocument
     public var artifactHash: String
+    /// Each knowledge base's index, as one SHA-256 over its files' hashes in the artifact's manifest: what a task
+    /// cache key holds of the knowledge a task reads. Empty for a plan read back from a run folder.
+    public var knowledgeHashes: [String: String] = [:]
 
-    public init(_ document: PlanDocument, artifactHash: String) {
+    public init(_ document: PlanDocument, artifactHash: String, knowledgeHashes: [String: String] = [:]) {
         self.document = document
         self.artifactHash = artifactHash
+        self.knowledgeHashes = knowledgeHashes
+    }
+
+    /// `knowledgeHashes` from an artifact manifest's `files` (`indexes/<base>.<kind>` → sha256).
+    public static func knowledgeHashes(manifestFiles files: [String: JSONValue], bases: some Collection<String>)
+        -> [String: String]
+    {
+        var hashes: [String: String] = [:]
+        for base in bases {
+            let prefix = "indexes/\(base)."
+            let lines = files.keys.filter { $0.hasPrefix(prefix) }.sorted().map {
+                "\($0) \(files[$0]?["sha256"]?.stringValue ?? "")\n"
+            }
+            if !lines.isEmpty { hashes[base] = Hashing.sha256(lines.joined()) }
+        }
+        return hashes
     }
 
     /// Reads a plan.json (see `PlanDocument.decode`).

@@ -64,5 +64,11 @@ extension RunTotals {
         inputTokens += report.usage.input
         outputTokens += report.usage.output
         if let cost = report.costUSD { costUSD = (costUSD ?? 0) + cost }
+        if let hit = report.cached {
+            cached += 1
+            savedInputTokens += hit.inputTokens
+            savedOutputTokens += hit.outputTokens
+            if let cost = hit.costUSD { savedCostUSD = (savedCostUSD ?? 0) + cost }
+        }
     }
 }

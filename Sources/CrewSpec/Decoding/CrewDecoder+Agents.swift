@@ -6,7 +6,7 @@ extension CrewDecoder {
         "knowledge_context", "on_max_iterations",
     ]
     static let taskKeys = [
-        "agent", "description", "expected_output", "context", "output", "timeout", "human_review",
+        "agent", "description", "expected_output", "context", "output", "timeout", "human_review", "cache",
     ]
 
     func decodeAgent(_ name: Located<String>, _ node: YAMLNode) -> AgentSpec? {
@@ -58,6 +58,7 @@ extension CrewDecoder {
         task.context = decoder.stringList(fields["context"], "the `context` of \(what)")
         task.timeout = decoder.duration(fields["timeout"], "the `timeout` of \(what)")
         task.humanReview = decoder.bool(fields["human_review"], "`human_review`") ?? false
+        task.cache = decoder.bool(fields["cache"], "the `cache` of \(what)")
         if let output = fields["output"] {
             task.output = decodeOutput(output, what)
         }

@@ -108,11 +108,13 @@ final class CrewDecoder {
 
     private func decodeDefaults(_ node: YAMLNode?) -> DefaultsSpec {
         var defaults = DefaultsSpec()
-        guard let node, let fields = decoder.fields(node, "`defaults`", known: ["model", "max_parallel", "timeout"])
+        guard let node,
+            let fields = decoder.fields(node, "`defaults`", known: ["model", "max_parallel", "timeout", "cache"])
         else { return defaults }
         defaults.model = decoder.string(fields["model"], "`defaults.model`")
         defaults.maxParallel = decoder.int(fields["max_parallel"], "`defaults.max_parallel`", min: 1, max: 10_000)
         defaults.timeout = decoder.duration(fields["timeout"], "`defaults.timeout`")
+        defaults.cache = decoder.bool(fields["cache"], "`defaults.cache`")
         return defaults
     }
 }

@@ -62,6 +62,8 @@ public struct DefaultsSpec: Sendable {
     public var maxParallel: Located<Int>?
     /// Per-task timeout, in seconds.
     public var timeout: Located<Double>?
+    /// Answer tasks from the task cache whenever that is sound (specs/cache.md).
+    public var cache: Bool?
 
     public init() {}
 }

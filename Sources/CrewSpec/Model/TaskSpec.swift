@@ -11,6 +11,8 @@ public struct TaskSpec: Sendable {
     /// Seconds; overrides `defaults.timeout`.
     public var timeout: Located<Double>?
     public var humanReview = false
+    /// `cache:` as written: true caches the task even when the run does not ask (specs/cache.md), false never.
+    public var cache: Bool?
     /// crewAI's `async_execution`, kept for the record; it only changes which edges the reader makes.
     public var asyncExecution = false
     public var location: SourceLocation
