@@ -174,7 +174,7 @@ actor RunScheduler {
         }
         let pulse = EventPulse()
         var options = RunOptions()
-        options.observers = [LiveOutputObserver(pulse: pulse)]
+        options.observers = [LiveOutputObserver(pulse: pulse), RunLog(logger: logger, runID: id)]
         if let traces {
             let traced = traces.trace(runnable.document, runs: configuration.runsFolder)
             options.observers.append(traced.observer)

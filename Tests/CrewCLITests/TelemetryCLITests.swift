@@ -191,6 +191,11 @@ struct TelemetryCLITests {
         #expect(lines.contains { $0?["trace_id"]?.stringValue == trace && $0?["run_id"]?.stringValue == id })
         #expect(
             lines.contains {
+                $0?["message"]?.stringValue == "run \(id) succeeded" && $0?["run_id"]?.stringValue == id
+                    && $0?["status"]?.stringValue == "succeeded"
+            })
+        #expect(
+            lines.contains {
                 $0?["route"]?.stringValue == "/v1/crews/{name}/runs" && $0?["status"]?.stringValue == "202"
                     && $0?["request_id"] != nil
             })
