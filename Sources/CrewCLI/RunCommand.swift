@@ -42,6 +42,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Answer tasks from the task cache where that is sound, and store new answers (see specs/cache.md).")
     var cache = false
 
+    @Option(help: "Record every model exchange into this cassette file (see specs/cassette.md).", completion: .file())
+    var record: String?
+
+    @Option(help: "Answer every model request from this cassette, calling no model.", completion: .file())
+    var replay: String?
+
     @Option(
         help: "The task cache's folder, e.g. one shared by CI jobs (default: .crew/cache/tasks in the crew's folder).")
     var cacheDir: String?
@@ -69,6 +75,10 @@ struct RunCommand: AsyncParsableCommand {
         if let maxParallel, maxParallel < 1 { throw ValidationError("--max-parallel must be at least 1") }
         if json && quiet { throw ValidationError("--json and --quiet exclude each other") }
         if approveAll && answers != nil { throw ValidationError("--approve-all and --answers exclude each other") }
+        if record != nil && replay != nil { throw ValidationError("--record and --replay exclude each other") }
+        if dryRun && (record != nil || replay != nil) {
+            throw ValidationError("--dry-run calls no model: it neither records nor replays")
+        }
     }
 
     func run() async throws {
@@ -82,9 +92,12 @@ struct RunCommand: AsyncParsableCommand {
         options.stream = !noStream
         options.cache = cache
         options.cacheFolder = cacheDir.map { ConfinedPath(base: $0) }
+        let cassette = record.map { CassetteFile.Recording(recorder: CassetteRecorder(), path: $0, plan: plan) }
+        if let cassette { options.cassette = .record(cassette.recorder) }
+        if let replay { options.cassette = .replay(try CassetteFile.player(replay)) }
         if let resume {
-            try await execute(runnable, options: options, review: try chooseReviewer(plan)) { options in
-                try Engine.shared.resume(runID: resume, of: runnable, options: options)
+            try await execute(runnable, options: options, review: try chooseReviewer(plan), recording: cassette) {
+                options in try Engine.shared.resume(runID: resume, of: runnable, options: options)
             }
             return
         }
@@ -99,8 +112,8 @@ struct RunCommand: AsyncParsableCommand {
             await searcher?.close()
             return
         }
-        try await execute(runnable, options: options, review: try chooseReviewer(plan)) { options in
-            try Engine.shared.start(runnable, inputs: values, options: options)
+        try await execute(runnable, options: options, review: try chooseReviewer(plan), recording: cassette) {
+            options in try Engine.shared.start(runnable, inputs: values, options: options)
         }
     }
 
@@ -136,7 +149,7 @@ struct RunCommand: AsyncParsableCommand {
     /// Starts the run with the terminal's observers and waits for it, turning Ctrl-C, SIGTERM and SIGHUP into an
     /// interrupted run. The signal handlers are the CLI's: the library installs none.
     private func execute(
-        _ runnable: RunnablePlan, options: RunOptions, review: ReviewSetup.Choice,
+        _ runnable: RunnablePlan, options: RunOptions, review: ReviewSetup.Choice, recording: CassetteFile.Recording?,
         _ start: (RunOptions) throws -> RunHandle
     ) async throws {
         let view = RunView.make(json: json, quiet: quiet, plan: runnable.plan)
@@ -166,9 +179,11 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             await traces?.shutdown()
             view.stop()
+            try recording?.write()
             throw Engine.fail(error)
         }
         await traces?.shutdown()
+        try recording?.write()
         let runs = options.runsFolder ?? ConfinedPath(base: runnable.baseFolder, below: ".crew/runs")
         view.finish(outcome, store: RunStore(runs))
         throw ExitCode(outcome.status.exitCode)

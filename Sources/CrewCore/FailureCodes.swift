@@ -23,6 +23,7 @@ public enum FailureCode: String, CaseIterable, Sendable {
     case r519 = "R519"
     case r520 = "R520"
     case r521 = "R521"
+    case r522 = "R522"
 
     public var summary: String {
         switch self {
@@ -47,6 +48,7 @@ public enum FailureCode: String, CaseIterable, Sendable {
         case .r519: return "the server's database cannot be used"
         case .r520: return "the crew has errors"
         case .r521: return "traces cannot be exported"
+        case .r522: return "a cassette cannot be read or written"
         }
     }
 }

@@ -25,12 +25,12 @@ extension DocumentFormatError: CodedFailure {
 /// Reads one JSON object of a document, naming the key path of whatever is missing or of the wrong type. Keys a
 /// reader does not know are ignored (a newer crew may add some within a format version); a known key of the wrong
 /// type is an error, never silently dropped.
-struct ObjectReader {
-    let value: [String: JSONValue]
-    let path: String
-    let document: String
+package struct ObjectReader {
+    package let value: [String: JSONValue]
+    package let path: String
+    package let document: String
 
-    init(_ json: JSONValue?, path: String, document: String) throws(DocumentFormatError) {
+    package init(_ json: JSONValue?, path: String, document: String) throws(DocumentFormatError) {
         guard let members = json?.objectValue else {
             throw DocumentFormatError(document, "`\(path)` must be an object")
         }
@@ -39,52 +39,52 @@ struct ObjectReader {
         self.document = document
     }
 
-    func at(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
+    package func at(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
-    func fail(_ key: String, _ what: String) -> DocumentFormatError {
+    package func fail(_ key: String, _ what: String) -> DocumentFormatError {
         DocumentFormatError(document, "`\(at(key))` \(what)")
     }
 
-    func has(_ key: String) -> Bool {
+    package func has(_ key: String) -> Bool {
         if let member = value[key], member != .null { return true }
         return false
     }
 
-    func string(_ key: String) throws(DocumentFormatError) -> String {
+    package func string(_ key: String) throws(DocumentFormatError) -> String {
         guard let text = try optionalString(key) else { throw fail(key, "is missing") }
         return text
     }
 
-    func optionalString(_ key: String) throws(DocumentFormatError) -> String? {
+    package func optionalString(_ key: String) throws(DocumentFormatError) -> String? {
         guard has(key) else { return nil }
         guard let text = value[key]?.stringValue else { throw fail(key, "must be a string") }
         return text
     }
 
-    func int(_ key: String) throws(DocumentFormatError) -> Int {
+    package func int(_ key: String) throws(DocumentFormatError) -> Int {
         guard let number = try optionalInt(key) else { throw fail(key, "is missing") }
         return number
     }
 
-    func optionalInt(_ key: String) throws(DocumentFormatError) -> Int? {
+    package func optionalInt(_ key: String) throws(DocumentFormatError) -> Int? {
         guard has(key) else { return nil }
         guard let number = value[key]?.intValue else { throw fail(key, "must be an integer") }
         return number
     }
 
-    func optionalDouble(_ key: String) throws(DocumentFormatError) -> Double? {
+    package func optionalDouble(_ key: String) throws(DocumentFormatError) -> Double? {
         guard has(key) else { return nil }
         guard let number = value[key]?.doubleValue, number.isFinite else { throw fail(key, "must be a number") }
         return number
     }
 
-    func bool(_ key: String, default fallback: Bool) throws(DocumentFormatError) -> Bool {
+    package func bool(_ key: String, default fallback: Bool) throws(DocumentFormatError) -> Bool {
         guard has(key) else { return fallback }
         guard let flag = value[key]?.boolValue else { throw fail(key, "must be true or false") }
         return flag
     }
 
-    func strings(_ key: String) throws(DocumentFormatError) -> [String] {
+    package func strings(_ key: String) throws(DocumentFormatError) -> [String] {
         guard has(key) else { return [] }
         guard let items = value[key]?.arrayValue else { throw fail(key, "must be a list of strings") }
         var texts: [String] = []
@@ -96,7 +96,8 @@ struct ObjectReader {
         return texts
     }
 
-    func enumeration<E: RawRepresentable>(_ key: String, default fallback: E? = nil) throws(DocumentFormatError) -> E
+    package func enumeration<E: RawRepresentable>(_ key: String, default fallback: E? = nil) throws(DocumentFormatError)
+        -> E
     where E.RawValue == String, E: CaseIterable {
         guard has(key) else {
             if let fallback { return fallback }
@@ -109,16 +110,16 @@ struct ObjectReader {
         return parsed
     }
 
-    func object(_ key: String) throws(DocumentFormatError) -> ObjectReader {
+    package func object(_ key: String) throws(DocumentFormatError) -> ObjectReader {
         try ObjectReader(value[key], path: at(key), document: document)
     }
 
-    func optionalObject(_ key: String) throws(DocumentFormatError) -> ObjectReader? {
+    package func optionalObject(_ key: String) throws(DocumentFormatError) -> ObjectReader? {
         has(key) ? try object(key) : nil
     }
 
     /// The members of the object at `key`, each read by `read`, keyed by name.
-    func named<T>(_ key: String, _ read: (String, ObjectReader) throws(DocumentFormatError) -> T)
+    package func named<T>(_ key: String, _ read: (String, ObjectReader) throws(DocumentFormatError) -> T)
         throws(DocumentFormatError)
         -> [String: T]
     {
@@ -131,7 +132,8 @@ struct ObjectReader {
     }
 
     /// The items of the list at `key`, each an object read by `read`.
-    func list<T>(_ key: String, _ read: (ObjectReader) throws(DocumentFormatError) -> T) throws(DocumentFormatError)
+    package func list<T>(_ key: String, _ read: (ObjectReader) throws(DocumentFormatError) -> T)
+        throws(DocumentFormatError)
         -> [T]
     {
         guard has(key) else { return [] }

@@ -31,6 +31,8 @@ public struct RunOptions: Sendable {
     public var cache = false
     /// The task cache (default: `.crew/cache/tasks` below the plan's base folder).
     public var cacheFolder: ConfinedPath?
+    /// Record every model exchange, or answer them all from a cassette without calling any model.
+    public var cassette: CassetteMode?
 
     public init() {}
 }
@@ -213,6 +215,7 @@ extension CrewEngine {
         session.http = http
         session.limiters = limiters
         session.traceID = options.traceID
+        session.cassette = options.cassette
         session.cache = CacheSettings(
             requested: options.cache,
             folder: options.cacheFolder ?? ConfinedPath(base: runnable.baseFolder, below: CacheSettings.defaultFolder))

@@ -234,6 +234,8 @@ public enum ProviderError: Error, Sendable, Hashable {
     case cancelled
     /// The answer outgrew a bound of `ProviderLimits` (`limit` bytes); `bound.message(limit:)` says which.
     case tooLarge(SizeBound, limit: Int)
+    /// A replayed run's request that its cassette does not hold: what to say, with the closest recorded request.
+    case notRecorded(String)
 
     /// `tooLarge` is not retried: the same request most likely runs away again (a model repeating itself to no end,
     /// a hostile server), and each attempt would again cost the whole limit in transfer, memory and tokens.
@@ -241,7 +243,7 @@ public enum ProviderError: Error, Sendable, Hashable {
         switch self {
         case .http(let status, _, _): return status == 408 || status == 409 || status == 429 || status >= 500
         case .connection, .timeout, .streamCut, .malformed: return true
-        case .cancelled, .tooLarge: return false
+        case .cancelled, .tooLarge, .notRecorded: return false
         }
     }
 }
@@ -258,6 +260,7 @@ extension ProviderError: CustomStringConvertible {
         case .streamCut: return "the answer's stream was cut off before its end"
         case .cancelled: return "cancelled"
         case .tooLarge(let bound, let limit): return bound.message(limit: limit)
+        case .notRecorded(let message): return message
         }
     }
 }

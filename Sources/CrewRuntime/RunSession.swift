@@ -31,6 +31,8 @@ public struct RunSession: Sendable {
         public var traceID: String?
         /// The task cache; nil: none, even for tasks with `cache: true`.
         public var cache: CacheSettings?
+        /// Record the run's model exchanges, or answer them from a cassette (specs/cassette.md).
+        public var cassette: CassetteMode?
 
         public init(
             runsFolder: ConfinedPath, settings: RunSettings, environment: [String: String],
@@ -135,7 +137,7 @@ public struct RunSession: Sendable {
         do {
             let clients = try ModelClients(
                 plan: plan, http: http, environment: options.environment, retry: options.retry,
-                limiters: options.limiters ?? RateLimiterPool())
+                limiters: options.limiters ?? RateLimiterPool(), cassette: options.cassette)
             let knowledge = try knowledgeSearcher(plan, options: options, http: http)
             tools = try await ToolBox.open(
                 plan: plan, crewFolder: options.crewFolder, environment: options.environment, knowledge: knowledge,

@@ -28,6 +28,7 @@ public enum FailureText {
         case .streamCut: text = "\(who): the answer's stream was cut off before its end, on every attempt"
         case .cancelled: text = "cancelled"
         case .tooLarge(let bound, let limit): text = "\(who): \(bound.message(limit: limit)); not retried"
+        case .notRecorded(let message): text = "\(who): \(message)"
         }
         return scrub(text, secrets: secrets)
     }
@@ -43,6 +44,7 @@ public enum FailureText {
         case .streamCut: text = "stream cut off"
         case .cancelled: text = "cancelled"
         case .tooLarge(let bound, let limit): text = bound.message(limit: limit)
+        case .notRecorded: text = "not in the cassette"
         }
         return scrub(text, secrets: secrets)
     }

@@ -22,19 +22,27 @@ public struct ModelClients: Sendable {
 
     private var remotes: [String: Remote] = [:]
     private var mocks: [String: ModelDefinition] = [:]
+    /// Replayed models: no endpoint, no key, no request.
+    private var replayed: [String: ModelDefinition] = [:]
+    private var cassette: CassetteMode?
     /// Every secret value read, so messages can be scrubbed of them.
     public private(set) var secrets: [String] = []
 
     /// `retry` overrides the backoff timing (tests use short delays); `maxRetries` still comes from each model.
     public init(
         plan: ExecutionPlan, http: HTTPClient, environment: [String: String], retry: RetryPolicy = RetryPolicy(),
-        limiters: RateLimiterPool = RateLimiterPool()
+        limiters: RateLimiterPool = RateLimiterPool(), cassette: CassetteMode? = nil
     ) throws(SetupError) {
+        self.cassette = cassette
         var problems: [SetupError] = []
         for name in plan.models.keys.sorted() {
             guard let model = plan.models[name] else { continue }
             if model.provider == .mock {
                 mocks[name] = model
+                continue
+            }
+            if case .replay = cassette {
+                replayed[name] = model
                 continue
             }
             do {
@@ -54,11 +62,19 @@ public struct ModelClients: Sendable {
         if !problems.isEmpty {
             throw SetupError(code: problems[0].code, message: problems.map(\.message).joined(separator: "\n"))
         }
+        if case .record(let recorder) = cassette { recorder.keep(secrets: secrets) }
     }
 
-    /// The client that answers `task` with model `name`.
+    /// The client that answers `task` with model `name`: the provider's, recorded or replayed when the run says so.
     public func client(model name: String, task: String) -> any ChatClient {
-        if let remote = remotes[name] { return remote.client }
+        if let model = replayed[name], case .replay(let player) = cassette {
+            return ReplayClient(player: player, provider: model.provider, task: task)
+        }
+        if let remote = remotes[name] {
+            guard case .record(let recorder) = cassette else { return remote.client }
+            return RecordingClient(
+                inner: remote.client, recorder: recorder, provider: remote.definition.provider, model: name, task: task)
+        }
         return MockClient(reply: mocks[name]?.replies[task], task: task)
     }
 
