@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = REPO / "schemas"
 CREW_SCHEMA = SCHEMA_DIR / "crew.schema.json"
 FRAGMENT_SCHEMA = SCHEMA_DIR / "crew-fragment.schema.json"
+TESTS_SCHEMA = SCHEMA_DIR / "crew-tests.schema.json"
 
 
 # --- YAML as crew reads it ------------------------------------------------------------------------------
@@ -136,6 +137,20 @@ def load_validators() -> tuple[Draft202012Validator, Draft202012Validator]:
     crew = Draft202012Validator({"$ref": CREW_SCHEMA.as_uri()}, registry=registry)
     fragment = Draft202012Validator({"$ref": FRAGMENT_SCHEMA.as_uri()}, registry=registry)
     return crew, fragment
+
+
+def tests_validator() -> Draft202012Validator:
+    """The validator of a crew's tests/*.yaml files."""
+    crew_schema = json.loads(CREW_SCHEMA.read_text(encoding="utf-8"))
+    tests_schema = json.loads(TESTS_SCHEMA.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(tests_schema)
+    registry = Registry().with_resources(
+        [
+            (CREW_SCHEMA.as_uri(), Resource.from_contents(crew_schema, default_specification=DRAFT202012)),
+            (TESTS_SCHEMA.as_uri(), Resource.from_contents(tests_schema, default_specification=DRAFT202012)),
+        ]
+    )
+    return Draft202012Validator({"$ref": TESTS_SCHEMA.as_uri()}, registry=registry)
 
 
 def problems(validator: Draft202012Validator, document) -> list[str]:
@@ -432,6 +447,7 @@ def main(arguments: list[str]) -> int:
         print("error: no crew files to check", file=sys.stderr)
         return 2
     crew, fragment = load_validators()
+    tests = tests_validator()
     failures = self_test(crew, fragment)
     for failure in failures:
         print(f"FAIL {failure}")
@@ -451,6 +467,10 @@ def main(arguments: list[str]) -> int:
         for part in parts:
             _, found = check_file(part, fragment)
             report(part, found, included=True)
+            failures += found
+        for test_file in sorted(path.parent.glob("tests/*.yaml")):
+            _, found = check_file(test_file, tests)
+            report(test_file, found)
             failures += found
     return 1 if failures else 0
 

@@ -33,6 +33,8 @@ public struct RunOptions: Sendable {
     public var cacheFolder: ConfinedPath?
     /// Record every model exchange, or answer them all from a cassette without calling any model.
     public var cassette: CassetteMode?
+    /// No task cache at all, not even for tasks with their own `cache: true` (`crew test`: a test judges a run).
+    public var cacheDisabled = false
 
     public init() {}
 }
@@ -216,9 +218,13 @@ extension CrewEngine {
         session.limiters = limiters
         session.traceID = options.traceID
         session.cassette = options.cassette
-        session.cache = CacheSettings(
-            requested: options.cache,
-            folder: options.cacheFolder ?? ConfinedPath(base: runnable.baseFolder, below: CacheSettings.defaultFolder))
+        session.cache =
+            options.cacheDisabled
+            ? nil
+            : CacheSettings(
+                requested: options.cache,
+                folder: options.cacheFolder
+                    ?? ConfinedPath(base: runnable.baseFolder, below: CacheSettings.defaultFolder))
         return session
     }
 

@@ -172,11 +172,13 @@ public final class CassettePlayer: @unchecked Sendable {
     private let name: String
     private var byHash: [String: [Int]] = [:]
     private var used: [String: Int] = [:]
+    private let recordAgain: String
 
-    /// `name` is how messages name the cassette (its path as given).
-    public init(_ cassette: Cassette, name: String) {
+    /// `name` is how messages name the cassette (its path as given); `recordAgain`, the command that records it.
+    public init(_ cassette: Cassette, name: String, recordAgain: String? = nil) {
         self.cassette = cassette
         self.name = name
+        self.recordAgain = recordAgain ?? "crew run --record \(name)"
         for (index, exchange) in cassette.exchanges.enumerated() {
             byHash[exchange.request.sha256, default: []].append(index)
         }
@@ -197,7 +199,7 @@ public final class CassettePlayer: @unchecked Sendable {
     /// how they differ.
     private func missing(_ request: CanonicalRequest, task: String) -> String {
         let head = "this request of task `\(task)` is not in the cassette \(name), and a replayed run calls no model"
-        let fix = "record the cassette again: crew run --record \(name)"
+        let fix = "record the cassette again: \(recordAgain)"
         let sameTask = cassette.exchanges.filter { $0.task == task }
         let candidates = (sameTask.isEmpty ? cassette.exchanges : sameTask).prefix(200)
         let wanted = request.readableLines

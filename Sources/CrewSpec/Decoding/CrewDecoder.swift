@@ -12,7 +12,7 @@ final class CrewDecoder {
 
     static let rootKeys = [
         "version", "name", "description", "include", "inputs", "models", "embedders", "knowledge", "tools",
-        "agents", "tasks", "defaults", "telemetry",
+        "agents", "tasks", "defaults", "telemetry", "tests",
     ]
     static let fragmentKeys = ["inputs", "models", "embedders", "knowledge", "tools", "agents", "tasks"]
 

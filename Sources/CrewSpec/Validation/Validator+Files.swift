@@ -93,6 +93,14 @@ extension Validator {
     }
 
     private mutating func readSchema(_ path: Located<String>) -> (JSONValue, SourceFile)? {
+        Self.readSchemaFile(path, crew: crew, sources: sources, diagnostics: &diagnostics)
+    }
+
+    /// A JSON Schema file of the crew (an output schema, a test's schema): inside its folder, a plain file, and JSON
+    /// or YAML. Problems are reported at `path`.
+    static func readSchemaFile(
+        _ path: Located<String>, crew: Crew, sources: SourceText, diagnostics: inout Diagnostics
+    ) -> (JSONValue, SourceFile)? {
         guard !path.value.hasPrefix("/"), let normalized = FileSystem.normalize(path.value), !normalized.hasPrefix("..")
         else {
             diagnostics.error(.e207, "schema file `\(path.value)` is outside the crew's folder", at: path.location)
