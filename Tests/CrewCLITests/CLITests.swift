@@ -26,8 +26,15 @@ import Testing
     func crew(_ arguments: [String], environment: [String: String] = [:], in folder: String? = nil) async throws
         -> Output
     {
+        try await run(Self.binary, arguments, environment: environment, in: folder)
+    }
+
+    /// Runs any program the same way (git, for a repository a test makes).
+    func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], in folder: String? = nil)
+        async throws -> Output
+    {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
