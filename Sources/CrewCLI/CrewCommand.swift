@@ -11,7 +11,8 @@ public struct CrewCommand: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, BuildCommand.self, GraphCommand.self, RunCommand.self, RunsCommand.self,
             ShowCommand.self, LogsCommand.self, StatsCommand.self, ModelsCommand.self, QueryCommand.self,
-            ToolsCommand.self, TestCommand.self, DiffCommand.self, ServeCommand.self, TokenCommand.self,
+            ToolsCommand.self, TestCommand.self, DiffCommand.self, PlanCommand.self, ServeCommand.self,
+            TokenCommand.self,
             InitCommand.self, CompletionsCommand.self,
         ]
     )

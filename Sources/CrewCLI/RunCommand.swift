@@ -15,11 +15,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var crew: CrewPathOptions
 
-    @Option(name: .customLong("input"), help: "An input value, key=value (repeatable).")
-    var inputs: [String] = []
-
-    @Option(help: "A JSON file of input values.", completion: .file())
-    var inputsFile: String?
+    @OptionGroup var inputs: InputOptions
 
     @Option(help: "Tasks running at once (default: the crew's defaults.max_parallel, else 8).")
     var maxParallel: Int?
@@ -126,25 +122,7 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// The given values (`--inputs-file`, then each `--input`), checked against the plan's inputs.
-    private func resolveInputs(_ plan: ExecutionPlan) throws -> [String: String] {
-        var given: [String: String] = [:]
-        if let inputsFile {
-            guard let data = FileManager.default.contents(atPath: inputsFile) else {
-                throw Engine.fail(CrewFailure(.r510, "cannot read the inputs file \(inputsFile)"), exit: 2)
-            }
-            given = try unwrap(RunInputs.parseFile(Array(data), path: inputsFile), exit: 2)
-        }
-        given.merge(try unwrap(RunInputs.parseAssignments(inputs), exit: 2)) { $1 }
-        return try unwrap(RunInputs.resolve(plan.inputs, given: given), exit: 1)
-    }
-
-    private func unwrap<T>(_ result: Result<T, RunInputs.InputErrors>, exit code: Int32) throws -> T {
-        switch result {
-        case .success(let value): return value
-        case .failure(let errors): throw Engine.fail(errors, exit: code)
-        }
-    }
+    private func resolveInputs(_ plan: ExecutionPlan) throws -> [String: String] { try inputs.resolve(plan) }
 
     /// Starts the run with the terminal's observers and waits for it, turning Ctrl-C, SIGTERM and SIGHUP into an
     /// interrupted run. The signal handlers are the CLI's: the library installs none.

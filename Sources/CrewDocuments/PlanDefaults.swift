@@ -23,6 +23,8 @@ public enum PlanDefaults {
     public static let httpMethods = ["GET"]
     /// Seconds a model request may take.
     public static let modelTimeout = 60.0
+    /// Output tokens `crew diff` and `crew plan` expect of a task whose model sets no `max_tokens`.
+    public static let estimatedOutputTokens = 1000
 
     /// The overlap in effect for a chunk size when the crew sets none: the default, but never more than a quarter
     /// of a small chunk.

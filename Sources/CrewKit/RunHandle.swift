@@ -228,6 +228,21 @@ extension CrewEngine {
         return session
     }
 
+    /// What a run of `runnable` with `inputs` (already checked) would do now: which tasks the cache answers and
+    /// which run, with estimates (`crew plan`). Nothing is sent to a model.
+    public func preview(_ runnable: RunnablePlan, inputs: [String: String], options: RunOptions = RunOptions())
+        async throws -> RunPreview
+    {
+        let session = sessionOptions(runnable, options)
+        let cache =
+            session.cache
+            ?? CacheSettings(
+                requested: options.cache,
+                folder: options.cacheFolder
+                    ?? ConfinedPath(base: runnable.baseFolder, below: CacheSettings.defaultFolder))
+        return try await RunPreview.make(runnable.plan, inputs: inputs, cache: cache, options: session, http: http)
+    }
+
     func checkReviewer(_ plan: ExecutionPlan, _ options: RunOptions) throws {
         try checkReviewer(plan: plan.document, options)
     }

@@ -92,6 +92,16 @@ import Testing
 
         // One prompt in the middle edited: that task and its downstream run again, nothing else.
         folder.write("crew/crew.yaml", Self.crew(provider, bDescription: "B explain in depth"))
+        // `crew plan` says so first, calling no model.
+        let plan = try await cli.crew(
+            ["plan", folder.path + "/crew", "--input", "topic=tides", "--cache", "--json"], environment: Self.key)
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let decisions = try JSONParser.parse(Array(plan.stdout.utf8))["tasks"]?.arrayValue ?? []
+        #expect(
+            decisions.map { "\($0["task"]?.stringValue ?? ""):\($0["decision"]?.stringValue ?? "")" }
+                == ["a:cached", "b:runs", "c:runs", "d:cached"])
+        #expect(decisions[2]["reason"]?.stringValue == "upstream `b` runs")
+        #expect(provider.requests.count == 4, "a plan calls no model")
         let third = try await run(folder, ["--cache"])
         #expect(third.status == 0, "\(third.stderr)")
         #expect(Self.asked(provider, from: 4) == ["B", "C"])

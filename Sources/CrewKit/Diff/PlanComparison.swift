@@ -211,10 +211,11 @@ struct Comparison {
         let promptBytes = new.prompt(task.name).reduce(0) { $0 + $1.utf8.count + 1 }
         let contextTokens = task.context.reduce(0) { total, name in
             let upstreamModel = new.document.task(named: name).flatMap { new.document.models[$0.model] }
-            return total + (upstream[name]?.outputTokens ?? upstreamModel?.maxTokens ?? PlanDiff.defaultOutputTokens)
+            return total
+                + (upstream[name]?.outputTokens ?? upstreamModel?.maxTokens ?? PlanDefaults.estimatedOutputTokens)
         }
         estimate.inputTokens = (promptBytes + 3) / 4 + contextTokens
-        estimate.outputTokens = model?.maxTokens ?? PlanDiff.defaultOutputTokens
+        estimate.outputTokens = model?.maxTokens ?? PlanDefaults.estimatedOutputTokens
         if let price = model?.price {
             estimate.costUSD =
                 Double(estimate.inputTokens) * price.input / 1e6 + Double(estimate.outputTokens) * price.output / 1e6

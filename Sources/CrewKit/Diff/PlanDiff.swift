@@ -63,6 +63,4 @@ public struct PlanDiff: Sendable {
 
     /// The tasks a cached run of the new version would execute again, in its plan order.
     public var rerun: [String] { tasks.filter { $0.rerun != nil }.map(\.name) }
-
-    static let defaultOutputTokens = 1000
 }

@@ -36,6 +36,26 @@ struct TaskKey: Sendable, Equatable {
         return TaskKey(hex: Hashing.sha256(canonical.serialized()))
     }
 
+    /// The key of `task` in a run of `plan` with `tools` open, from its first messages and its context outputs.
+    static func of(
+        _ task: TaskDefinition, plan: ExecutionPlan, tools: ToolBox, inputs: [String: String], messages: [ChatMessage],
+        context: [(String, String)]
+    ) -> TaskKey {
+        let team = CachePolicy.agents(reachableFrom: task.agent, plan).compactMap { member -> Member? in
+            guard let model = plan.models[member.name == task.agent ? task.model : member.model] else { return nil }
+            var descriptors = tools.tools(for: member).map(\.tool.descriptor)
+            if !member.delegateTo.isEmpty {
+                descriptors.append(
+                    Executor.delegationDescriptor(colleagues: member.delegateTo, plan: plan, inputs: inputs))
+            }
+            return Member(agent: member, model: model, tools: descriptors)
+        }
+        let bases = Set(team.flatMap { CachePolicy.knowledge(of: $0.agent, plan) })
+        return make(
+            task: task, messages: messages, team: team, upstream: context.map { ($0.0, $0.1) },
+            knowledge: plan.knowledgeHashes.filter { bases.contains($0.key) }, inputs: inputs)
+    }
+
     private static func message(_ message: ChatMessage) -> JSONValue {
         .object(["role": .string(message.role.rawValue), "content": .string(message.content)])
     }

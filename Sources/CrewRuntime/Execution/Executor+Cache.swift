@@ -18,18 +18,7 @@ extension Executor {
         case .skip(let reason): return .off(reason)
         case .use: break
         }
-        let team = CachePolicy.agents(reachableFrom: agent.name, plan).compactMap { member -> TaskKey.Member? in
-            guard let model = plan.models[member.name == agent.name ? task.model : member.model] else { return nil }
-            var descriptors = tools.tools(for: member).map(\.tool.descriptor)
-            if !member.delegateTo.isEmpty {
-                descriptors.append(Self.delegationDescriptor(colleagues: member.delegateTo, plan: plan, inputs: inputs))
-            }
-            return TaskKey.Member(agent: member, model: model, tools: descriptors)
-        }
-        let bases = Set(team.flatMap { CachePolicy.knowledge(of: $0.agent, plan) })
-        let key = TaskKey.make(
-            task: task, messages: messages, team: team, upstream: context.map { ($0.0, $0.1) },
-            knowledge: plan.knowledgeHashes.filter { bases.contains($0.key) }, inputs: inputs)
+        let key = TaskKey.of(task, plan: plan, tools: tools, inputs: inputs, messages: messages, context: context)
         return .on(TaskCache(folder: settings.folder), key)
     }
 

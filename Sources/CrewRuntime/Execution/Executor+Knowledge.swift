@@ -7,11 +7,8 @@ extension Executor {
     /// With `knowledge_context: auto`, the top hits of each of the agent's knowledge bases for the task's
     /// description; recorded as a `knowledge_hits` event.
     func knowledgeContext(_ task: TaskDefinition, _ agent: AgentDefinition) async throws -> [KnowledgePassage] {
-        guard agent.knowledgeContext == .auto, !agent.knowledge.isEmpty, let knowledge else { return [] }
-        let query = task.description.rendered(inputs: inputs)
         var passages: [KnowledgePassage] = []
-        for name in agent.knowledge {
-            let hits = try await knowledge.search(name, query: query, k: 5, mode: nil)
+        for (name, query, hits) in try await Self.knowledgeHits(task, agent, inputs: inputs, searcher: knowledge) {
             let recorded: [JSONValue] = hits.map { hit in
                 .object([
                     "id": .string(hit.chunk.id), "source": .string(hit.chunk.source),
@@ -27,6 +24,20 @@ extension Executor {
             passages += hits.map(KnowledgePassage.init(hit:))
         }
         return passages
+    }
+
+    /// The hits `knowledge_context: auto` puts in a task's prompt: per knowledge base of the agent, the top 5 for
+    /// the task's rendered description. Also what `crew plan` renders a prompt with.
+    static func knowledgeHits(
+        _ task: TaskDefinition, _ agent: AgentDefinition, inputs: [String: String], searcher: KnowledgeSearcher?
+    ) async throws -> [(name: String, query: String, hits: [KnowledgeIndex.Hit])] {
+        guard agent.knowledgeContext == .auto, !agent.knowledge.isEmpty, let searcher else { return [] }
+        let query = task.description.rendered(inputs: inputs)
+        var found: [(name: String, query: String, hits: [KnowledgeIndex.Hit])] = []
+        for name in agent.knowledge {
+            found.append((name, query, try await searcher.search(name, query: query, k: 5, mode: nil)))
+        }
+        return found
     }
 }
 
