@@ -1,18 +1,41 @@
+import Foundation
+
 /// Races work against a clock. Past the limit the work is cancelled and the caller decides what a timeout means
 /// (a provider's `.timeout`, a tool's error result), so every deadline in crew is this one race.
 public enum TimeLimit {
-    /// The work's value, or nil when `seconds` pass first; the work's own error is thrown as it is.
+    /// The work's value, or nil when `seconds` pass first; the work's own error is thrown as it is. The work runs as
+    /// one child task and the clock is a dispatch timer: a sleeping second task would cost a task, its timer and the
+    /// wake-ups between threads on every model request.
     public static func run<T: Sendable>(seconds: Double, _ work: @escaping @Sendable () async throws -> T)
         async throws -> T?
     {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await work() }
-            group.addTask {
-                try await Task.sleep(nanoseconds: Seconds.nanoseconds(seconds))
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await group.next() ?? nil
+        let child = Task { try await work() }
+        let expiry = Expiry()
+        let timer = DispatchWorkItem {
+            expiry.fire()
+            child.cancel()
         }
+        DispatchQueue.global().asyncAfter(
+            deadline: .now() + .nanoseconds(Int(Seconds.nanoseconds(seconds))), execute: timer)
+        defer { timer.cancel() }
+        let result = await withTaskCancellationHandler {
+            await child.result
+        } onCancel: {
+            child.cancel()
+        }
+        if expiry.fired, Task.isCancelled == false {
+            // The work may have finished in the same instant; its value still counts.
+            if case .success(let value) = result { return value }
+            return nil
+        }
+        return try result.get()
+    }
+
+    /// Whether the timer went off, set once from the timer's thread.
+    private final class Expiry: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        var fired: Bool { lock.withLock { value } }
+        func fire() { lock.withLock { value = true } }
     }
 }

@@ -16,6 +16,15 @@ import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 
+let usage = """
+    usage: crew-bench compile [--tasks N] [--agents N] [--edges N] [--runs N]   the compiler on a generated crew
+           crew-bench startup [--runs N]                                        `crew --version` and `crew validate`
+           crew-bench run [--runs N]                                            `crew run` on the provider test server
+           crew-bench serve [--runs 100] [--latency 200] [--seconds 10]         `crew serve` under wrk (needs wrk)
+           crew-bench bm25 [options]                                            BM25 (Benchmarks/bm25/make_corpus.py)
+           crew-bench vectors [options] [--cold]                                vector search (Benchmarks/vectors)
+    """
+
 func option(_ name: String, _ fallback: Int) -> Int {
     guard let index = arguments.firstIndex(of: "--\(name)"), index + 1 < arguments.count,
         let value = Int(arguments[index + 1])
@@ -128,8 +137,6 @@ case "bm25": try BM25Bench.main(arguments: Array(arguments.dropFirst()))
 case "vectors": try VectorBench.main(arguments: Array(arguments.dropFirst()))
 case "startup": benchStartup()
 default:
-    print(
-        "usage: crew-bench compile [--tasks N] [--agents N] [--edges N] [--runs N]\n       crew-bench startup [--runs N]"
-    )
-    exit(2)
+    print(usage)
+    exit(arguments.first.map { ["-h", "--help", "help"].contains($0) } == true ? 0 : 2)
 }

@@ -17,6 +17,9 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
     /// The folders of running tasks, opened once: a task's messages, output and result are written with no walk.
     /// The executor releases a task's folder when the task ends, so open descriptors follow the tasks in flight.
     private var taskFolders: [String: ConfinedFolder] = [:]
+    /// The messages.json each running task last wrote: the same messages are not written again (a task of one
+    /// turn writes them before its request and would write them again unchanged when it ends).
+    private var writtenMessages: [String: String] = [:]
 
     /// Opens (or, for a resumed run, reopens) the run folder `runID` under `runs`.
     public init(runs: ConfinedPath, runID: String) throws(PathFailure) {
@@ -67,7 +70,10 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
 
     /// The messages exactly as sent, before the request goes out.
     public func writeMessages(task: String, _ messages: JSONValue) throws(PathFailure) {
-        try taskFolder(task).write(messages.serialized(pretty: true) + "\n", to: "messages.json")
+        let text = messages.serialized(pretty: true) + "\n"
+        guard lock.withLock({ writtenMessages[task] != text }) else { return }
+        try taskFolder(task).write(text, to: "messages.json")
+        lock.withLock { writtenMessages[task] = text }
     }
 
     /// The output first, then the result that says it is complete: a crash in between leaves the task unfinished.
@@ -83,7 +89,10 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
 
     /// Closes a task's folder; a later write opens it again.
     public func release(task: String) {
-        lock.withLock { taskFolders[task] = nil }
+        lock.withLock {
+            taskFolders[task] = nil
+            writtenMessages[task] = nil
+        }
     }
 
     /// `tasks/<task>`, for a task whose name passes the name rule only: a name is never a path.
