@@ -108,7 +108,10 @@ enum EventText {
             return "cached \(task): answered from the task cache, \(saved) tokens saved"
                 + (f["saved_cost_usd"]?.doubleValue.map { " (\(Summary.money($0)))" } ?? "")
         case .runFinished:
+            let cached = f["cached"]?.intValue ?? 0
+            let saved = (f["saved_input_tokens"]?.intValue ?? 0) + (f["saved_output_tokens"]?.intValue ?? 0)
             return "run \(f["status"]?.stringValue ?? "") in \(Summary.duration(f["duration_ms"]?.intValue ?? 0))"
+                + (cached > 0 ? "; \(cached) task\(cached == 1 ? "" : "s") from the cache, \(saved) tokens saved" : "")
         }
     }
 

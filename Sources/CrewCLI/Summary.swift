@@ -12,7 +12,9 @@ enum Summary {
         for task in run.tasks {
             let result = store.taskResult(runID, task: task)
             let figures = result?.figures
-            let status = result?.status.rawValue ?? (skipped.contains(task) ? "skipped" : "not run")
+            let status =
+                result.map { $0.cached ? "cached" : $0.status.rawValue }
+                ?? (skipped.contains(task) ? "skipped" : "not run")
             rows.append([
                 TerminalText.escape(task), status, figures.map { duration($0.latencyMS) } ?? "",
                 figures.map { String($0.inputTokens) } ?? "", figures.map { String($0.outputTokens) } ?? "",

@@ -249,6 +249,8 @@ public struct TaskResult: Sendable, Equatable {
     public var outputFile: String?
     /// Why a failed task failed.
     public var error: String?
+    /// The output came from the task cache (specs/cache.md).
+    public var cached = false
 
     public init(
         status: Status, outputFormat: OutputFormat? = nil, figures: TaskFigures, outputFile: String? = nil,
@@ -267,15 +269,18 @@ public struct TaskResult: Sendable, Equatable {
         members["output_format"] = outputFormat.map { .string($0.rawValue) }
         members["output_file"] = outputFile.map(JSONValue.string)
         members["error"] = error.map(JSONValue.string)
+        if cached { members["cached"] = .bool(true) }
         return .object(members)
     }
 
     public static func decode(_ json: JSONValue) throws(DocumentFormatError) -> TaskResult {
         let r = try ObjectReader(json, path: "", document: "result.json")
-        return TaskResult(
+        var result = TaskResult(
             status: try r.enumeration("status"),
             outputFormat: r.has("output_format") ? try r.enumeration("output_format") as OutputFormat : nil,
             figures: try TaskFigures(r), outputFile: try r.optionalString("output_file"),
             error: try r.optionalString("error"))
+        result.cached = try r.bool("cached", default: false)
+        return result
     }
 }

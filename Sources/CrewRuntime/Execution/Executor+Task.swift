@@ -151,6 +151,7 @@ extension Executor {
     func finish(_ task: TaskDefinition, _ report: TaskReport, extra: [String: JSONValue] = [:]) -> TaskOutcome {
         let format: TaskResult.OutputFormat = task.outputSchema != nil ? .json : .markdown
         var result = TaskResult(status: .succeeded, outputFormat: format, figures: Self.figures(report))
+        result.cached = report.cached != nil
         do {
             if let file = task.outputFile {
                 // Below the output folder, through no link: `cfg/authorized_keys` with `cfg` a link fails here.
