@@ -38,6 +38,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Answer tasks from the task cache where that is sound, and store new answers (see specs/cache.md).")
     var cache = false
 
+    @Option(help: "Run only this task, as one step of a workflow engine (with --state; see specs/argo.md).")
+    var task: String?
+
+    @Option(help: "The run folder a --task step reads its upstream outputs from and writes its record to.")
+    var state: String?
+
     @Option(help: "Record every model exchange into this cassette file (see specs/cassette.md).", completion: .file())
     var record: String?
 
@@ -72,6 +78,10 @@ struct RunCommand: AsyncParsableCommand {
         if json && quiet { throw ValidationError("--json and --quiet exclude each other") }
         if approveAll && answers != nil { throw ValidationError("--approve-all and --answers exclude each other") }
         if record != nil && replay != nil { throw ValidationError("--record and --replay exclude each other") }
+        if (task == nil) != (state == nil) { throw ValidationError("--task and --state go together") }
+        if task != nil && (resume != nil || dryRun || record != nil) {
+            throw ValidationError("--task runs one step: not with --resume, --dry-run or --record")
+        }
         if dryRun && (record != nil || replay != nil) {
             throw ValidationError("--dry-run calls no model: it neither records nor replays")
         }
@@ -91,6 +101,10 @@ struct RunCommand: AsyncParsableCommand {
         let cassette = record.map { CassetteFile.Recording(recorder: CassetteRecorder(), path: $0, plan: plan) }
         if let cassette { options.cassette = .record(cassette.recorder) }
         if let replay { options.cassette = .replay(try CassetteFile.player(replay)) }
+        if let task, let state {
+            try await step(task, runnable, state: state, options: options)
+            return
+        }
         if let resume {
             try await execute(runnable, options: options, review: try chooseReviewer(plan), recording: cassette) {
                 options in try Engine.shared.resume(runID: resume, of: runnable, options: options)
@@ -169,6 +183,41 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 extension RunCommand {
+    /// Exit codes of a `--task` step (specs/argo.md): a workflow engine retries 75 and not 1.
+    enum StepExit {
+        static let retryable: Int32 = 75
+    }
+
+    /// One task on its own in a state folder; Ctrl-C or SIGTERM interrupts it (retryable).
+    func step(_ name: String, _ runnable: RunnablePlan, state: String, options: RunOptions) async throws {
+        let values = try resolveInputs(runnable.plan)
+        let work = Task {
+            try await Engine.shared.runStep(name, of: runnable, state: state, inputs: values, options: options)
+        }
+        let signals = SignalTrap { work.cancel() }
+        defer { signals.release() }
+        let outcome: RunSession.StepOutcome
+        do {
+            outcome = try await work.value
+        } catch let error as RunSession.StepError {
+            throw Engine.fail(error, exit: 2)
+        } catch {
+            throw Engine.fail(error)
+        }
+        switch outcome {
+        case .succeeded:
+            if !quiet { Terminal.out("task \(name) succeeded; record in \(state)/tasks/\(name)\n") }
+        case .alreadyFinished:
+            if !quiet { Terminal.out("task \(name) had already finished in \(state); not run again\n") }
+        case .failed(let message, let retryable):
+            Terminal.err("task \(name) failed\(retryable ? " (retryable)" : ""): \(message)\n")
+            throw ExitCode(retryable ? StepExit.retryable : 1)
+        case .interrupted:
+            Terminal.err("task \(name) was interrupted\n")
+            throw ExitCode(StepExit.retryable)
+        }
+    }
+
     /// The OTLP exporter when the environment or the crew file's `telemetry:` names an endpoint
     /// (specs/telemetry.md); none otherwise.
     static func traceExporter(crew: TelemetryDefinition?) throws -> TraceExporter? {

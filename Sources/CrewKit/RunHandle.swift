@@ -228,6 +228,19 @@ extension CrewEngine {
         return session
     }
 
+    /// Runs one task of `runnable` on its own in the run folder `state` (specs/argo.md): its upstream outputs are
+    /// read from there and its record written there.
+    public func runStep(
+        _ task: String, of runnable: RunnablePlan, state: String, inputs: [String: String],
+        options: RunOptions = RunOptions()
+    ) async throws -> RunSession.StepOutcome {
+        let url = URL(fileURLWithPath: state).standardizedFileURL
+        var session = sessionOptions(runnable, options)
+        session.runsFolder = ConfinedPath(base: url.deletingLastPathComponent().path)
+        return try await RunSession.step(
+            task, of: runnable.plan, runID: url.lastPathComponent, inputs: inputs, options: session)
+    }
+
     /// What a run of `runnable` with `inputs` (already checked) would do now: which tasks the cache answers and
     /// which run, with estimates (`crew plan`). Nothing is sent to a model.
     public func preview(_ runnable: RunnablePlan, inputs: [String: String], options: RunOptions = RunOptions())

@@ -75,6 +75,7 @@ extension Executor {
             } catch .provider(.cancelled) {
                 return .cancelled
             } catch {
+                if case .provider(let failure) = error, failure.isRetryable { report.retryable = true }
                 return .fail(describe(error, model: speaker.model))
             }
             var next = accept(response, task, &messages, &report)

@@ -65,6 +65,9 @@ public struct TaskReport: Sendable {
     public var output: String = ""
     /// Set when the output came from the task cache: what the run that stored it spent.
     public var cached: CacheHit?
+    /// The task failed on a model's answer that a later attempt may get (rate limits, 5xx, timeouts, cut streams),
+    /// after the model's own retries.
+    public var retryable = false
 
     public init() {}
 

@@ -21,12 +21,16 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
     /// turn writes them before its request and would write them again unchanged when it ends).
     private var writtenMessages: [String: String] = [:]
 
-    /// Opens (or, for a resumed run, reopens) the run folder `runID` under `runs`.
-    public init(runs: ConfinedPath, runID: String) throws(PathFailure) {
+    /// Opens (or, for a resumed run, reopens) the run folder `runID` under `runs`. `events` is where event lines go:
+    /// `events.jsonl`, or, for one task run on its own (`RunSession.step`), `tasks/<task>/events.jsonl`.
+    public init(runs: ConfinedPath, runID: String, events eventsFile: String = "events.jsonl") throws(PathFailure) {
         guard Names.isRunID(runID) else { throw PathFailure(runID, .leaves, hint: "not a run id") }
         let files = try ConfinedFolder.open(runs.appending(runID), create: true)
         tasks = try files.folder("tasks", create: true)
-        events = try files.openForAppend("events.jsonl")
+        if let folder = eventsFile.split(separator: "/").dropLast().joined(separator: "/").nilIfEmpty {
+            _ = try files.folder(folder, create: true)
+        }
+        events = try files.openForAppend(eventsFile)
         self.files = files
         self.folder = files.path
         self.runID = runID
@@ -145,4 +149,8 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         return formatter.string(from: now)
     }
+}
+
+extension String {
+    fileprivate var nilIfEmpty: String? { isEmpty ? nil : self }
 }

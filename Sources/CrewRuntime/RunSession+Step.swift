@@ -1,0 +1,74 @@
+import AsyncHTTPClient
+import CrewCore
+import CrewDocuments
+import CrewProviders
+import Foundation
+
+/// One task of a plan run on its own (`crew run ARTIFACT --task NAME --state DIR`), as a step of a workflow engine
+/// runs it (specs/argo.md): its upstream outputs are read from a state folder in the run record's layout, and its
+/// messages, output, result and events are written there, below `tasks/NAME`.
+extension RunSession {
+    public enum StepOutcome: Sendable, Equatable {
+        case succeeded
+        /// The task had already finished in this state folder: nothing was run.
+        case alreadyFinished
+        case failed(String, retryable: Bool)
+        case interrupted
+    }
+
+    /// What stops a step before it runs: the engine gave it a state it cannot work from.
+    public struct StepError: CodedFailure {
+        public var code: FailureCode { .r510 }
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// Runs task `name` of `plan` in the run folder `runID` under `options.runsFolder`.
+    public static func step(
+        _ name: String, of plan: ExecutionPlan, runID: String, inputs: [String: String], options: Options
+    ) async throws -> StepOutcome {
+        guard let task = plan.task(named: name) else {
+            throw StepError(message: "the plan has no task `\(name)`")
+        }
+        let store = RunStore(options.runsFolder)
+        if store.taskResult(runID, task: name)?.status == .succeeded, store.finishedOutputs(runID)[name] != nil {
+            return .alreadyFinished
+        }
+        let outputs = store.finishedOutputs(runID)
+        let missing = task.context.filter { outputs[$0] == nil }
+        guard missing.isEmpty else {
+            throw StepError(
+                message: "task `\(name)` needs the output of \(missing.map { "`\($0)`" }.joined(separator: ", ")), "
+                    + "which the state folder \(options.runsFolder.appending(runID)) does not hold (tasks/NAME/result.json "
+                    + "and its output)")
+        }
+        let recorder = try RunRecorder(runs: options.runsFolder, runID: runID, events: "tasks/\(name)/events.jsonl")
+        let http = options.http ?? makeHTTPClient(maxParallel: 1)
+        var tools = ToolBox.empty
+        do {
+            let clients = try ModelClients(
+                plan: plan, http: http, environment: options.environment, retry: options.retry,
+                limiters: options.limiters ?? RateLimiterPool(), cassette: options.cassette)
+            let knowledge = try knowledgeSearcher(plan, options: options, http: http)
+            tools = try await ToolBox.open(
+                plan: plan, crewFolder: options.crewFolder, environment: options.environment, knowledge: knowledge,
+                startTimeout: options.toolStartTimeout)
+            let executor = Executor(
+                plan: plan, inputs: inputs, clients: clients, recorder: recorder, observers: [],
+                settings: options.settings, knowledge: knowledge, tools: tools, reviewer: options.reviewer,
+                cache: options.cache)
+            let outcome = await executor.perform(task, context: task.context.map { ($0, outputs[$0] ?? "") })
+            await tools.close()
+            if options.http == nil { try? await http.shutdown() }
+            switch outcome {
+            case .succeeded: return .succeeded
+            case .failed(let message, let report): return .failed(message, retryable: report.retryable)
+            case .cancelled: return .interrupted
+            }
+        } catch {
+            await tools.close()
+            if options.http == nil { try? await http.shutdown() }
+            throw error
+        }
+    }
+}
