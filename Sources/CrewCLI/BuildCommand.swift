@@ -20,6 +20,18 @@ struct BuildCommand: AsyncParsableCommand {
     @Option(help: "Diagnostics format: text, json, or github.")
     var format: DiagnosticRenderer.Format = .text
 
+    @Option(help: "Also compile for another engine: argo (an Argo Workflows WorkflowTemplate; see specs/argo.md).")
+    var target: BuildTarget?
+
+    @Option(help: "--target argo: the container image holding crew and this artifact at /crew/artifact.")
+    var image: String = ArgoTemplate.defaultImage
+
+    @Option(help: "--target argo: the namespace of the WorkflowTemplate.")
+    var namespace: String?
+
+    @Option(help: "--target argo: the Kubernetes Secret holding the keys the crew reads (one key per variable).")
+    var secret: String = "crew-secrets"
+
     @Flag(help: "No progress lines.")
     var quiet = false
 
@@ -31,7 +43,9 @@ struct BuildCommand: AsyncParsableCommand {
         }
         let built: BuiltArtifact
         do {
-            built = try await Engine.shared.build(compiled, to: output.map { ConfinedPath(base: $0) }) { [quiet] line in
+            let argo = target == .argo ? ArgoTemplate.Options(image: image, namespace: namespace, secret: secret) : nil
+            built = try await Engine.shared.build(compiled, to: output.map { ConfinedPath(base: $0) }, argo: argo) {
+                [quiet] line in
                 if !quiet { Terminal.err("  \(line)\n") }
             }
         } catch {
@@ -45,4 +59,9 @@ struct BuildCommand: AsyncParsableCommand {
                 + "\(ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)), "
                 + "\(Int(Date().timeIntervalSince(started) * 1000)) ms)\n" + BuildReport.describe(built.knowledge))
     }
+}
+
+/// What `crew build --target` compiles for besides crew itself.
+enum BuildTarget: String, CaseIterable, ExpressibleByArgument {
+    case argo
 }

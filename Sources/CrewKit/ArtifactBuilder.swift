@@ -26,7 +26,7 @@ extension CrewEngine {
     /// (default: `.crew/build` below the crew's folder), atomically, manifest last. `progress` gets one line per
     /// step of a knowledge base's compile.
     public func build(
-        _ compiled: CompiledCrew, to location: ConfinedPath? = nil,
+        _ compiled: CompiledCrew, to location: ConfinedPath? = nil, argo: ArgoTemplate.Options? = nil,
         progress: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> BuiltArtifact {
         guard compiled.succeeded, let validated = compiled.result.validated, let plan = compiled.result.plan else {
@@ -46,6 +46,8 @@ extension CrewEngine {
             files.merge(output.files) { $1 }
             reports.append(KnowledgeReport(name: kb.name, output: output))
         }
+        // `--target argo`: the WorkflowTemplate is a file of the artifact, listed and hashed in its manifest.
+        if let argo { files[ArgoTemplate.fileName] = Array(ArgoTemplate.yaml(document, argo).utf8) }
         guard let artifact = compiled.artifact(knowledgeFiles: files) else { throw compiled.hasErrorsFailure }
         let target = location ?? ConfinedPath(base: validated.crew.displayRoot, below: ".crew/build")
         try artifact.write(to: target)

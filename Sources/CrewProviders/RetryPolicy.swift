@@ -1,3 +1,4 @@
+import CrewCore
 import Foundation
 
 /// Exponential backoff with jitter: attempt n waits base·2ⁿ, capped, times a random factor in [0.5, 1], so that
@@ -9,7 +10,10 @@ public struct RetryPolicy: Sendable {
     /// Never wait longer than this for one Retry-After, whatever the server says.
     public var maxRetryAfter: Double
 
-    public init(maxRetries: Int = 4, baseDelay: Double = 0.5, maxDelay: Double = 30, maxRetryAfter: Double = 120) {
+    public init(
+        maxRetries: Int = RetryDefaults.maxRetries, baseDelay: Double = 0.5, maxDelay: Double = 30,
+        maxRetryAfter: Double = 120
+    ) {
         self.maxRetries = maxRetries
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
