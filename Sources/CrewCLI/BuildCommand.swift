@@ -32,6 +32,9 @@ struct BuildCommand: AsyncParsableCommand {
     @Option(help: "--target argo: the Kubernetes Secret holding the keys the crew reads (one key per variable).")
     var secret: String = "crew-secrets"
 
+    @Option(help: "--target argo: a ReadWriteMany PersistentVolumeClaim for crew's task cache, shared by the steps.")
+    var cacheClaim: String?
+
     @Flag(help: "No progress lines.")
     var quiet = false
 
@@ -43,7 +46,10 @@ struct BuildCommand: AsyncParsableCommand {
         }
         let built: BuiltArtifact
         do {
-            let argo = target == .argo ? ArgoTemplate.Options(image: image, namespace: namespace, secret: secret) : nil
+            let argo =
+                target == .argo
+                ? ArgoTemplate.Options(image: image, namespace: namespace, secret: secret, cacheClaim: cacheClaim)
+                : nil
             built = try await Engine.shared.build(compiled, to: output.map { ConfinedPath(base: $0) }, argo: argo) {
                 [quiet] line in
                 if !quiet { Terminal.err("  \(line)\n") }

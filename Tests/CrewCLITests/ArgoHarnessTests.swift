@@ -101,12 +101,15 @@ extension ArgoHarnessTests {
         let folder = TemporaryFolder(prefix: "crew-argo-500")
         folder.write("crew/crew.yaml", CrewGenerator(tasks: 500, agents: 20, edgesPerTask: 3).yaml())
         let built = try await cli.crew([
-            "build", folder.path + "/crew", "-o", folder.path + "/artifact", "--target", "argo",
+            "build", folder.path + "/crew", "-o", folder.path + "/artifact", "--target", "argo", "--cache-claim",
+            "crew-cache",
         ])
         #expect(built.status == 0, "\(built.stderr)")
-        let checked = try await cli.run(
-            "/usr/bin/env", ["python3", Self.checker, folder.path + "/artifact/argo/workflow-template.yaml"])
+        let template = folder.path + "/artifact/argo/workflow-template.yaml"
+        let checked = try await cli.run("/usr/bin/env", ["python3", Self.checker, template])
         #expect(checked.status == 0, "\(checked.stdout.prefix(2000))")
+        let text = try String(contentsOfFile: template, encoding: .utf8)
+        #expect(text.contains("claimName: crew-cache") && text.contains("- \"--cache-dir\""))
     }
 
     @Test func aKilledStepIsRetriedAndTheFinishedOnesAreNotRunAgain() async throws {

@@ -12,13 +12,18 @@ public struct ArgoTemplate: Sendable {
         public var namespace: String?
         /// The Kubernetes Secret holding every `${env:NAME}` the plan reads, under the key NAME.
         public var secret: String
+        /// A PersistentVolumeClaim (ReadWriteMany) holding crew's task cache, shared by every step and run: steps
+        /// then run with `--cache --cache-dir`, and a step whose key matches an earlier answer calls no model.
+        public var cacheClaim: String?
 
         public init(
-            image: String = ArgoTemplate.defaultImage, namespace: String? = nil, secret: String = "crew-secrets"
+            image: String = ArgoTemplate.defaultImage, namespace: String? = nil, secret: String = "crew-secrets",
+            cacheClaim: String? = nil
         ) {
             self.image = image
             self.namespace = namespace
             self.secret = secret
+            self.cacheClaim = cacheClaim
         }
     }
 
@@ -27,6 +32,7 @@ public struct ArgoTemplate: Sendable {
     public static let artifactPath = "/crew/artifact"
     public static let statePath = "/state/run"
     public static let fileName = "argo/workflow-template.yaml"
+    public static let cachePath = "/cache"
 
     /// The template as YAML text.
     public static func yaml(_ plan: PlanDocument, _ options: Options) -> String {
@@ -79,6 +85,14 @@ public struct ArgoTemplate: Sendable {
             "templates": .array([.object(["name": .string("crew"), "dag": .object(["tasks": .array(dag)])])] + steps),
         ]
         if !parameters.isEmpty { spec["arguments"] = .object(["parameters": .array(parameters)]) }
+        if let claim = options.cacheClaim {
+            spec["volumes"] = .array([
+                .object([
+                    "name": .string("crew-cache"),
+                    "persistentVolumeClaim": .object(["claimName": .string(claim)]),
+                ])
+            ])
+        }
         return .object([
             "apiVersion": .string("argoproj.io/v1alpha1"), "kind": .string("WorkflowTemplate"),
             "metadata": .object(metadata), "spec": .object(spec),
@@ -93,10 +107,16 @@ public struct ArgoTemplate: Sendable {
         let name = names[task.name] ?? task.name
         var arguments = ["run", artifactPath, "--task", task.name, "--state", statePath, "--quiet"]
         for input in plan.inputs { arguments += ["--input", "\(input.name)={{workflow.parameters.\(input.name)}}"] }
+        if options.cacheClaim != nil { arguments += ["--cache", "--cache-dir", cachePath] }
         var container: [String: JSONValue] = [
             "image": .string(options.image), "command": .strings(["crew"]), "args": .strings(arguments),
         ]
         if !environment.isEmpty { container["env"] = .array(environment) }
+        if options.cacheClaim != nil {
+            container["volumeMounts"] = .array([
+                .object(["name": .string("crew-cache"), "mountPath": .string(cachePath)])
+            ])
+        }
         var template: [String: JSONValue] = [
             "name": .string(name),
             "container": .object(container),
