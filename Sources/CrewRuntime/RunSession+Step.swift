@@ -46,13 +46,7 @@ extension RunSession {
         let http = options.http ?? makeHTTPClient(maxParallel: 1)
         var tools = ToolBox.empty
         do {
-            let clients = try ModelClients(
-                plan: plan, http: http, environment: options.environment, retry: options.retry,
-                limiters: options.limiters ?? RateLimiterPool(), cassette: options.cassette)
-            let knowledge = try knowledgeSearcher(plan, options: options, http: http)
-            tools = try await ToolBox.open(
-                plan: plan, crewFolder: options.crewFolder, environment: options.environment, knowledge: knowledge,
-                startTimeout: options.toolStartTimeout)
+            let (clients, knowledge) = try await setUp(plan, options: options, http: http, tools: &tools)
             let executor = Executor(
                 plan: plan, inputs: inputs, clients: clients, recorder: recorder, observers: [],
                 settings: options.settings, knowledge: knowledge, tools: tools, reviewer: options.reviewer,

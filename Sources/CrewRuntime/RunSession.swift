@@ -135,14 +135,7 @@ public struct RunSession: Sendable {
         let ownsHTTP = options.http == nil
         var tools = ToolBox.empty
         do {
-            let clients = try ModelClients(
-                plan: plan, http: http, environment: options.environment, retry: options.retry,
-                limiters: options.limiters ?? RateLimiterPool(), cassette: options.cassette)
-            let knowledge = try knowledgeSearcher(plan, options: options, http: http)
-            tools = try await ToolBox.open(
-                plan: plan, crewFolder: options.crewFolder, environment: options.environment, knowledge: knowledge,
-                startTimeout: options.toolStartTimeout)
-            try checkTools(plan, tools)
+            let (clients, knowledge) = try await setUp(plan, options: options, http: http, tools: &tools)
             try Task.checkCancellation()
             let start = RunEvent(.runStarted, fields: header.startFields(reused: finished.count))
             for observer in [recorder] + observers { observer.handle(start) }
@@ -178,6 +171,22 @@ public struct RunSession: Sendable {
             }
             throw error
         }
+    }
+
+    /// The model clients, the knowledge searcher and the tools of a run (or of one step), set up the one way every
+    /// run sets them up. `tools` is the caller's, so that it closes them on every way out.
+    static func setUp(_ plan: ExecutionPlan, options: Options, http: HTTPClient, tools: inout ToolBox) async throws
+        -> (ModelClients, KnowledgeSearcher?)
+    {
+        let clients = try ModelClients(
+            plan: plan, http: http, environment: options.environment, retry: options.retry,
+            limiters: options.limiters ?? RateLimiterPool(), cassette: options.cassette)
+        let knowledge = try knowledgeSearcher(plan, options: options, http: http)
+        tools = try await ToolBox.open(
+            plan: plan, crewFolder: options.crewFolder, environment: options.environment, knowledge: knowledge,
+            startTimeout: options.toolStartTimeout)
+        try checkTools(plan, tools)
+        return (clients, knowledge)
     }
 
     /// A searcher when an agent reads knowledge: through `knowledge_context: auto` or a `knowledge` tool.
