@@ -66,15 +66,7 @@ struct Side {
     /// The agents that may work on a task: its own, and those it may ask for help, each once.
     func team(_ name: String) -> [String] {
         guard let task = document.task(named: name) else { return [] }
-        var seen: [String] = []
-        var queue = [task.agent]
-        while let next = queue.first {
-            queue.removeFirst()
-            guard !seen.contains(next), let agent = document.agents[next] else { continue }
-            seen.append(next)
-            queue += agent.delegateTo
-        }
-        return seen
+        return document.agents(reachableFrom: task.agent).map(\.name)
     }
 
     /// The models, tools and knowledge bases a task's agents use.
@@ -86,10 +78,7 @@ struct Side {
         for agent in team(name).compactMap({ document.agents[$0] }) {
             models.insert(agent.model)
             tools.formUnion(agent.tools)
-            knowledge.formUnion(agent.knowledge)
-            for tool in agent.tools {
-                if let base = document.tools[tool]?.settings["knowledge"]?.stringValue { knowledge.insert(base) }
-            }
+            knowledge.formUnion(document.knowledgeBases(readBy: agent))
         }
         return (models, tools, knowledge)
     }

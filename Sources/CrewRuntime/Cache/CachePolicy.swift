@@ -17,8 +17,10 @@ enum CachePolicy {
         let explicit = task.cache == true
         guard explicit || requested || plan.cache == true else { return .skip(nil) }
         if task.humanReview { return .skip("its output is reviewed by a person") }
-        let team = agents(reachableFrom: task.agent, plan)
-        let unknown = team.flatMap { knowledge(of: $0, plan) }.first { plan.knowledgeHashes[$0] == nil }
+        let team = plan.document.agents(reachableFrom: task.agent)
+        let unknown = team.flatMap { plan.document.knowledgeBases(readBy: $0) }.first {
+            plan.knowledgeHashes[$0] == nil
+        }
         if let unknown { return .skip("the index of knowledge base `\(unknown)` has no known hash") }
         if explicit { return .use }
         for agent in team {
@@ -35,27 +37,5 @@ enum CachePolicy {
             }
         }
         return .use
-    }
-
-    /// The task's agent and every agent it may ask for help, directly or through others, each once.
-    static func agents(reachableFrom name: String, _ plan: ExecutionPlan) -> [AgentDefinition] {
-        var seen: [String] = []
-        var queue = [name]
-        while let next = queue.first {
-            queue.removeFirst()
-            guard !seen.contains(next), let agent = plan.agents[next] else { continue }
-            seen.append(next)
-            queue += agent.delegateTo
-        }
-        return seen.compactMap { plan.agents[$0] }
-    }
-
-    /// The knowledge bases an agent reads: in its prompts, or through its knowledge tools.
-    static func knowledge(of agent: AgentDefinition, _ plan: ExecutionPlan) -> [String] {
-        let throughTools = agent.tools.compactMap { name -> String? in
-            guard let entry = plan.tools[name], entry.type == .knowledge else { return nil }
-            return entry.settings["knowledge"]?.stringValue
-        }
-        return Array(Set(agent.knowledge + throughTools)).sorted()
     }
 }

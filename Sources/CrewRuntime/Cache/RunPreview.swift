@@ -36,7 +36,7 @@ public struct RunPreview: Sendable {
     ) async throws -> RunPreview {
         let decisions = plan.tasks.map { CachePolicy.decide($0, plan: plan, requested: cache.requested) }
         let needsTools = zip(plan.tasks, decisions).contains { task, decision in
-            decision == .use && CachePolicy.agents(reachableFrom: task.agent, plan).contains { !$0.tools.isEmpty }
+            decision == .use && plan.document.agents(reachableFrom: task.agent).contains { !$0.tools.isEmpty }
         }
         let searcher = try RunSession.knowledgeSearcher(plan, options: options, http: http)
         let tools =

@@ -41,7 +41,7 @@ struct TaskKey: Sendable, Equatable {
         _ task: TaskDefinition, plan: ExecutionPlan, tools: ToolBox, inputs: [String: String], messages: [ChatMessage],
         context: [(String, String)]
     ) -> TaskKey {
-        let team = CachePolicy.agents(reachableFrom: task.agent, plan).compactMap { member -> Member? in
+        let team = plan.document.agents(reachableFrom: task.agent).compactMap { member -> Member? in
             guard let model = plan.models[member.name == task.agent ? task.model : member.model] else { return nil }
             var descriptors = tools.tools(for: member).map(\.tool.descriptor)
             if !member.delegateTo.isEmpty {
@@ -50,7 +50,7 @@ struct TaskKey: Sendable, Equatable {
             }
             return Member(agent: member, model: model, tools: descriptors)
         }
-        let bases = Set(team.flatMap { CachePolicy.knowledge(of: $0.agent, plan) })
+        let bases = Set(team.flatMap { plan.document.knowledgeBases(readBy: $0.agent) })
         return make(
             task: task, messages: messages, team: team, upstream: context.map { ($0.0, $0.1) },
             knowledge: plan.knowledgeHashes.filter { bases.contains($0.key) }, inputs: inputs)
