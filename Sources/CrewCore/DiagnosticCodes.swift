@@ -33,6 +33,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case e301 = "E301"
     case e302 = "E302"
     case e303 = "E303"
+    case e304 = "E304"
+    case e305 = "E305"
     case w401 = "W401"
     case w402 = "W402"
     case w403 = "W403"
@@ -40,6 +42,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case w405 = "W405"
     case w406 = "W406"
     case w407 = "W407"
+    case w408 = "W408"
+    case w409 = "W409"
 
     /// A one-line summary, as `specs/diagnostics.md` titles the code.
     public var summary: String {
@@ -75,6 +79,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .e301: return "crewAI task without an agent"
         case .e302: return "crewAI setting defined in Python"
         case .e303: return "crewAI project incomplete"
+        case .e304: return "crewAI tool neither mapped nor bridged"
+        case .e305: return "crew.py cannot be read"
         case .w401: return "unused agent"
         case .w402: return "unused model"
         case .w403: return "unused tool"
@@ -82,6 +88,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .w405: return "unused input"
         case .w406: return "crewAI setting ignored"
         case .w407: return "unused embedder"
+        case .w408: return "crew.py value not read statically"
+        case .w409: return "crewAI task left out of the crew"
         }
     }
 }

@@ -4,7 +4,8 @@
 /// - The scheme must be equal (`http` and `https` are different patterns).
 /// - The host is compared label by label, case-insensitively; `*` matches any run of characters (possibly none)
 ///   within one label, so `*.example.com` matches `api.example.com` but neither `example.com` nor `a.b.example.com`.
-///   A host without `*` names that host literally, and only such a pattern lets the tool reach a loopback, private
+///   A first label of `**` matches one or more labels, so `**.example.com` covers every subdomain and `**` alone
+///   any public host. A host without `*` names that host literally, and only such a pattern lets the tool reach a loopback, private
 ///   or link-local address (`http://127.0.0.1:*/*`, `http://localhost:8080/*`). IP hosts are compared as addresses,
 ///   so `http://127.0.0.1/*` also covers `http://0x7f000001/`.
 /// - No port in the pattern means the scheme's default port; `:*` means any port.
@@ -78,6 +79,11 @@ struct URLPattern: Sendable, CustomStringConvertible {
         case .labels(let labels):
             let text = candidate.description
             let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+            if labels.first == "**" {
+                let fixed = labels.dropFirst()
+                guard parts.count > fixed.count else { return false }
+                return zip(fixed, parts.suffix(fixed.count)).allSatisfy { LabelGlob.matches($0, $1) }
+            }
             guard parts.count == labels.count else { return false }
             return zip(labels, parts).allSatisfy { LabelGlob.matches($0, $1) }
         }

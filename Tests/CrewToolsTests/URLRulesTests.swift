@@ -17,6 +17,18 @@ import Testing
         #expect(try matches("https://api-*.example.com/*", "https://API-eu.Example.com/x"))
     }
 
+    /// A leading `**` label covers one or more labels (crewAI's ScrapeWebsiteTool without a URL maps to `https://**`);
+    /// the address rules still refuse private hosts, since such a pattern names no host literally.
+    @Test func aLeadingDoubleStarLabelCoversAnyNumberOfLabels() throws {
+        #expect(try matches("https://**", "https://example.com/a/b"))
+        #expect(try matches("https://**", "https://a.b.c.example.org/"))
+        #expect(try !matches("https://**", "http://example.com/"))
+        #expect(try matches("https://**.example.com/*", "https://a.b.example.com/x"))
+        #expect(try !matches("https://**.example.com/*", "https://example.com/x"))
+        #expect(try !matches("https://**.example.com/*", "https://example.com.evil.net/x"))
+        #expect(try !URLPattern.parse("https://**").namesHostLiterally)
+    }
+
     @Test func pathRules() throws {
         #expect(try matches("https://example.com", "https://example.com/any/depth?q=1"))
         #expect(try matches("https://example.com/docs/*", "https://example.com/docs/page"))

@@ -7,22 +7,6 @@ import Foundation
 struct CrewAIReader {
     var yaml: YAMLLoader
 
-    static let agentKeys = ["role", "goal", "backstory", "llm", "tools", "max_iter", "allow_delegation"]
-    /// crewAI settings with no counterpart here; read and reported as ignored, never as unknown.
-    static let ignoredAgentKeys = [
-        "verbose", "memory", "cache", "max_rpm", "max_execution_time", "max_retry_limit", "function_calling_llm",
-        "allow_code_execution", "code_execution_mode", "respect_context_window", "multimodal", "reasoning",
-        "max_reasoning_attempts", "system_template", "prompt_template", "response_template", "inject_date",
-        "date_format", "use_system_prompt", "step_callback", "knowledge_sources", "embedder", "config", "max_tokens",
-    ]
-    static let taskKeys = [
-        "description", "expected_output", "agent", "context", "async_execution", "output_file", "human_input",
-        "tools", "output_json", "output_pydantic",
-    ]
-    static let ignoredTaskKeys = [
-        "name", "create_directory", "markdown", "callback", "guardrail", "config", "converter_cls",
-    ]
-
     func load(root: String, agents: String, tasks: String, sources: SourceText) -> CrewLoader.Output {
         var diagnostics = Diagnostics()
         let decoder = NodeDecoder(sources: sources)
@@ -41,10 +25,20 @@ struct CrewAIReader {
         for (file, loaded) in [(agents, agentsFile), (tasks, tasksFile)] {
             if let sha = loaded.sha256 { crew.files.append(SourceFile(path: file, sha256: sha, role: .crew)) }
         }
-        var mapper = CrewAIMapper(decoder: decoder)
-        if let node = agentsFile.node { crew.agents = mapper.agents(node, crew: &crew) }
-        if let node = tasksFile.node { crew.tasks = mapper.tasks(node, agents: crew.agents) }
-        crew.inputs = mapper.inferredInputs(crew)
+        let project = CrewPyProject(
+            root: root, displayRoot: root, packageFolder: CrewPyProject.packageFolder(forConfig: agents),
+            sources: sources
+        ).load()
+        crew.files += project.files
+        var entries = CrewAIEntries(decoder: decoder)
+        let agentEntries = agentsFile.node.map { entries.agents($0, file: CrewLoader.display(root, agents)) } ?? []
+        let taskEntries = tasksFile.node.map { entries.tasks($0, file: CrewLoader.display(root, tasks)) } ?? []
+        var assembly = CrewAIAssembly(decoder: decoder, crewPy: project.crew)
+        assembly.agents(agentEntries, crew: &crew)
+        assembly.tasks(taskEntries, crew: &crew)
+        crew.inputs = CrewAIMapper.inferredInputs(crew)
+        diagnostics.append(contentsOf: project.diagnostics)
+        diagnostics.append(contentsOf: entries.ignoredSummaries())
         diagnostics.append(contentsOf: decoder.diagnostics.items)
         return CrewLoader.Output(crew: crew, diagnostics: diagnostics, sources: sources)
     }

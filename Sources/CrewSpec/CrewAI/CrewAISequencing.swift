@@ -1,28 +1,17 @@
 import CrewCore
 
-/// crewAI's sequential process as explicit edges. A task without `context` gets the previous synchronous task's
-/// output; an `async_execution` task runs beside the tasks after it, and the next synchronous task waits for (and
-/// is given) every async task started since the last synchronous one.
+/// crewAI 1.15.30's sequential process as explicit edges (specs/crewai.md): a synchronous task without `context`
+/// is given the output of every task before it, asynchronous ones included (it waits for them); an
+/// `async_execution` task without `context` is given none. A task with `context` keeps exactly what it lists.
 enum CrewAISequencing {
     static func addImplicitContext(to tasks: inout [TaskSpec], explicit: [Bool]) {
-        var lastSync: Located<String>?
-        var pendingAsync: [Located<String>] = []
+        var earlier: [Located<String>] = []
         for index in tasks.indices {
             let task = tasks[index]
-            let reference = Located(task.name.value, at: task.location)
             if !explicit[index] {
-                if task.asyncExecution {
-                    tasks[index].context = lastSync.map { [$0] } ?? []
-                } else {
-                    tasks[index].context = pendingAsync.isEmpty ? (lastSync.map { [$0] } ?? []) : pendingAsync
-                }
+                tasks[index].context = task.asyncExecution ? [] : earlier
             }
-            if task.asyncExecution {
-                pendingAsync.append(reference)
-            } else {
-                pendingAsync.removeAll()
-                lastSync = reference
-            }
+            earlier.append(Located(task.name.value, at: task.location))
         }
     }
 }

@@ -1,0 +1,5 @@
+
+# tool import
+
+
+from .composio_tool import composio_tools

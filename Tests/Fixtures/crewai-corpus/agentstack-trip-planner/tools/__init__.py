@@ -1,0 +1,13 @@
+
+# tool import
+
+
+from browserbase import Browserbase
+
+
+
+
+
+
+
+from .browserbase import Browserbase

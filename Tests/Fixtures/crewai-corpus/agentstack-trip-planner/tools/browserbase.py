@@ -1,0 +1,3 @@
+from crewai_tools import BrowserbaseLoadTool
+
+Browserbase = BrowserbaseLoadTool(text_content=True)
