@@ -4,7 +4,7 @@ crew reads crewAI projects without running them, so the tools a project defines 
 functions and `BaseTool` subclasses) can only run in the project's own interpreter. crew starts
 this file there, either as a script or as `python3 -c "<this source>"`:
 
-    crewai_bridge.py --root DIR --tool MODULE:ATTR [--tool MODULE:CLASS:{"kw": "json"}] ...
+    crewai_bridge.py --root DIR --tool MODULE:ATTR [--tool MODULE:CLASS:{"kw": "json"}] [--tool MODULE:CLASS:["pos"]]
 
 and speaks MCP to it: newline-delimited JSON-RPC 2.0 on stdin and stdout. Standard library only
 (Python 3.9 or newer); pydantic is used when the project has it. Exit status: 0 at the end of the
@@ -279,25 +279,31 @@ class BridgedTool:
 
 
 def parse_spec(text):
-    """MODULE:ATTR or MODULE:CLASS:{JSON} → (module, attr, kwargs or None). JSON may hold colons."""
+    """MODULE:ATTR, MODULE:CLASS:{JSON} or MODULE:CLASS:[JSON] → (module, attr, arguments or None), where
+    arguments is (positional list, keyword dict). JSON may hold colons."""
     parts = text.split(":", 2)
     if len(parts) < 2 or not parts[0] or not parts[1]:
         raise BridgeError("--tool %s: expected MODULE:ATTR or MODULE:CLASS:{JSON}" % text)
-    kwargs = None
+    arguments = None
     if len(parts) == 3:
         try:
-            kwargs = json.loads(parts[2])
+            value = json.loads(parts[2])
         except ValueError as error:
-            raise BridgeError("--tool %s: the keyword arguments are not JSON: %s" % (text, error))
-        if not isinstance(kwargs, dict):
-            raise BridgeError("--tool %s: the keyword arguments must be a JSON object" % text)
-    return parts[0], parts[1], kwargs
+            raise BridgeError("--tool %s: the arguments are not JSON: %s" % (text, error))
+        if isinstance(value, dict):
+            arguments = ([], value)
+        elif isinstance(value, list):
+            arguments = (value, {})
+        else:
+            raise BridgeError("--tool %s: the arguments must be a JSON object (by keyword) or array (by position)"
+                              % text)
+    return parts[0], parts[1], arguments
 
 
 def load_tool(spec, module_errors):
     """Imports and makes the tool a --tool names. `module_errors` remembers modules that failed, so
     a second --tool from a broken module does not run its import-time code again."""
-    module_name, attr, kwargs = parse_spec(spec)
+    module_name, attr, arguments = parse_spec(spec)
     if module_name in module_errors:
         raise module_errors[module_name]
     try:
@@ -312,9 +318,10 @@ def load_tool(spec, module_errors):
     if any(target is cls or isinstance(target, cls) for cls in _PLACEHOLDERS.values()):
         raise BridgeError("--tool %s: %s comes from crewai_tools, which is not installed" % (spec, attr))
     if isinstance(target, type):
-        target = target(**(kwargs or {}))
-    elif kwargs is not None:
-        raise BridgeError("--tool %s: only a class takes {JSON} keyword arguments" % spec)
+        positional, keywords = arguments or ([], {})
+        target = target(*positional, **keywords)
+    elif arguments is not None:
+        raise BridgeError("--tool %s: only a class takes JSON arguments" % spec)
     return bridged(spec, target)
 
 

@@ -413,6 +413,29 @@ class OtherEnvironmentTests(RefusalAssertions, unittest.TestCase):
                            env=self.env_with_path("site"))
 
 
+    def test_positional_arguments_given_as_a_json_array(self):
+        # crew.py's `SEC10QTool("AMZN")`: a tool class with its own __init__, made by position.
+        self.write("project/ticker_tools.py", """
+            class TickerTool:
+                name = "Ticker"
+                description = "Says which ticker it was made for."
+
+                def __init__(self, ticker, exchange="NYSE"):
+                    self.ticker, self.exchange = ticker, exchange
+
+                def _run(self, question: str) -> str:
+                    return "%s on %s: %s" % (self.ticker, self.exchange, question)
+            """)
+        root = os.path.join(self.folder.name, "project")
+
+        async def work(session):
+            return await session.call_tool("Ticker", {"question": "price?"})
+
+        result, _ = with_mcp([BRIDGE] + tool_arguments(['ticker_tools:TickerTool:["AMZN", "NASDAQ"]'], root=root),
+                             work)
+        self.assertEqual(result.content[0].text, "AMZN on NASDAQ: price?")
+        self.assertRefused(tool_arguments(['ticker_tools:TickerTool:"AMZN"'], root=root), "JSON object", "array")
+
     def test_project_module_failing_at_import(self):
         self.write("project/broken.py", 'import os\nraise RuntimeError("no config\\nfound")\n')
         stderr = self.assertRefused(

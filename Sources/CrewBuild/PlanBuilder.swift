@@ -63,6 +63,7 @@ public enum PlanBuilder {
     static func model(_ spec: ModelSpec) -> ModelDefinition {
         var model = ModelDefinition(name: spec.name.value, provider: spec.provider.value, model: spec.model.value)
         model.baseURL = spec.baseURL
+        model.environment = spec.environment
         model.apiKey = secret(spec.apiKey)
         model.temperature = spec.temperature?.value
         model.topP = spec.topP?.value

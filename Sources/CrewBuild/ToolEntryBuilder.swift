@@ -36,6 +36,11 @@ enum ToolEntryBuilder {
                 "env": s.env.isEmpty ? nil : pairs(s.env), "input_schema": s.inputSchema,
             ]
         case .mcp(let s):
+            if let bridge = s.crewAIBridge {
+                return [
+                    "crewai_bridge": .object(["python": .string(bridge.python.value), "tools": .strings(bridge.tools)])
+                ]
+            }
             return [
                 "command": s.command.map { .string($0.value) }, "args": .strings(s.args.map(\.source)),
                 "env": pairs(s.env), "url": s.url.map { .string($0.source) }, "headers": pairs(s.headers),

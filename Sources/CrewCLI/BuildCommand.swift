@@ -40,7 +40,7 @@ struct BuildCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = Date()
-        let compiled = Compilation.compile(path: crew.path, format: format, toStdout: false)
+        let compiled = Compilation.compile(path: crew.path, crewAI: crew.crewAI, format: format, toStdout: false)
         guard compiled.succeeded, let validated = compiled.result.validated, let plan = compiled.result.plan else {
             throw ExitCode(1)
         }

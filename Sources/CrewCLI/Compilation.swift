@@ -6,8 +6,10 @@ import CrewSpec
 /// Compiles the crew at a path and reports diagnostics the way every command does.
 enum Compilation {
     /// Renders diagnostics in `format` to stdout (`toStdout`) or stderr; returns the compiled crew.
-    static func compile(path: String, format: DiagnosticRenderer.Format, toStdout: Bool) -> CompiledCrew {
-        let compiled = Engine.shared.compile(path: path)
+    static func compile(
+        path: String, crewAI: CrewAIOptions = CrewAIOptions(), format: DiagnosticRenderer.Format, toStdout: Bool
+    ) -> CompiledCrew {
+        let compiled = Engine.shared.compile(path: path, crewAI: crewAI)
         let diagnostics = compiled.diagnostics.sorted
         let descriptor: Int32 = toStdout ? 1 : 2
         let sources = compiled.sources

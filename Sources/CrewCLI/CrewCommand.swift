@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrewCore
+import CrewSpec
 import Foundation
 
 /// `crew`: the root command. Usage errors exit 2, invalid crews exit 1.
@@ -49,4 +50,16 @@ public struct CrewCommand: AsyncParsableCommand {
 struct CrewPathOptions: ParsableArguments {
     @Argument(help: "A crew file, a folder with crew.yaml, or a crewAI project folder.", completion: .file())
     var path: String = "."
+
+    @Option(
+        help: ArgumentHelp(
+            "A crewAI project's Python: its own tools run there, through crew's bridge (this runs the project's code).",
+            valueName: "PATH"), completion: .file())
+    var python: String?
+
+    /// How a crewAI project is read: `--python` made absolute, so that the bridge finds it from the crew's folder.
+    var crewAI: CrewAIOptions {
+        guard let python, python.contains("/"), !python.hasPrefix("/") else { return CrewAIOptions(python: python) }
+        return CrewAIOptions(python: FileManager.default.currentDirectoryPath + "/" + python)
+    }
 }

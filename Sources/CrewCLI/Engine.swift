@@ -1,12 +1,17 @@
 import ArgumentParser
 import CrewCore
 import CrewKit
+import CrewSpec
 import Foundation
 
 /// The `crew` process's one engine (made on first use, so `crew --version` makes none), and the way every command
 /// gets a plan and reports a failure.
 enum Engine {
-    static let shared = CrewEngine()
+    static let shared: CrewEngine = {
+        var configuration = CrewEngine.Configuration()
+        configuration.readsProjectEnvironmentFile = true
+        return CrewEngine(configuration: configuration)
+    }()
 
     /// A coded failure on stderr; the command then ends with `code`.
     static func fail(_ error: any Error, exit code: Int32 = 1) -> ExitCode {
@@ -16,10 +21,10 @@ enum Engine {
 
     /// The plan at `path`: a build artifact, or a crew compiled (its diagnostics on stderr) and, when it has
     /// knowledge, built into its `.crew/build` first. Any failure is reported and ends the command (exit 1).
-    static func plan(at path: String) async throws -> RunnablePlan {
+    static func plan(at path: String, crewAI: CrewAIOptions = CrewAIOptions()) async throws -> RunnablePlan {
         do {
             if CrewEngine.isArtifact(path) { return try shared.load(artifact: path) }
-            let compiled = Compilation.compile(path: path, format: .text, toStdout: false)
+            let compiled = Compilation.compile(path: path, crewAI: crewAI, format: .text, toStdout: false)
             guard compiled.succeeded else { throw ExitCode(1) }
             return try await shared.runnable(compiled)
         } catch let exit as ExitCode {

@@ -15,7 +15,7 @@ struct GraphCommand: ParsableCommand {
     var format: GraphRenderer.Format = .mermaid
 
     func run() throws {
-        let result = Compilation.compile(path: crew.path, format: .text, toStdout: false).result
+        let result = Compilation.compile(path: crew.path, crewAI: crew.crewAI, format: .text, toStdout: false).result
         guard result.succeeded, let validated = result.validated, let plan = result.plan else {
             throw ExitCode(1)
         }

@@ -18,7 +18,7 @@ struct ModelsCommand: AsyncParsableCommand {
     var check = false
 
     func run() async throws {
-        let plan = try await Engine.plan(at: crew.path).plan
+        let plan = try await Engine.plan(at: crew.path, crewAI: crew.crewAI).plan
         var failures = 0
         let http = Engine.shared.http
         for name in plan.models.keys.sorted() {

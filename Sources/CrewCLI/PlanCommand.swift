@@ -24,7 +24,7 @@ struct PlanCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let runnable = try await Engine.plan(at: crew.path)
+        let runnable = try await Engine.plan(at: crew.path, crewAI: crew.crewAI)
         let values = try inputs.resolve(runnable.plan)
         var options = RunOptions()
         options.cache = cache

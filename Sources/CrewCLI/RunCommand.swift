@@ -88,7 +88,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let runnable = try await Engine.plan(at: crew.path)
+        let runnable = try await Engine.plan(at: crew.path, crewAI: crew.crewAI)
         let plan = runnable.plan
         var options = RunOptions()
         options.runsFolder = runsDir.map { ConfinedPath(base: $0) }

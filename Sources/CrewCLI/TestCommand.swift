@@ -29,7 +29,8 @@ struct TestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let diagnosticFormat: DiagnosticRenderer.Format = format == .github ? .github : .text
-        let compiled = Compilation.compile(path: crew.path, format: diagnosticFormat, toStdout: true)
+        let compiled = Compilation.compile(
+            path: crew.path, crewAI: crew.crewAI, format: diagnosticFormat, toStdout: true)
         guard compiled.succeeded, let source = compiled.result.crew else { throw ExitCode(1) }
         let loaded = CrewTestLoader().load(source, sources: compiled.sources)
         if !loaded.diagnostics.items.isEmpty {

@@ -23,7 +23,7 @@ struct ToolsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let source = try await Engine.plan(at: crew.path)
+        let source = try await Engine.plan(at: crew.path, crewAI: crew.crewAI)
         let plan = source.plan
         let agents = try chosenAgents(plan)
         let listings = try await ToolCatalog.list(

@@ -16,7 +16,7 @@ struct ValidateCommand: ParsableCommand {
     var format: DiagnosticRenderer.Format = .text
 
     func run() throws {
-        let result = Compilation.compile(path: crew.path, format: format, toStdout: true).result
+        let result = Compilation.compile(path: crew.path, crewAI: crew.crewAI, format: format, toStdout: true).result
         guard result.succeeded, let validated = result.validated, let plan = result.plan else {
             throw ExitCode(1)
         }

@@ -106,6 +106,11 @@ extension PlanDocument {
             else { throw r.fail("price", "needs `input_per_million` and `output_per_million`") }
             model.price = (input, output)
         }
+        if let environment = try r.optionalObject("environment") {
+            model.environment = ModelEnvironment(
+                model: environment.has("model") ? try environment.strings("model") : [],
+                baseURL: environment.has("base_url") ? try environment.strings("base_url") : [])
+        }
         if let replies = try r.optionalObject("replies") {
             for key in replies.value.keys { model.replies[key] = try replies.string(key) }
         }

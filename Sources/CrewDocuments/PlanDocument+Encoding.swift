@@ -73,6 +73,15 @@ extension ModelDefinition {
                 }
             ),
             ("replies", replies.isEmpty ? nil : .object(replies.mapValues(JSONValue.string))),
+            (
+                "environment",
+                environment.map {
+                    .object(dropping: [
+                        ("model", $0.model.isEmpty ? nil : .array($0.model.map(JSONValue.string))),
+                        ("base_url", $0.baseURL.isEmpty ? nil : .array($0.baseURL.map(JSONValue.string))),
+                    ])
+                }
+            ),
         ])
     }
 }

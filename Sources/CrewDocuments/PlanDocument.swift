@@ -101,11 +101,33 @@ public struct ModelDefinition: Sendable {
     public var price: (input: Double, output: Double)?
     /// `mock` only: scripted replies by task name.
     public var replies: [String: String] = [:]
+    /// Variables that, when set at run time, give the model's name and base URL (crewAI's defaults).
+    public var environment: ModelEnvironment?
 
     public init(name: String, provider: Provider, model: String) {
         self.name = name
         self.provider = provider
         self.model = model
+    }
+}
+
+/// Environment variables a model's name and base URL come from at run time, the first one set winning over the
+/// plan's `model` and `base_url`: how crewAI picks its default model (`MODEL`, then `MODEL_NAME`, ...).
+public struct ModelEnvironment: Sendable, Hashable {
+    public var model: [String]
+    public var baseURL: [String]
+
+    public init(model: [String] = [], baseURL: [String] = []) {
+        self.model = model
+        self.baseURL = baseURL
+    }
+
+    /// The first variable of `names` set to a non-empty value.
+    public static func first(_ names: [String], in environment: [String: String]) -> (name: String, value: String)? {
+        for name in names {
+            if let value = environment[name], !value.isEmpty { return (name, value) }
+        }
+        return nil
     }
 }
 

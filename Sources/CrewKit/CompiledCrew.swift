@@ -34,7 +34,7 @@ public struct CompiledCrew: Sendable {
 extension CrewEngine {
     /// Loads, validates and plans the crew at `path` (a crew folder or file, or a crewAI project). Never throws:
     /// every problem is a diagnostic.
-    public func compile(path: String) -> CompiledCrew {
-        CompiledCrew(result: Compiler.compile(path: path))
+    public func compile(path: String, crewAI: CrewAIOptions = CrewAIOptions()) -> CompiledCrew {
+        CompiledCrew(result: Compiler.compile(path: path, loader: CrewLoader(crewAI: crewAI)))
     }
 }

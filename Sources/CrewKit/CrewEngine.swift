@@ -19,6 +19,10 @@ public final class CrewEngine: Sendable {
         public var toolStartTimeout: Double
         /// Connections kept per provider host, across all runs.
         public var connectionsPerHost: Int
+        /// Whether a crewAI project's `.env` adds to `environment` for its runs, as crewAI's `load_dotenv` does.
+        /// The CLI turns it on for the user's own projects; a server leaves it off, so that no crew it is sent can
+        /// set where the server's keys go.
+        public var readsProjectEnvironmentFile = false
 
         public init(
             environment: [String: String] = ProcessInfo.processInfo.environment, retry: RetryPolicy = RetryPolicy(),

@@ -156,7 +156,7 @@ extension CrewEngine {
         let plan = runnable.plan
         let values = try RunInputs.resolve(plan.inputs, given: inputs).get()
         try checkReviewer(plan, options)
-        let session = sessionOptions(runnable, options)
+        let session = try sessionOptions(runnable, options)
         let runID: String
         switch options.runFolder {
         case .fresh: runID = try RunRecorder.reserve(runs: session.runsFolder)
@@ -192,7 +192,7 @@ extension CrewEngine {
     public func resume(runID: String, of runnable: RunnablePlan, options: RunOptions = RunOptions()) throws
         -> RunHandle
     {
-        let session = sessionOptions(runnable, options)
+        let session = try sessionOptions(runnable, options)
         let store = RunStore(session.runsFolder)
         let id = try store.find(runID)
         try checkReviewer(plan: try store.plan(id), options)
@@ -205,13 +205,33 @@ extension CrewEngine {
         }
     }
 
-    func sessionOptions(_ runnable: RunnablePlan, _ options: RunOptions) -> RunSession.Options {
+    /// The engine's environment, with a crewAI project's `.env` underneath when the engine reads it: a variable
+    /// already set wins, as with python-dotenv. The file is read at run time only and never copied anywhere.
+    func environment(for runnable: RunnablePlan) throws -> [String: String] {
+        guard configuration.readsProjectEnvironmentFile, runnable.plan.document.crew.origin == .crewAI else {
+            return configuration.environment
+        }
+        let bytes: [UInt8]
+        do {
+            let folder = try ConfinedFolder(opening: runnable.baseFolder)
+            guard folder.kind(of: ".env") != nil else { return configuration.environment }
+            bytes = try folder.read(".env", limit: 1 << 20)
+        } catch {
+            throw CrewFailure(
+                .r512, "the project's .env cannot be read: \(error)",
+                hint: "crew reads .env as a regular file of at most 1 MiB in the project folder, never through a link")
+        }
+        let file = DotEnv.parse(String(decoding: bytes, as: UTF8.self))
+        return configuration.environment.merging(file) { set, _ in set }
+    }
+
+    func sessionOptions(_ runnable: RunnablePlan, _ options: RunOptions) throws -> RunSession.Options {
         let settings = RunSettings(
             maxParallel: options.maxParallel ?? runnable.plan.maxParallel, failFast: options.failFast,
             stream: options.stream, outputFolder: options.outputFolder ?? runnable.baseFolder)
         var session = RunSession.Options(
             runsFolder: options.runsFolder ?? ConfinedPath(base: runnable.baseFolder, below: ".crew/runs"),
-            settings: settings, environment: configuration.environment, retry: configuration.retry,
+            settings: settings, environment: try environment(for: runnable), retry: configuration.retry,
             artifactFolder: runnable.artifactFolder, crewFolder: runnable.baseFolder, reviewer: options.reviewer)
         session.toolStartTimeout = configuration.toolStartTimeout
         session.http = http
@@ -235,7 +255,7 @@ extension CrewEngine {
         options: RunOptions = RunOptions()
     ) async throws -> RunSession.StepOutcome {
         let url = URL(fileURLWithPath: state).standardizedFileURL
-        var session = sessionOptions(runnable, options)
+        var session = try sessionOptions(runnable, options)
         session.runsFolder = ConfinedPath(base: url.deletingLastPathComponent().path)
         return try await RunSession.step(
             task, of: runnable.plan, runID: url.lastPathComponent, inputs: inputs, options: session)
@@ -246,7 +266,7 @@ extension CrewEngine {
     public func preview(_ runnable: RunnablePlan, inputs: [String: String], options: RunOptions = RunOptions())
         async throws -> RunPreview
     {
-        let session = sessionOptions(runnable, options)
+        let session = try sessionOptions(runnable, options)
         let cache =
             session.cache
             ?? CacheSettings(

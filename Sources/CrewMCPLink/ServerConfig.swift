@@ -24,6 +24,9 @@ package struct ServerConfig: Sendable {
     {
         let include = try strings(config["include"], key: "include", tool: name)
         let exclude = try strings(config["exclude"], key: "exclude", tool: name)
+        if let bridge = config["crewai_bridge"] {
+            return ServerConfig(endpoint: try bridgeProcess(bridge, tool: name), include: include, exclude: exclude)
+        }
         if let command = config["command"]?.stringValue {
             guard !command.isEmpty else { throw ToolSetupError("MCP tool `\(name)`: `command` is empty") }
             let arguments = try strings(config["args"], key: "args", tool: name).map {
@@ -42,6 +45,20 @@ package struct ServerConfig: Sendable {
                 endpoint: .http(url: try context.resolve(url), headers: headers), include: include, exclude: exclude)
         }
         throw ToolSetupError("MCP tool `\(name)` has neither `command` nor `url`")
+    }
+
+    /// A crewAI project's Python tools: crew's bridge in the project's interpreter, started in the crew's folder,
+    /// which the bridge puts (with its `src/`) on the import path. Bytecode is not written into the project.
+    static func bridgeProcess(_ bridge: JSONValue, tool: String) throws(ToolSetupError) -> Endpoint {
+        guard let python = bridge["python"]?.stringValue, !python.isEmpty else {
+            throw ToolSetupError("MCP tool `\(tool)`: the crewAI bridge names no Python interpreter")
+        }
+        let specs = try strings(bridge["tools"], key: "crewai_bridge.tools", tool: tool)
+        guard !specs.isEmpty else { throw ToolSetupError("MCP tool `\(tool)`: the crewAI bridge has no tools") }
+        return .process(
+            command: python,
+            arguments: ["-c", CrewAIBridgeSource.text, "--root", "."] + specs.flatMap { ["--tool", $0] },
+            environment: ["PYTHONDONTWRITEBYTECODE": "1"])
     }
 
     private static func strings(_ value: JSONValue?, key: String, tool: String) throws(ToolSetupError) -> [String] {

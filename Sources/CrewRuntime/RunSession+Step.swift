@@ -27,6 +27,7 @@ extension RunSession {
     public static func step(
         _ name: String, of plan: ExecutionPlan, runID: String, inputs: [String: String], options: Options
     ) async throws -> StepOutcome {
+        let plan = plan.resolvingModelEnvironment(options.environment)
         guard let task = plan.task(named: name) else {
             throw StepError(message: "the plan has no task `\(name)`")
         }

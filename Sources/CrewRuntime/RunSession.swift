@@ -89,6 +89,7 @@ public struct RunSession: Sendable {
     )
         throws -> Prepared
     {
+        let plan = plan.resolvingModelEnvironment(options.environment)
         let runID = try runID ?? RunRecorder.reserve(runs: options.runsFolder)
         let recorder = try RunRecorder(runs: options.runsFolder, runID: runID)
         let lock = try recorder.lock()

@@ -38,8 +38,10 @@ public enum Fixtures {
     }
 
     /// Compiles a crew and renders its diagnostics as plain text, with `prefix` removed from paths.
-    public static func diagnosticsText(_ path: String, relativeTo prefix: String) -> (Compiler.Result, String) {
-        let result = Compiler.compile(path: path)
+    public static func diagnosticsText(_ path: String, relativeTo prefix: String, loader: CrewLoader = CrewLoader())
+        -> (Compiler.Result, String)
+    {
+        let result = Compiler.compile(path: path, loader: loader)
         let sources = result.sources
         let renderer = DiagnosticRenderer(color: false) { file, line in sources.line(file, line) }
         let text = renderer.render(result.diagnostics.sorted, format: .text)

@@ -34,6 +34,7 @@ public struct RunPreview: Sendable {
         _ plan: ExecutionPlan, inputs: [String: String], cache: CacheSettings, options: RunSession.Options,
         http: HTTPClient
     ) async throws -> RunPreview {
+        let plan = plan.resolvingModelEnvironment(options.environment)
         let decisions = plan.tasks.map { CachePolicy.decide($0, plan: plan, requested: cache.requested) }
         let needsTools = zip(plan.tasks, decisions).contains { task, decision in
             decision == .use && plan.document.agents(reachableFrom: task.agent).contains { !$0.tools.isEmpty }

@@ -15,11 +15,11 @@ struct CrewAIAssembly {
     /// crewAI's `max_iter` default.
     static let defaultMaxIterations = 25
 
-    init(decoder: NodeDecoder, crewPy: CrewPyFile?) {
+    init(decoder: NodeDecoder, crewPy: CrewPyFile?, bridge: CrewAIBridgeContext = CrewAIBridgeContext()) {
         self.decoder = decoder
         self.crewPy = crewPy
         models = CrewAIModels(decoder: decoder)
-        tools = CrewAITools(decoder: decoder)
+        tools = CrewAITools(decoder: decoder, bridge: bridge)
     }
 
     // MARK: Agents
@@ -153,6 +153,7 @@ struct CrewAIAssembly {
             }
         }
         var tasks = built.map(\.0)
+        dropAgentsOnlyCopied(tasks, crew: &crew)
         if crewPy?.crew?.process?.value == .hierarchical { hierarchical(&tasks, crew: &crew) }
         CrewAISequencing.addImplicitContext(to: &tasks, explicit: built.map(\.explicitContext))
         crew.tasks = tasks
@@ -211,6 +212,16 @@ struct CrewAIAssembly {
         return names.isEmpty
             ? "add `agent: <name>` to the task in tasks.yaml"
             : "add `agent:` with one of \(names.map { "`\($0)`" }.joined(separator: ", "))"
+    }
+
+    /// An agent whose every task runs with the task's own tools lives on only in its copies.
+    private func dropAgentsOnlyCopied(_ tasks: [TaskSpec], crew: inout Crew) {
+        let used = Set(tasks.compactMap(\.agent?.value) + crew.agents.flatMap { $0.delegateTo.map(\.value) })
+        let copied = Set(
+            crew.agents.map(\.name.value).filter { $0.contains("_for_") }.compactMap { name in
+                crew.agents.first { name.hasPrefix($0.name.value + "_for_") }?.name.value
+            })
+        crew.agents.removeAll { copied.contains($0.name.value) && !used.contains($0.name.value) }
     }
 
     /// crewAI gives a task with its own tools exactly those tools; crew's tools belong to agents, so the task gets

@@ -9,6 +9,12 @@ struct CrewAIModels {
 
     /// crewAI 1.15.30's model when an agent names none and `MODEL` is not set.
     static let defaultModel = "gpt-4.1-mini"
+    /// crewAI 1.15.30's run-time choices for an agent without `llm` (`llm_utils.py`): the model, then the endpoint.
+    static let defaultEnvironment = ModelEnvironment(
+        model: ["MODEL", "MODEL_NAME", "OPENAI_MODEL_NAME"],
+        baseURL: ["BASE_URL", "OPENAI_API_BASE", "OPENAI_BASE_URL"])
+    /// The endpoint crewAI's OpenAI client takes from the environment when `LLM(...)` gives none.
+    static let openAIEnvironment = ModelEnvironment(baseURL: ["OPENAI_BASE_URL", "OPENAI_API_BASE"])
 
     init(decoder: NodeDecoder) {
         self.decoder = decoder
@@ -42,6 +48,7 @@ struct CrewAIModels {
         if let existing = made["string:" + llm.value] { return existing }
         var spec = base(llm, name: CrewDecoder.slug(llm.value), crew: crew)
         spec.apiKey = CrewAIMapper.defaultKey(spec.provider.value)
+        if spec.provider.value == .openai { spec.environment = Self.openAIEnvironment }
         crew.models.append(spec)
         made["string:" + llm.value] = spec.name.value
         return spec.name.value
@@ -70,6 +77,7 @@ struct CrewAIModels {
         spec.temperature = call.temperature
         spec.maxTokens = call.maxTokens
         spec.apiKey = call.apiKeyVariable.map { .env($0.value) } ?? CrewAIMapper.defaultKey(spec.provider.value)
+        if spec.baseURL == nil && spec.provider.value == .openai { spec.environment = Self.openAIEnvironment }
         crew.models.append(spec)
         made[key] = unique
         return unique
@@ -107,6 +115,7 @@ struct CrewAIModels {
             name: Located("default", at: at), provider: Located(.openai, at: at),
             model: Located(Self.defaultModel, at: at), location: at)
         spec.apiKey = .env("OPENAI_API_KEY")
+        spec.environment = Self.defaultEnvironment
         crew.models.append(spec)
         made["default"] = "default"
         return "default"

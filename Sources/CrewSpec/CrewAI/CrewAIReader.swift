@@ -6,6 +6,7 @@ import Foundation
 /// sequential semantics turned into explicit `context` edges (see `CrewAISequencing`).
 struct CrewAIReader {
     var yaml: YAMLLoader
+    var options = CrewAIOptions()
 
     func load(root: String, agents: String, tasks: String, sources: SourceText) -> CrewLoader.Output {
         var diagnostics = Diagnostics()
@@ -25,15 +26,19 @@ struct CrewAIReader {
         for (file, loaded) in [(agents, agentsFile), (tasks, tasksFile)] {
             if let sha = loaded.sha256 { crew.files.append(SourceFile(path: file, sha256: sha, role: .crew)) }
         }
+        let packageFolder = CrewPyProject.packageFolder(forConfig: agents)
         let project = CrewPyProject(
-            root: root, displayRoot: root, packageFolder: CrewPyProject.packageFolder(forConfig: agents),
+            root: root, displayRoot: root, packageFolder: packageFolder,
             sources: sources
         ).load()
         crew.files += project.files
         var entries = CrewAIEntries(decoder: decoder)
         let agentEntries = agentsFile.node.map { entries.agents($0, file: CrewLoader.display(root, agents)) } ?? []
         let taskEntries = tasksFile.node.map { entries.tasks($0, file: CrewLoader.display(root, tasks)) } ?? []
-        var assembly = CrewAIAssembly(decoder: decoder, crewPy: project.crew)
+        var assembly = CrewAIAssembly(
+            decoder: decoder, crewPy: project.crew,
+            bridge: CrewAIBridgeContext(
+                python: options.python, packageFolder: packageFolder, crewFile: project.crewFile))
         assembly.agents(agentEntries, crew: &crew)
         assembly.tasks(taskEntries, crew: &crew)
         crew.inputs = CrewAIMapper.inferredInputs(crew)

@@ -11,8 +11,11 @@ struct CrewAITools {
     /// Unmapped tools already reported, by owner and name: one error per tool and agent.
     private var reported: Set<String> = []
 
-    init(decoder: NodeDecoder) {
+    let bridge: CrewAIBridgeContext
+
+    init(decoder: NodeDecoder, bridge: CrewAIBridgeContext = CrewAIBridgeContext()) {
         self.decoder = decoder
+        self.bridge = bridge
     }
 
     /// What a class becomes: the crewAI name the model saw, and how crew does the same.
@@ -66,6 +69,7 @@ struct CrewAITools {
         guard let (title, mapping) = Self.mappings[use.name.value], use.isInstance,
             use.module == nil || use.module?.hasPrefix("crewai_tools") == true
         else {
+            if bridge.python != nil { return bridged(use, owner: owner, crew: &crew) }
             unmapped(use, owner: owner)
             return []
         }
@@ -120,6 +124,8 @@ struct CrewAITools {
             spec.description = "\(title) (crewAI's \(use.name.value)): write files in the project folder."
         case .knowledge(let argument):
             guard let source = use.arguments[argument]?.value.string ?? use.positional.first?.value.string else {
+                // Given its file at run time by the model: only the tool itself can do that.
+                if bridge.python != nil { return bridged(use, owner: owner, crew: &crew) }
                 decoder.error(
                     .e304,
                     "\(use.name.value) of \(owner) has no fixed `\(argument)`, so crew cannot index it when it builds",
@@ -142,6 +148,45 @@ struct CrewAITools {
             spec.description = "\(title) (crewAI's \(use.name.value)): search \(source)."
         }
         crew.tools.append(spec)
+        made[key] = name
+        return [Located(name, at: at)]
+    }
+
+    /// A tool crew has no equivalent for, run by the bridge in the project's Python: one MCP server per tool, so
+    /// that each agent is offered exactly the tools crewAI gives it.
+    private mutating func bridged(_ use: CrewPyFile.ToolUse, owner: String, crew: inout Crew) -> [Located<String>] {
+        guard let python = bridge.python else { return [] }
+        guard use.positional.isEmpty || use.arguments.isEmpty else {
+            decoder.error(
+                .e304,
+                "`\(use.name.value)(...)` of \(owner) mixes positional and keyword arguments, which the bridge cannot pass",
+                at: use.name.location, hint: "pass them all by keyword, e.g. `\(use.name.value)(name=...)`")
+            return []
+        }
+        let module = use.module.map(bridge.absolute) ?? bridge.crewModule
+        var spec = "\(module):\(use.attribute)"
+        if use.isInstance && !use.arguments.isEmpty {
+            spec += ":" + JSONValue.object(use.arguments.mapValues { $0.value.json }).serialized()
+        } else if use.isInstance && !use.positional.isEmpty {
+            spec += ":" + JSONValue.array(use.positional.map(\.value.json)).serialized()
+        } else if use.isInstance, !(use.name.value.first?.isUppercase ?? false) {
+            // A lower-case call is a factory: the bridge would offer the factory itself as the tool.
+            decoder.error(
+                .e304, "the tool `\(use.attribute)()` of \(owner) is made by a call the bridge cannot repeat",
+                at: use.name.location,
+                hint: "list the tool object or its class in `tools=[...]`, not a function that returns it")
+            return []
+        }
+        let key = "bridge|\(spec)"
+        if let existing = made[key] { return [Located(existing, at: use.name.location)] }
+        let at = use.name.location
+        let name = uniqueName(Self.snake(use.name.value), crew: crew)
+        var settings = ToolSpec.MCP()
+        settings.crewAIBridge = ToolSpec.CrewAIBridge(python: Located(python, at: at), tools: [spec])
+        var tool = ToolSpec(
+            name: Located(name, at: at), kind: Located(.mcp, at: at), settings: .mcp(settings), location: at)
+        tool.description = "crewAI tool `\(use.attribute)` of \(module), run by crew's Python bridge"
+        crew.tools.append(tool)
         made[key] = name
         return [Located(name, at: at)]
     }
@@ -222,5 +267,35 @@ struct CrewAITools {
 extension String {
     fileprivate var replacingStars: String {
         hasSuffix("/**") ? String(dropLast(3)) + "/…" : self
+    }
+}
+
+/// Where a crewAI project's Python lives, for naming its tools to the bridge as importable `module:attribute`.
+struct CrewAIBridgeContext {
+    /// The interpreter to run them with; nil when bridging is off.
+    var python: String?
+    /// crew.py's module (`demo.crew` for `src/demo/crew.py`, `crew` for `./crew.py`).
+    var crewModule = "crew"
+    /// The package crew.py is in (`demo` for `src/demo`), for relative imports; nil at the project's top.
+    var package: String?
+
+    init(python: String? = nil, packageFolder: String = ".", crewFile: String? = nil) {
+        self.python = python
+        // The bridge puts the project folder and its `src/` on the import path, so `src/` is no part of a name.
+        var parts = packageFolder == "." ? [] : packageFolder.split(separator: "/").map(String.init)
+        if parts.first == "src" { parts.removeFirst() }
+        package = parts.isEmpty ? nil : parts.joined(separator: ".")
+        let stem = crewFile.map { String(($0.split(separator: "/").last ?? "crew").dropLast(3)) } ?? "crew"
+        crewModule = ([package].compactMap { $0 } + [stem]).joined(separator: ".")
+    }
+
+    /// An import's module as an absolute name: `.tools.x` inside package `demo` is `demo.tools.x`.
+    func absolute(_ module: String) -> String {
+        let dots = module.prefix { $0 == "." }.count
+        guard dots > 0 else { return module }
+        var base = package?.split(separator: ".").map(String.init) ?? []
+        base = Array(base.dropLast(max(0, dots - 1)))
+        let rest = module.dropFirst(dots)
+        return (base + (rest.isEmpty ? [] : [String(rest)])).joined(separator: ".")
     }
 }

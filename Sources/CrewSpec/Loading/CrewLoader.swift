@@ -4,8 +4,11 @@ import Foundation
 /// Loads a crew (native or crewAI) from disk into the typed model, collecting every diagnostic on the way.
 public struct CrewLoader: Sendable {
     public var yaml = YAMLLoader()
+    public var crewAI = CrewAIOptions()
 
-    public init() {}
+    public init(crewAI: CrewAIOptions = CrewAIOptions()) {
+        self.crewAI = crewAI
+    }
 
     /// The outcome of loading: a crew when one could be read at all, and every problem found.
     public struct Output: Sendable {
@@ -24,7 +27,7 @@ public struct CrewLoader: Sendable {
         case .success(.native(let root, let file)):
             return loadNative(root: root, file: file, sources: sources)
         case .success(.crewAI(let root, let agents, let tasks)):
-            let reader = CrewAIReader(yaml: yaml)
+            let reader = CrewAIReader(yaml: yaml, options: crewAI)
             return reader.load(root: root, agents: agents, tasks: tasks, sources: sources)
         }
     }
@@ -40,6 +43,9 @@ public struct CrewLoader: Sendable {
         let decoder = CrewDecoder(sources: sources)
         let loaded = yaml.load(path: FileSystem.join(root, file), display: Self.display(root, file), sources: sources)
         diagnostics.append(contentsOf: loaded.diagnostics)
+        if let node = loaded.node, let pairs = node.pairs, pairs.contains(where: { $0.keyText == "crewai" }) {
+            return loadCrewAISettings(node, root: root, file: file, sha256: loaded.sha256, sources: sources)
+        }
         guard let node = loaded.node, let (header, includes) = decoder.decodeRoot(node, root: Glob.realPath(root))
         else {
             diagnostics.append(contentsOf: decoder.diagnostics.items)
@@ -57,6 +63,37 @@ public struct CrewLoader: Sendable {
         }
         diagnostics.append(contentsOf: decoder.diagnostics.items)
         return Output(crew: crew, diagnostics: diagnostics, sources: sources)
+    }
+
+    /// A crew.yaml holding only `crewai:` sets how the crewAI project beside it is read (specs/crewai.md); the
+    /// command line's `--python` wins over its `python`.
+    private func loadCrewAISettings(_ node: YAMLNode, root: String, file: String, sha256: String?, sources: SourceText)
+        -> Output
+    {
+        let decoder = NodeDecoder(sources: sources)
+        var options = crewAI
+        if let fields = decoder.fields(node, "the crew file", known: ["crewai"]),
+            let section = fields["crewai"],
+            let settings = decoder.fields(section, "`crewai`", known: ["python"])
+        {
+            if options.python == nil, let python = decoder.string(settings["python"], "`crewai.python`") {
+                options.python = python.value
+            }
+        }
+        let folder = try? ConfinedFolder(opening: root)
+        guard let folder, case .crewAI(_, let agents, let tasks)? = CrewLocation.crewAIProject(in: folder, at: root)
+        else {
+            decoder.error(
+                .e303, "\(Self.display(root, file)) has a `crewai:` section, but no crewAI project is beside it",
+                at: node.location,
+                hint: "put it in the project folder, next to config/agents.yaml and config/tasks.yaml")
+            return Output(crew: nil, diagnostics: decoder.diagnostics, sources: sources)
+        }
+        var output = CrewAIReader(yaml: yaml, options: options).load(
+            root: root, agents: agents, tasks: tasks, sources: sources)
+        output.diagnostics.append(contentsOf: decoder.diagnostics.items)
+        if let sha256 { output.crew?.files.append(SourceFile(path: file, sha256: sha256, role: .crew)) }
+        return output
     }
 
     /// Expands `include:` globs in order; each file is read once, the root file never again.

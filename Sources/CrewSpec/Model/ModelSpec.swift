@@ -20,6 +20,8 @@ public struct ModelSpec: Sendable {
     public var price: Price?
     /// `mock` only: a scripted reply per task name; tasks without one get an echo of their prompt.
     public var replies: [(task: Located<String>, reply: String)] = []
+    /// Variables read at run time for the model's name and base URL (a crewAI project's defaults).
+    public var environment: ModelEnvironment?
     public var location: SourceLocation
 
     public init(name: Located<String>, provider: Located<Provider>, model: Located<String>, location: SourceLocation) {

@@ -67,6 +67,19 @@ public struct ToolSpec: Sendable {
         public var headers: [(name: Located<String>, value: Template)] = []
         public var include: [Located<String>] = []
         public var exclude: [Located<String>] = []
+        /// Set instead of `command`/`url` for a crewAI project's own Python tools, run by crew's bridge.
+        public var crewAIBridge: CrewAIBridge?
         public init() {}
+    }
+
+    /// A crewAI project's Python tools, served over MCP by crew's bridge in the project's own interpreter.
+    public struct CrewAIBridge: Sendable {
+        public var python: Located<String>
+        /// `module:attribute` or `module:Class:{json keyword arguments}`, as the bridge takes them.
+        public var tools: [String]
+        public init(python: Located<String>, tools: [String]) {
+            self.python = python
+            self.tools = tools
+        }
     }
 }

@@ -10,16 +10,22 @@ extension Validator {
             crew.agents.flatMap { $0.delegateTo.compactMap { agents.index[$0.value] } })
         for (i, agent) in crew.agents.enumerated() where !usedAgents.contains(i) && agents.index[agent.name.value] == i
         {
-            diagnostics.warning(.w401, "agent `\(agent.name.value)` is not used by any task", at: agent.name.location)
+            diagnostics.warning(
+                .w401, "agent `\(agent.name.value)` is not used by any task", at: agent.name.location,
+                hint: "give it a task, or remove it")
         }
         let usedModels = Set(modelOfAgent)
         for (i, model) in crew.models.enumerated() where !usedModels.contains(i) && models.index[model.name.value] == i
         {
-            diagnostics.warning(.w402, "model `\(model.name.value)` is not used by any agent", at: model.name.location)
+            diagnostics.warning(
+                .w402, "model `\(model.name.value)` is not used by any agent", at: model.name.location,
+                hint: "name it in an agent's `model`, or remove it")
         }
         let usedTools = Set(crew.agents.flatMap { $0.tools.map(\.value) })
         for tool in crew.tools where !usedTools.contains(tool.name.value) {
-            diagnostics.warning(.w403, "tool `\(tool.name.value)` is not given to any agent", at: tool.name.location)
+            diagnostics.warning(
+                .w403, "tool `\(tool.name.value)` is not given to any agent", at: tool.name.location,
+                hint: "list it in an agent's `tools`, or remove it")
         }
         var usedKnowledge = Set(crew.agents.flatMap { $0.knowledge.map(\.value) })
         for tool in crew.tools {

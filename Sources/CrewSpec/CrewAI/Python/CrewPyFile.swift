@@ -94,8 +94,10 @@ struct CrewPyFile: Sendable {
     struct ToolUse: Sendable {
         /// The class or function as named in crew.py.
         var name: Located<String>
-        /// The module it is imported from, when crew.py imports it.
+        /// The module it is imported from, when crew.py imports it (as written: relative imports keep their dots).
         var module: String?
+        /// The dotted path inside `module` (`SearchTools.search_internet`), or inside crew.py when not imported.
+        var attribute: String = ""
         /// Whether it is called (`SerperDevTool()`), as classes are; `@tool` functions are listed bare.
         var isInstance: Bool
         /// Literal keyword arguments, e.g. `file_path="notes.txt"`.

@@ -15,6 +15,8 @@ struct CrewPyProject {
 
     struct Loaded {
         var crew: CrewPyFile?
+        /// crew.py relative to the project folder, when there is one.
+        var crewFile: String?
         /// crew.py relative to the project folder, with its hash, for the artifact's inputs.
         var files: [SourceFile] = []
         var diagnostics: [Diagnostic] = []
@@ -37,6 +39,7 @@ struct CrewPyProject {
             return loaded
         }
         loaded.files.append(SourceFile(path: relative, sha256: sha, role: .crew))
+        loaded.crewFile = relative
         let statements: [PyStatement]
         do {
             let parsed = try PythonParser.parse(text, file: display)
@@ -172,7 +175,14 @@ struct CrewPyProject {
         } else {
             bases = [".", "src"]
         }
-        return bases.flatMap { base in
+        var paths = bases.map { ($0, path) }
+        // `from my_project.models import M` inside my_project/crew.py: the project's own package is crew.py's folder,
+        // whatever that folder is called where crew reads it.
+        let parts = path.split(separator: "/")
+        if dots == 0, parts.count > 1 {
+            paths.append((packageFolder, parts.dropFirst().joined(separator: "/")))
+        }
+        return paths.flatMap { base, path in
             [FileSystem.join(base, path + ".py"), FileSystem.join(base, path, "__init__.py")]
         }.compactMap(FileSystem.normalize)
     }

@@ -11,6 +11,8 @@ struct CrewPyReader {
     private var imports: [String: (module: String, name: String)] = [:]
     /// Module-level `name = value` assignments.
     private var moduleValues: [String: PyNode] = [:]
+    /// Class-level `name = value` assignments of the crew class, read as `self.name`.
+    private var classValues: [String: PyNode] = [:]
     /// Classes defined in crew.py itself, for Pydantic models.
     private(set) var classes: [String: PyClass] = [:]
 
@@ -27,7 +29,7 @@ struct CrewPyReader {
     ]
     static let crewKeywords: Set<String> = ["agents", "tasks", "process", "manager_llm", "manager_agent"]
     /// Keywords whose only effect is logging or bookkeeping, so ignoring them changes nothing a run produces.
-    static let harmlessKeywords: Set<String> = ["verbose", "name", "create_directory", "markdown"]
+    static let harmlessKeywords: Set<String> = ["verbose", "name", "create_directory", "tracing"]
 
     /// The module's imports, for resolving names in other files too.
     var importTable: [String: (module: String, name: String)] { imports }
@@ -78,6 +80,7 @@ struct CrewPyReader {
             switch statement {
             case .assign(let targets, let value):
                 for target in targets {
+                    if case .name(let name) = target.expr { classValues[name] = value }
                     guard case .name(let name) = target.expr, name == "agents_config" || name == "tasks_config"
                     else { continue }
                     guard let path = literalString(value, what: "`\(name)`") else { continue }
@@ -191,10 +194,16 @@ struct CrewPyReader {
     private func resolve(_ node: PyNode, _ locals: [String: PyNode]) -> PyNode {
         var current = node
         for _ in 0..<8 {
-            guard case .name(let name) = current.expr, let value = locals[name] ?? moduleValues[name] else {
+            switch current.expr {
+            case .name(let name):
+                guard let value = locals[name] ?? moduleValues[name] else { return current }
+                current = value
+            case .attribute(let base, let name):
+                guard case .name("self") = base.expr, let value = classValues[name] else { return current }
+                current = value
+            default:
                 return current
             }
-            current = value
         }
         return current
     }
@@ -364,9 +373,7 @@ struct CrewPyReader {
         switch value.expr {
         case .call(let call):
             guard let callee = call.callee.dottedName else { break }
-            var use = CrewPyFile.ToolUse(
-                name: Located(lastComponent(callee), at: value.location), module: module(of: callee),
-                isInstance: true)
+            var use = reference(callee, at: value.location, isInstance: true)
             for argument in call.arguments {
                 if let literal = literal(resolve(argument, locals)) {
                     use.positional.append(literal)
@@ -383,25 +390,32 @@ struct CrewPyReader {
             }
             return use
         case .name, .attribute:
-            if let name = value.dottedName {
-                return CrewPyFile.ToolUse(
-                    name: Located(lastComponent(name), at: value.location), module: module(of: name), isInstance: false)
-            }
+            if let name = value.dottedName { return reference(name, at: value.location, isInstance: false) }
         default: break
         }
         skipped("a tool computed in Python", at: value.location)
         return nil
     }
 
-    private func lastComponent(_ dotted: String) -> String { String(dotted.split(separator: ".").last ?? "") }
-
-    /// The module a dotted name comes from: its first component's import, plus any middle components.
-    private func module(of dotted: String) -> String? {
+    /// A dotted name as the module it comes from and the path inside it: `from a.b import C` makes `C.d` module
+    /// `a.b`, attribute `C.d`; `import a.b` makes `a.b.C` module `a.b`, attribute `C`; a name crew.py defines itself
+    /// has no module.
+    private func reference(_ dotted: String, at location: SourceLocation, isInstance: Bool) -> CrewPyFile.ToolUse {
         let parts = dotted.split(separator: ".").map(String.init)
-        guard let imported = imports[parts[0]] else { return parts.count > 1 ? nil : nil }
-        if parts.count == 1 { return imported.module }
-        let base = imported.name.isEmpty ? imported.module : imported.module + "." + imported.name
-        return ([base] + parts.dropFirst().dropLast()).joined(separator: ".")
+        var use = CrewPyFile.ToolUse(
+            name: Located(parts.last ?? dotted, at: location), module: nil, isInstance: isInstance)
+        use.attribute = dotted
+        guard let imported = imports[parts[0]] else { return use }
+        if imported.name.isEmpty {
+            // `import a.b as c`: `c` is module `a.b`; `import a.b`: `a` is the package and `a.b.C` reads through it.
+            let base = parts[0] == imported.module ? [parts[0]] : [imported.module]
+            use.module = (base + parts.dropFirst().dropLast()).joined(separator: ".")
+            use.attribute = parts.count > 1 ? parts[parts.count - 1] : dotted
+        } else {
+            use.module = imported.module
+            use.attribute = ([imported.name] + parts.dropFirst()).joined(separator: ".")
+        }
+        return use
     }
 
     // MARK: Values
