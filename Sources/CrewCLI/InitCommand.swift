@@ -37,7 +37,7 @@ struct InitCommand: ParsableCommand {
         }
         let shown = TerminalText.escape(directory)
         Terminal.out(
-            "created \(FileSystem.join(shown, "crew.yaml")) and notes/overview.md\n"
+            "created \(FileSystem.join(shown, "crew.yaml")) and notes/overview.md; .gitignore leaves out .crew/\n"
                 + "next: crew validate \(shown) && crew graph \(shown)\n")
     }
 
@@ -66,6 +66,26 @@ struct InitCommand: ParsableCommand {
         let replace: ConfinedFolder.Replace = force ? .always : .never
         try folder.write(StarterCrew.crewFile(name: crewName), to: "crew.yaml", replace: replace)
         try folder.write(StarterCrew.notes, to: "notes/overview.md", replace: replace)
+        try ignoreRecords(in: folder)
+    }
+
+    /// `.crew/` (runs, builds, the task cache) is the machine's, not the repository's: a `.gitignore` gets the line,
+    /// made when missing and added to when it lacks it. A `.gitignore` that is a link is left alone.
+    private func ignoreRecords(in folder: ConfinedFolder) throws(PathFailure) {
+        switch folder.kind(of: ".gitignore") {
+        case nil:
+            try folder.write(StarterCrew.gitignore, to: ".gitignore", replace: .never)
+        case .file?:
+            let text = String(decoding: try folder.read(".gitignore", limit: 1 << 20), as: UTF8.self)
+            let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard !lines.contains(where: { [".crew", ".crew/", "/.crew", "/.crew/"].contains($0) }) else { return }
+            let fd = try folder.openForAppend(".gitignore")
+            defer { close(fd) }
+            let addition = (text.isEmpty || text.hasSuffix("\n") ? "" : "\n") + StarterCrew.gitignore
+            FileHandle(fileDescriptor: fd, closeOnDealloc: false).write(Data(addition.utf8))
+        default:
+            return
+        }
     }
 
     private func slug(_ text: String) -> String {
@@ -76,6 +96,8 @@ struct InitCommand: ParsableCommand {
 
 /// The files `crew init` writes.
 enum StarterCrew {
+    static let gitignore = "# crew's runs, builds and task cache (crew init)\n.crew/\n"
+
     static func crewFile(name: String) -> String {
         """
         version: 1

@@ -59,11 +59,19 @@ struct QueryCommand: AsyncParsableCommand {
             throw Engine.fail(error)
         }
         let queries = try batch.map(readBatch) ?? [question ?? ""]
+        if (try? searcher.fallsBackToBM25(knowledge, mode: mode)) == true {
+            Terminal.err(
+                "note: knowledge base `\(knowledge)` has no vectors (it was built without an embedder), so this "
+                    + "\(mode?.rawValue ?? "") search uses BM25 keywords only\n")
+        }
         for query in queries {
             do {
                 let hits = try await searcher.search(knowledge, query: query, k: k, mode: mode)
                 if batch != nil || json {
                     Terminal.outRaw(batch != nil ? KnowledgeText.jsonLine(query, hits) : KnowledgeText.json(hits))
+                } else if hits.isEmpty {
+                    Terminal.out(
+                        "no passage of `\(knowledge)` matched; try other words, or --mode bm25 for exact terms\n")
                 } else {
                     Terminal.out(KnowledgeText.text(hits))
                 }

@@ -29,6 +29,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Continue an earlier run (its id, a prefix of it, or `last`).")
     var resume: String?
 
+    @Flag(help: "With --resume: continue even though the crew changed since the run started (with its old plan).")
+    var resumeAnyway = false
+
     @Option(help: "Where run records go (default: .crew/runs in the crew's folder).")
     var runsDir: String?
 
@@ -97,6 +100,7 @@ struct RunCommand: AsyncParsableCommand {
         options.failFast = failFast
         options.stream = !noStream
         options.cache = cache
+        options.resumeChanged = resumeAnyway
         options.cacheFolder = cacheDir.map { ConfinedPath(base: $0) }
         let cassette = record.map { CassetteFile.Recording(recorder: CassetteRecorder(), path: $0, plan: plan) }
         if let cassette { options.cassette = .record(cassette.recorder) }
@@ -144,13 +148,13 @@ struct RunCommand: AsyncParsableCommand {
         _ runnable: RunnablePlan, options: RunOptions, review: ReviewSetup.Choice, recording: CassetteFile.Recording?,
         _ start: (RunOptions) throws -> RunHandle
     ) async throws {
-        let view = RunView.make(json: json, quiet: quiet, plan: runnable.plan)
+        let runs = options.runsFolder ?? ConfinedPath(base: runnable.baseFolder, below: ".crew/runs")
+        let view = RunView.make(json: json, quiet: quiet, plan: runnable.plan, runs: runs)
         var options = options
         options.reviewer = ReviewSetup.reviewer(review, view: view, json: json)
         options.observers = view.observers
         let traces = try Self.traceExporter(crew: runnable.document.telemetry)
         if let traces {
-            let runs = options.runsFolder ?? ConfinedPath(base: runnable.baseFolder, below: ".crew/runs")
             let traced = traces.trace(runnable.document, runs: runs)
             options.observers.append(traced.observer)
             options.traceID = traced.traceID
@@ -176,7 +180,6 @@ struct RunCommand: AsyncParsableCommand {
         }
         await traces?.shutdown()
         try recording?.write()
-        let runs = options.runsFolder ?? ConfinedPath(base: runnable.baseFolder, below: ".crew/runs")
         view.finish(outcome, store: RunStore(runs))
         throw ExitCode(outcome.status.exitCode)
     }

@@ -10,22 +10,29 @@ final class RunView: Sendable {
     private let live: LiveView?
     private let showSummary: Bool
     private let quiet: Bool
+    /// The plan's tasks in order: the last one that finished is the run's answer, printed at the end.
+    private let tasks: [String]
 
-    private init(observers: [any RunObserver], live: LiveView?, showSummary: Bool, quiet: Bool) {
+    private init(observers: [any RunObserver], live: LiveView?, showSummary: Bool, quiet: Bool, tasks: [String]) {
         self.observers = observers
         self.live = live
         self.showSummary = showSummary
         self.quiet = quiet
+        self.tasks = tasks
     }
 
-    static func make(json: Bool, quiet: Bool, plan: ExecutionPlan) -> RunView {
-        if json { return RunView(observers: [JSONLines()], live: nil, showSummary: false, quiet: false) }
-        if quiet { return RunView(observers: [], live: nil, showSummary: false, quiet: true) }
+    static func make(json: Bool, quiet: Bool, plan: ExecutionPlan, runs: ConfinedPath) -> RunView {
+        let tasks = plan.tasks.map(\.name)
+        if json {
+            return RunView(
+                observers: [JSONLines(runs: runs)], live: nil, showSummary: false, quiet: false, tasks: tasks)
+        }
+        if quiet { return RunView(observers: [], live: nil, showSummary: false, quiet: true, tasks: tasks) }
         if Terminal.useColor(fileDescriptor: 1) || isatty(1) == 1 {
             let live = LiveView(color: Terminal.useColor(fileDescriptor: 1))
-            return RunView(observers: [live], live: live, showSummary: true, quiet: false)
+            return RunView(observers: [live], live: live, showSummary: true, quiet: false, tasks: tasks)
         }
-        return RunView(observers: [PlainLines()], live: nil, showSummary: true, quiet: false)
+        return RunView(observers: [PlainLines()], live: nil, showSummary: true, quiet: false, tasks: tasks)
     }
 
     func stop() {
@@ -44,18 +51,65 @@ final class RunView: Sendable {
     func finish(_ outcome: RunSession.Outcome, store: RunStore) {
         live?.stop()
         if showSummary {
+            finalOutput(outcome, store: store)
             Terminal.out(Summary.table(runID: outcome.runID, store: store))
             Terminal.out("run \(outcome.runID): \(outcome.status.rawValue); record in \(outcome.folder)\n")
-        } else if quiet && outcome.status != .succeeded {
-            Terminal.err("run \(outcome.runID): \(outcome.status.rawValue); `crew show \(outcome.runID)` says why\n")
+        } else if quiet {
+            // Errors and the final status, as --quiet promises: the status on stdout, why on stderr.
+            Terminal.out("run \(outcome.runID): \(outcome.status.rawValue)\n")
+            if outcome.status != .succeeded {
+                Terminal.err("`crew show \(outcome.runID)` says why\n")
+            }
         }
     }
 }
 
-/// `--json`: each event as one JSON line on stdout, as in events.jsonl.
-struct JSONLines: RunObserver {
+extension RunView {
+    /// Terminal output is cut here; the whole answer stays in the run's record.
+    static let finalOutputLimit = 64 << 10
+
+    /// The answer of the last task (in plan order) that finished, before the summary: what the user ran the crew for.
+    private func finalOutput(_ outcome: RunSession.Outcome, store: RunStore) {
+        let outputs = store.finishedOutputs(outcome.runID)
+        guard let task = tasks.last(where: { outputs[$0] != nil }), let text = outputs[task] else { return }
+        let cut = text.utf8.count > Self.finalOutputLimit
+        let shown = cut ? String(decoding: text.utf8.prefix(Self.finalOutputLimit), as: UTF8.self) : text
+        Terminal.out("\n── output of `\(task)` ──\n\(shown)\(shown.hasSuffix("\n") ? "" : "\n")")
+        if cut { Terminal.out("… (cut at 64 KiB; the whole answer is in \(outcome.folder)/tasks/\(task)/)\n") }
+        Terminal.out("\n")
+    }
+}
+
+/// `--json`: each event as one JSON line on stdout, as in events.jsonl, with one addition: `task_finished` also
+/// carries the task's answer as `output_text` (read back from the run's record, at most 16 MiB), so a script needs
+/// no second read.
+final class JSONLines: RunObserver, @unchecked Sendable {
+    private let runs: ConfinedPath
+    private let lock = NSLock()
+    private var runID: String?
+
+    static let outputLimit = 16 << 20
+
+    init(runs: ConfinedPath) {
+        self.runs = runs
+    }
+
     func handle(_ event: RunEvent) {
-        Terminal.outRaw(event.json.serialized() + "\n")
+        var json = event.json
+        if event.kind == .runStarted, let id = event.fields["run_id"]?.stringValue { lock.withLock { runID = id } }
+        if event.kind == .taskFinished, let text = outputText(event), case .object(var members) = json {
+            members["output_text"] = .string(text)
+            json = .object(members)
+        }
+        Terminal.outRaw(json.serialized() + "\n")
+    }
+
+    private func outputText(_ event: RunEvent) -> String? {
+        guard let id = lock.withLock({ runID }), let file = event.fields["output"]?.stringValue,
+            let folder = try? ConfinedFolder.open(runs.appending(id)),
+            let bytes = try? folder.read(file, limit: Self.outputLimit)
+        else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -5,28 +5,71 @@ import CrewKit
 import CrewRuntime
 import Foundation
 
-/// Where run records are: `--runs-dir`, else `.crew/runs` under the crew folder given (default: here).
+/// Where run records are: `--runs-dir`, else `.crew/runs` in the folder of the crew given (a crew folder, a crew
+/// file's folder, a crewAI project), else in the current folder.
 struct RunsFolderOptions: ParsableArguments {
     static let defaultRunsDir = ".crew/runs"
 
-    @Option(help: "The runs folder (default: .crew/runs in the current folder).", completion: .directory)
-    var runsDir: String = RunsFolderOptions.defaultRunsDir
+    @Option(
+        help: "The runs folder (default: .crew/runs in the crew's folder, else in the current one).",
+        completion: .directory)
+    var runsDir: String?
 
     /// The folder the user named is trusted as given; what is below it is read through no link.
-    var location: ConfinedPath { ConfinedPath(base: runsDir) }
-    var store: RunStore { RunStore(location) }
+    func location(crew path: String? = nil) -> ConfinedPath {
+        if let runsDir { return ConfinedPath(base: runsDir) }
+        guard let path else { return ConfinedPath(base: Self.defaultRunsDir) }
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        let base = exists && !isFolder.boolValue ? URL(fileURLWithPath: path).deletingLastPathComponent().path : path
+        return ConfinedPath(base: base, below: ".crew/runs")
+    }
+
+    func store(crew path: String? = nil) -> RunStore { RunStore(location(crew: path)) }
+
+    func check(crew path: String?) throws {
+        if path != nil, runsDir != nil { throw ValidationError("give a crew folder or --runs-dir, not both") }
+        if let path, !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("no crew folder or file at `\(TerminalText.escape(path))`")
+        }
+    }
+}
+
+/// `[PATH] RUN`: a run id alone (runs of the current folder), or a crew's path and then a run id.
+struct RunReference: ParsableArguments {
+    @Argument(
+        help: "A run id, a prefix of one, or `last`; or a crew's path (folder, crew file, crewAI project) and then one."
+    )
+    var words: [String] = []
+
+    var crew: String? { words.count == 2 ? words[0] : nil }
+    var runID: String { words.last ?? "" }
+
+    func validate() throws {
+        guard (1...2).contains(words.count) else {
+            throw ValidationError("give a run id, or a crew's path and a run id")
+        }
+    }
 }
 
 /// `crew runs`: the recorded runs, newest first.
 struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "runs", abstract: "List recorded runs.")
 
+    @Argument(
+        help: "A crew folder (or crew file, or crewAI project): its runs are in .crew/runs below it.",
+        completion: .directory)
+    var path: String?
+
     @OptionGroup var folder: RunsFolderOptions
 
+    func validate() throws { try folder.check(crew: path) }
+
     func run() throws {
-        let listings = Engine.shared.runs(in: folder.location)
+        let location = folder.location(crew: path)
+        let listings = Engine.shared.runs(in: location)
         guard !listings.isEmpty else {
-            Terminal.out("no runs in \(folder.runsDir)\n")
+            Terminal.out("no runs in \(location)\n")
             return
         }
         var rows = [["id", "crew", "status", "started", "duration", "tokens", "cost"]]
@@ -48,14 +91,15 @@ struct RunsCommand: ParsableCommand {
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a run's tasks and outputs.")
 
-    @Argument(help: "A run id, a prefix of one, or `last`.")
-    var runID: String
+    @OptionGroup var reference: RunReference
 
     @OptionGroup var folder: RunsFolderOptions
 
+    func validate() throws { try folder.check(crew: reference.crew) }
+
     func run() throws {
-        let store = folder.store
-        let id = try lookup(store, runID)
+        let store = folder.store(crew: reference.crew)
+        let id = try lookup(store, reference.runID)
         Terminal.out(Summary.table(runID: id, store: store))
         guard let run = store.record(id) else { return }
         let outputs = store.finishedOutputs(id)
@@ -77,8 +121,7 @@ struct ShowCommand: ParsableCommand {
 struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print a run's events.")
 
-    @Argument(help: "A run id, a prefix of one, or `last`.")
-    var runID: String
+    @OptionGroup var reference: RunReference
 
     @OptionGroup var folder: RunsFolderOptions
 
@@ -88,9 +131,11 @@ struct LogsCommand: AsyncParsableCommand {
     @Flag(help: "Print the events as JSON lines.")
     var json = false
 
+    func validate() throws { try folder.check(crew: reference.crew) }
+
     func run() async throws {
-        let store = folder.store
-        let id = try lookup(store, runID)
+        let store = folder.store(crew: reference.crew)
+        let id = try lookup(store, reference.runID)
         var printed = 0
         while true {
             let events = store.events(id)

@@ -38,22 +38,11 @@ struct StatsCommand: ParsableCommand {
 
     func validate() throws {
         _ = try period(now: Date())
-        if path != nil, folder.runsDir != RunsFolderOptions.defaultRunsDir {
-            throw ValidationError("give a crew folder or --runs-dir, not both")
-        }
-        if let path, !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError("no crew folder or file at `\(TerminalText.escape(path))`")
-        }
+        try folder.check(crew: path)
     }
 
     /// The runs folder: `.crew/runs` in the crew's folder (a crew file's folder), else `--runs-dir`.
-    var location: ConfinedPath {
-        guard let path else { return folder.location }
-        var isFolder: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
-        let base = exists && !isFolder.boolValue ? URL(fileURLWithPath: path).deletingLastPathComponent().path : path
-        return ConfinedPath(base: base, below: ".crew/runs")
-    }
+    var location: ConfinedPath { folder.location(crew: path) }
 
     /// [since, until), to the millisecond as the JSON shows them.
     func period(now: Date) throws -> (since: Date, until: Date) {

@@ -23,7 +23,8 @@ enum Summary {
         }
         if let totals = run.totals {
             rows.append([
-                "total", run.status.rawValue, run.durationMS.map(duration) ?? "", String(totals.inputTokens),
+                run.attempts > 1 ? "total (\(run.attempts) attempts)" : "total", run.status.rawValue,
+                run.durationMS.map(duration) ?? "", String(totals.inputTokens),
                 String(totals.outputTokens), totals.costUSD.map(money) ?? "",
             ])
         }

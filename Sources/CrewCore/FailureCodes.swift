@@ -24,6 +24,7 @@ public enum FailureCode: String, CaseIterable, Sendable {
     case r520 = "R520"
     case r521 = "R521"
     case r522 = "R522"
+    case r523 = "R523"
 
     public var summary: String {
         switch self {
@@ -49,6 +50,7 @@ public enum FailureCode: String, CaseIterable, Sendable {
         case .r520: return "the crew has errors"
         case .r521: return "traces cannot be exported"
         case .r522: return "a cassette cannot be read or written"
+        case .r523: return "the crew changed since the run started"
         }
     }
 }

@@ -35,6 +35,8 @@ public struct RunOptions: Sendable {
     public var cassette: CassetteMode?
     /// No task cache at all, not even for tasks with their own `cache: true` (`crew test`: a test judges a run).
     public var cacheDisabled = false
+    /// Resume a run even though the crew changed since it started (it goes on with the plan it started with).
+    public var resumeChanged = false
 
     public init() {}
 }
@@ -195,6 +197,7 @@ extension CrewEngine {
         let session = try sessionOptions(runnable, options)
         let store = RunStore(session.runsFolder)
         let id = try store.find(runID)
+        try checkUnchanged(id, store: store, runnable: runnable, options)
         try checkReviewer(plan: try store.plan(id), options)
         // Locked, checked (another process, a run that succeeded) and recorded as running before this returns.
         let prepared = try RunSession.prepareResume(runID: id, options: session)
@@ -274,6 +277,18 @@ extension CrewEngine {
                 folder: options.cacheFolder
                     ?? ConfinedPath(base: runnable.baseFolder, below: CacheSettings.defaultFolder))
         return try await RunPreview.make(runnable.plan, inputs: inputs, cache: cache, options: session, http: http)
+    }
+
+    /// A resume goes on with the plan the run started with; when the crew has changed since, that is said and the
+    /// resume refused, unless the caller asks for it anyway.
+    func checkUnchanged(_ id: String, store: RunStore, runnable: RunnablePlan, _ options: RunOptions) throws {
+        guard !options.resumeChanged, let started = store.record(id)?.artifactSHA256,
+            started != runnable.plan.artifactHash
+        else { return }
+        throw CrewFailure(
+            .r523,
+            "the crew changed since run `\(id)` started (plan \(started.prefix(12)), now \(runnable.plan.artifactHash.prefix(12)))",
+            hint: "start a new run, or pass --resume-anyway to finish this one with the plan it started with")
     }
 
     func checkReviewer(_ plan: ExecutionPlan, _ options: RunOptions) throws {

@@ -68,11 +68,27 @@ enum HTTPAttempt {
             case .deadlineExceeded, .readTimeout, .connectTimeout: return .timeout
             case .cancelled: return .cancelled
             case .remoteConnectionClosed: return .streamCut
-            default: return .connection(String(describing: error))
+            default: return .connection(plain(String(describing: error)))
             }
         }
         // NIO's parser reports a connection closed mid-body (a cut stream or a cut Content-Length body) this way.
         if let error = error as? HTTPParserError, error == .invalidEOFState { return .streamCut }
-        return .connection(String(describing: error))
+        return .connection(plain(String(describing: error)))
+    }
+
+    /// NIO's socket errors as a user reads them: `connection reset (error set): Connection refused (errno: 111)`
+    /// becomes `connection refused`.
+    static func plain(_ detail: String) -> String {
+        let lowered = detail.lowercased()
+        for (marker, words) in [
+            ("connection refused", "connection refused (is the server running, and is `base_url` right?)"),
+            ("errno: 111", "connection refused (is the server running, and is `base_url` right?)"),
+            ("no route to host", "no route to host"), ("network is unreachable", "the network is unreachable"),
+            ("name or service not known", "the host name does not resolve"),
+            ("nodename nor servname", "the host name does not resolve"),
+        ] where lowered.contains(marker) {
+            return words
+        }
+        return detail
     }
 }

@@ -66,6 +66,8 @@ public struct RunSession: Sendable {
         let recorder: RunRecorder
         let lock: RunLock
         let reusing: [String: String]
+        /// What earlier attempts of a resumed run spent, added to this attempt's totals.
+        var earlier = RunTotals()
     }
 
     /// Starts a new run of `plan` with `inputs` already checked; plan.json in the run folder is a copy of it. `runID`
@@ -113,7 +115,21 @@ public struct RunSession: Sendable {
             id: runID, plan: plan, inputs: run.inputs, started: run.startedAt, attempts: run.attempts + 1)
         header.traceID = options.traceID
         let finished = store.finishedOutputs(runID).filter { plan.task(named: $0.key) != nil }
-        return try prepared(plan, header: header, recorder: recorder, lock: lock, reusing: finished)
+        var prepared = try prepared(plan, header: header, recorder: recorder, lock: lock, reusing: finished)
+        prepared.earlier = run.totals ?? spent(store: store, runID: runID, tasks: Array(finished.keys))
+        return prepared
+    }
+
+    /// What the finished tasks of an attempt that never wrote its totals (killed mid-run) cost, from their results.
+    static func spent(store: RunStore, runID: String, tasks: [String]) -> RunTotals {
+        var totals = RunTotals()
+        for task in tasks {
+            guard let figures = store.taskResult(runID, task: task)?.figures else { continue }
+            totals.inputTokens += figures.inputTokens
+            totals.outputTokens += figures.outputTokens
+            if let cost = figures.costUSD { totals.costUSD = (totals.costUSD ?? 0) + cost }
+        }
+        return totals
     }
 
     /// Recorded as running before anything can fail or be interrupted, so every run folder has a run.json that ends
@@ -145,7 +161,11 @@ public struct RunSession: Sendable {
                 settings: options.settings, knowledge: knowledge, tools: tools, reviewer: options.reviewer,
                 cache: options.cache)
             var (status, outcomes, skipped) = await executor.run(reusing: finished)
-            let totals = RunTotals(plan: plan, outcomes: outcomes, skipped: skipped, reused: Set(finished.keys))
+            var totals = RunTotals(plan: plan, outcomes: outcomes, skipped: skipped, reused: Set(finished.keys))
+            // A resumed run's totals add up every attempt: what was spent before, then this attempt.
+            totals.inputTokens += prepared.earlier.inputTokens
+            totals.outputTokens += prepared.earlier.outputTokens
+            if let cost = prepared.earlier.costUSD { totals.costUSD = (totals.costUSD ?? 0) + cost }
             // Success means every task of the plan has its output; anything less is a failure, whatever the cause.
             if status == .succeeded, totals.succeeded + totals.reused < plan.tasks.count { status = .failed }
             let ended = Date()
@@ -229,6 +249,9 @@ public struct RunSession: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, maxParallel))
+        // A refused or unreachable endpoint fails the request at once; crew's own retries (RetryPolicy) back off,
+        // instead of the pool retrying each attempt until its 10 s connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 }

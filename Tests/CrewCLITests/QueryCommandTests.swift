@@ -63,6 +63,25 @@ import Testing
         #expect(try await cli.crew(["query", folder.path, "nope", "x"]).status == 1)
     }
 
+    /// A base built without an embedder answers a hybrid query with BM25 and says so; a query nothing matches says
+    /// that too, instead of printing nothing.
+    @Test func saysWhenHybridFallsBackAndWhenNothingMatched() async throws {
+        let folder = knowledgeCrew()
+        let text = try String(contentsOfFile: folder.path + "/crew.yaml", encoding: .utf8)
+        try text.replacingOccurrences(of: ", embedder: e", with: "")
+            .replacingOccurrences(of: "embedders: { e: { provider: mock, model: hashed, dimensions: 64 } }\n", with: "")
+            .write(toFile: folder.path + "/crew.yaml", atomically: true, encoding: .utf8)
+        let hybrid = try await cli.crew(["query", folder.path, "notes", "spring tides", "--mode", "hybrid"])
+        #expect(hybrid.status == 0, "\(hybrid.stderr)")
+        #expect(hybrid.stderr.contains("has no vectors") && hybrid.stderr.contains("BM25"), "\(hybrid.stderr)")
+        #expect(hybrid.stdout.hasPrefix(" 1. "))
+        let none = try await cli.crew(["query", folder.path, "notes", "zyxxyq quarkle"])
+        #expect(none.status == 0)
+        #expect(none.stdout.hasPrefix("no passage of `notes` matched"), "\(none.stdout)")
+        let plain = try await cli.crew(["query", folder.path, "notes", "spring tides"])
+        #expect(!plain.stderr.contains("has no vectors"))  // no mode asked: nothing fell back
+    }
+
     @Test func knowledgeContextReachesThePromptAndTheRecord() async throws {
         let folder = knowledgeCrew()
         let run = try await cli.crew(["run", folder.path, "--quiet"])

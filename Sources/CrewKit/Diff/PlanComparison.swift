@@ -205,7 +205,7 @@ struct Comparison {
         }
         estimate.inputTokens = (promptBytes + 3) / 4 + contextTokens
         estimate.outputTokens = model?.maxTokens ?? PlanDefaults.estimatedOutputTokens
-        if let price = model?.price {
+        if let price = model?.effectivePrice {
             estimate.costUSD =
                 Double(estimate.inputTokens) * price.input / 1e6 + Double(estimate.outputTokens) * price.output / 1e6
         } else if let model {

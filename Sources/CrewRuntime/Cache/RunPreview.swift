@@ -95,7 +95,7 @@ public struct RunPreview: Sendable {
                 line.inputTokens = (bytes + 3) / 4 + upstream
                 line.outputTokens = model.maxTokens ?? PlanDefaults.estimatedOutputTokens
                 estimatedOutput[task.name] = line.outputTokens
-                line.costUSD = model.price.map {
+                line.costUSD = model.effectivePrice.map {
                     Double(line.inputTokens) * $0.input / 1e6 + Double(line.outputTokens) * $0.output / 1e6
                 }
             }

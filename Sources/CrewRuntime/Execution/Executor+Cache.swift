@@ -35,7 +35,7 @@ extension Executor {
         emit(RunEvent(.taskCached, task: task.name, fields: saved))
         var report = TaskReport()
         report.output = entry.output
-        report.costUSD = model.price.map { _ in 0 }
+        report.costUSD = model.effectivePrice.map { _ in 0 }
         report.cached = TaskReport.CacheHit(
             inputTokens: entry.inputTokens, outputTokens: entry.outputTokens, costUSD: entry.costUSD)
         report.latencyMS = Self.milliseconds(since: started)

@@ -41,7 +41,7 @@ extension Executor {
         case .cancelled: return .cancelled
         case .fail(let message): return fail(task, message, report)
         case .done, .retry:
-            report.costUSD = model.price.map {
+            report.costUSD = model.effectivePrice.map {
                 Double(report.usage.input) * $0.input / 1e6 + Double(report.usage.output) * $0.output / 1e6
             }
             switch cacheUse {

@@ -41,6 +41,13 @@ public final class KnowledgeSearcher: @unchecked Sendable {
         return opened
     }
 
+    /// Whether searching `name` in `mode` uses BM25 alone because the base has no vectors (built without an
+    /// embedder): a hybrid or vector search asked of it falls back, and `crew query` says so.
+    public func fallsBackToBM25(_ name: String, mode: KnowledgeIndex.Mode?) throws -> Bool {
+        guard let mode, mode != .bm25 else { return false }
+        return try index(name).vectors == nil
+    }
+
     /// The best `k` chunks of knowledge base `name` for `query`; `mode` nil means hybrid when it has vectors.
     public func search(_ name: String, query: String, k: Int, mode: KnowledgeIndex.Mode?) async throws
         -> [KnowledgeIndex.Hit]

@@ -238,7 +238,10 @@ struct CrewAIAssembly {
     }
 
     private func output(python: CrewPyFile.Task?, entry: CrewAIEntries.Task?, what: String) -> OutputSpec? {
-        let file = python?.outputFile ?? entry?.outputFile
+        // crewAI strips a leading `/` (`/report.md` is written as `report.md`); crew does the same.
+        let file = (python?.outputFile ?? entry?.outputFile).map { path in
+            Located(String(path.value.drop { $0 == "/" }), at: path.location)
+        }
         let model = python?.outputModel?.className ?? entry?.outputModel?.name
         guard file != nil || model != nil else { return nil }
         var output = OutputSpec(location: (file ?? model)!.location)

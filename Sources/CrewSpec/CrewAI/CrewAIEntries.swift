@@ -72,7 +72,7 @@ struct CrewAIEntries {
     }
 
     mutating func agents(_ node: YAMLNode, file: String) -> [Agent] {
-        guard let pairs = decoder.mapping(node, file) else { return [] }
+        guard let pairs = decoder.mapping(node, file), !isWrapped(pairs, under: "agents", file: file) else { return [] }
         var agents: [Agent] = []
         for pair in pairs {
             guard let name = decoder.name(pair.key, in: file) else { continue }
@@ -98,7 +98,7 @@ struct CrewAIEntries {
     }
 
     mutating func tasks(_ node: YAMLNode, file: String) -> [Task] {
-        guard let pairs = decoder.mapping(node, file) else { return [] }
+        guard let pairs = decoder.mapping(node, file), !isWrapped(pairs, under: "tasks", file: file) else { return [] }
         var tasks: [Task] = []
         for pair in pairs {
             guard let name = decoder.name(pair.key, in: file) else { continue }
@@ -133,6 +133,20 @@ struct CrewAIEntries {
             tasks.append(task)
         }
         return tasks
+    }
+
+    /// A file whose only key is `agents:` (or `tasks:`) holding the entries: crewAI would read `agents` as one
+    /// agent, so the project fails there too. Named once, instead of an error for every key below it.
+    private func isWrapped(_ pairs: [YAMLPair], under key: String, file: String) -> Bool {
+        guard pairs.count == 1, pairs[0].keyText == key, let inner = pairs[0].value.pairs, !inner.isEmpty,
+            inner.allSatisfy({ $0.value.pairs != nil })
+        else { return false }
+        decoder.error(
+            .e303, "\(file) wraps its \(key) under a top-level `\(key):` key", at: pairs[0].key.location,
+            hint:
+                "remove the `\(key):` line and unindent the rest: crewAI reads each top-level key as one \(key == "agents" ? "agent" : "task")"
+        )
+        return true
     }
 
     /// The entry's fields crewAI reads; every other key is remembered for the file's summary.

@@ -49,6 +49,14 @@ struct CrewAIReader {
     }
 
     private static func explainMissing(_ diagnostic: Diagnostic, _ name: String) -> Diagnostic {
+        if diagnostic.code == DiagnosticCode.e106.rawValue {
+            var explained = diagnostic
+            explained.hint =
+                name == "agents.yaml"
+                ? "a crewAI agents.yaml maps each agent's name to its `role`, `goal` and `backstory`"
+                : "a crewAI tasks.yaml maps each task's name to its `description`, `expected_output` and `agent`"
+            return explained
+        }
         guard diagnostic.code == DiagnosticCode.e102.rawValue else { return diagnostic }
         var explained = diagnostic
         explained.code = DiagnosticCode.e303.rawValue

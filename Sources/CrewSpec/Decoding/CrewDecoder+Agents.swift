@@ -9,11 +9,26 @@ extension CrewDecoder {
         "agent", "description", "expected_output", "context", "output", "timeout", "human_review", "cache",
     ]
 
+    /// crewAI's spellings of keys a crew file spells its own way, with where they go.
+    static let crewAIAgentSpellings = [
+        "llm": "crew names an agent's model with `model:` (crewAI's `llm:`), a name under `models:`",
+        "max_iter": "crew spells crewAI's `max_iter` as `max_iterations:`",
+        "allow_delegation":
+            "crew lists whom an agent may ask with `delegate_to: [agent, ...]` (crewAI's `allow_delegation`)",
+    ]
+    static let crewAITaskSpellings = [
+        "output_file": "crew writes a task's output with `output: { file: ... }` (crewAI's `output_file:`)",
+        "output_json": "crew checks a task's output with `output: { schema: ... }` (crewAI's `output_json:`)",
+        "output_pydantic": "crew checks a task's output with `output: { schema: ... }` (crewAI's `output_pydantic:`)",
+        "human_input": "crew spells crewAI's `human_input` as `human_review:`",
+    ]
+
     func decodeAgent(_ name: Located<String>, _ node: YAMLNode) -> AgentSpec? {
         let what = "agent `\(name.value)`"
         guard
             let fields = decoder.fields(
-                node, what, known: Self.agentKeys, required: ["role", "goal"], owner: name.location)
+                node, what, known: Self.agentKeys, required: ["role", "goal"], owner: name.location,
+                spellings: Self.crewAIAgentSpellings)
         else {
             return nil
         }
@@ -44,7 +59,8 @@ extension CrewDecoder {
         let what = "task `\(name.value)`"
         guard
             let fields = decoder.fields(
-                node, what, known: Self.taskKeys, required: ["agent", "description"], owner: name.location)
+                node, what, known: Self.taskKeys, required: ["agent", "description"], owner: name.location,
+                spellings: Self.crewAITaskSpellings)
         else {
             return nil
         }

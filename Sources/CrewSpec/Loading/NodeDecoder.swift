@@ -65,7 +65,7 @@ final class NodeDecoder {
     /// `owner` is where a missing key is reported: the entry's name reads better than its first key.
     func fields(
         _ node: YAMLNode, _ what: String, known: [String], required: [String] = [], owner: SourceLocation? = nil,
-        unknownHint: String? = nil
+        unknownHint: String? = nil, spellings: [String: String] = [:]
     ) -> Fields? {
         guard let list = mapping(node, what) else { return nil }
         var pairs: [String: YAMLPair] = [:]
@@ -75,7 +75,9 @@ final class NodeDecoder {
                 continue
             }
             guard known.contains(key) else {
-                var hint = Suggestions.didYouMean(key, in: known) ?? "known keys: \(known.joined(separator: ", "))"
+                var hint =
+                    spellings[key] ?? Suggestions.didYouMean(key, in: known)
+                    ?? "known keys: \(known.joined(separator: ", "))"
                 if let unknownHint { hint += "; \(unknownHint)" }
                 error(.e110, "unknown key `\(key)` in \(what)", at: pair.key.location, hint: hint)
                 continue
