@@ -9,6 +9,8 @@ struct CrewAIAssembly {
     let crewPy: CrewPyFile?
     /// agents.yaml entries by name, for agents crew.py builds outside `@agent` methods.
     private var entries: [String: CrewAIEntries.Agent] = [:]
+    /// Agents copied for tasks with their own tools (`<agent>_for_<task>`).
+    private var copiedAgents: Set<String> = []
     var models: CrewAIModels
     var tools: CrewAITools
 
@@ -217,20 +219,17 @@ struct CrewAIAssembly {
     /// An agent whose every task runs with the task's own tools lives on only in its copies.
     private func dropAgentsOnlyCopied(_ tasks: [TaskSpec], crew: inout Crew) {
         let used = Set(tasks.compactMap(\.agent?.value) + crew.agents.flatMap { $0.delegateTo.map(\.value) })
-        let copied = Set(
-            crew.agents.map(\.name.value).filter { $0.contains("_for_") }.compactMap { name in
-                crew.agents.first { name.hasPrefix($0.name.value + "_for_") }?.name.value
-            })
-        crew.agents.removeAll { copied.contains($0.name.value) && !used.contains($0.name.value) }
+        crew.agents.removeAll { copiedAgents.contains($0.name.value) && !used.contains($0.name.value) }
     }
 
     /// crewAI gives a task with its own tools exactly those tools; crew's tools belong to agents, so the task gets
     /// a copy of its agent holding them.
-    private func agentWithTools(
+    private mutating func agentWithTools(
         _ agent: Located<String>?, _ taskTools: [Located<String>], for task: Located<String>, crew: inout Crew
     ) -> Located<String>? {
         guard let agent, let base = crew.agents.first(where: { $0.name.value == agent.value }) else { return agent }
         var copy = base
+        copiedAgents.insert(base.name.value)
         copy.name = Located("\(base.name.value)_for_\(task.value)", at: task.location)
         copy.tools = taskTools
         crew.agents.append(copy)
