@@ -23,4 +23,16 @@ public enum Names {
         !text.isEmpty && text.utf8.count <= maxLength
             && text.unicodeScalars.allSatisfy { TemplateParser.isIdentifierPart($0) || ("0"..."9").contains($0) }
     }
+
+    /// `wanted`, or `wanted` with `separator` and 2, 3, … until `taken` says the name is free: names crew makes
+    /// itself (a crewAI tool, model or knowledge base) never collide with each other.
+    public static func unique(_ wanted: String, separator: String, taken: (String) -> Bool) -> String {
+        var name = wanted
+        var counter = 2
+        while taken(name) {
+            name = "\(wanted)\(separator)\(counter)"
+            counter += 1
+        }
+        return name
+    }
 }

@@ -63,12 +63,8 @@ struct CrewAIModels {
                 hint: "pass `model=\"provider/name\"` as a literal")
             return nil
         }
-        let wanted = CrewDecoder.slug(name ?? model.value)
-        var unique = wanted
-        var counter = 2
-        while crew.models.contains(where: { $0.name.value == unique }) {
-            unique = "\(wanted)-\(counter)"
-            counter += 1
+        let unique = Names.unique(CrewDecoder.slug(name ?? model.value), separator: "-") { taken in
+            crew.models.contains { $0.name.value == taken }
         }
         var spec = base(model, name: unique, crew: crew)
         if let url = call.baseURL {

@@ -244,23 +244,11 @@ struct CrewAITools {
     }
 
     private func uniqueName(_ wanted: String, crew: Crew) -> String {
-        var name = wanted
-        var counter = 2
-        while crew.tools.contains(where: { $0.name.value == name }) {
-            name = "\(wanted)_\(counter)"
-            counter += 1
-        }
-        return name
+        Names.unique(wanted, separator: "_") { name in crew.tools.contains { $0.name.value == name } }
     }
 
     private func uniqueKnowledgeName(_ wanted: String, crew: Crew) -> String {
-        var name = wanted
-        var counter = 2
-        while crew.knowledge.contains(where: { $0.name.value == name }) {
-            name = "\(wanted)_\(counter)"
-            counter += 1
-        }
-        return name
+        Names.unique(wanted, separator: "_") { name in crew.knowledge.contains { $0.name.value == name } }
     }
 }
 
