@@ -72,6 +72,10 @@ import Testing
         let unary = "x = " + String(repeating: "-", count: 100_000) + "1\n"
         let parsed = try? PythonParser.parse(unary, file: "t.py")
         #expect(parsed?.skipped.count == 1)
+        var blocks = ""
+        for level in 0..<5_000 { blocks += String(repeating: " ", count: level) + "if a:\n" }
+        blocks += String(repeating: " ", count: 5_000) + "pass\n"
+        #expect(throws: PythonSyntaxError.self) { try PythonParser.parse(blocks, file: "t.py") }
         let nots = "x = " + String(repeating: "not ", count: 50_000) + "y\n"
         #expect((try? PythonParser.parse(nots, file: "t.py"))?.skipped.count == 1)
     }

@@ -14,7 +14,8 @@ struct PythonTokenizer {
     private var tokens: [PythonToken] = []
     private var atLineStart = true
 
-    /// Bracket nesting beyond this is refused: crew.py files are small and a hostile one must not recurse deep.
+    /// Bracket and block nesting beyond this is refused: crew.py files are small and a hostile one must not recurse
+    /// deep.
     static let maxDepth = 200
 
     init(_ text: String, file: String) {
@@ -96,6 +97,10 @@ struct PythonTokenizer {
         while index < cursor { advance() }
         atLineStart = false
         if width > indents[indents.count - 1] {
+            // Each block is a level of the parser's recursion: a hostile file must not nest them without end.
+            guard indents.count <= Self.maxDepth else {
+                throw PythonSyntaxError(message: "blocks nested more than \(Self.maxDepth) deep", location: here)
+            }
             indents.append(width)
             emit(.indent, "", here)
         } else {
