@@ -36,8 +36,9 @@ struct CrewAIEntries {
         "description", "expected_output", "agent", "context", "async_execution", "output_file", "human_input",
         "tools", "output_json", "output_pydantic",
     ]
-    /// Keys that only change logging or bookkeeping, so dropping them changes nothing a run produces.
-    static let silentKeys: Set<String> = ["verbose", "name", "create_directory", "config"]
+    /// Keys (in the YAML) and keyword arguments (in crew.py) that only change logging or bookkeeping, so dropping
+    /// them changes nothing a run produces: read without a warning.
+    static let silentKeys: Set<String> = ["verbose", "name", "create_directory", "config", "tracing"]
     /// The other fields of crewAI 1.15.30's `Agent` and `Task` (specs/crewai.md): settings crewAI acts on and crew
     /// does not. Any other key is one crewAI itself drops.
     static let crewAIAgentFields: Set<String> = [

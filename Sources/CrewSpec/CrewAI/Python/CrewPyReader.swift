@@ -28,8 +28,6 @@ struct CrewPyReader {
         "output_pydantic", "tools", "async_execution", "human_input",
     ]
     static let crewKeywords: Set<String> = ["agents", "tasks", "process", "manager_llm", "manager_agent"]
-    /// Keywords whose only effect is logging or bookkeeping, so ignoring them changes nothing a run produces.
-    static let harmlessKeywords: Set<String> = ["verbose", "name", "create_directory", "tracing"]
 
     /// The module's imports, for resolving names in other files too.
     var importTable: [String: (module: String, name: String)] { imports }
@@ -504,7 +502,7 @@ struct CrewPyReader {
     }
 
     private mutating func ignored(_ keyword: PyKeyword, of constructor: String) {
-        guard !Self.harmlessKeywords.contains(keyword.name) else { return }
+        guard !CrewAIEntries.silentKeys.contains(keyword.name) else { return }
         warnings.append(
             .warning(
                 .w406, "crewAI setting `\(keyword.name)` of `\(constructor)` has no equivalent and is ignored",

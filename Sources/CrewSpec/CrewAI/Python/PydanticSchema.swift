@@ -1,4 +1,5 @@
 import CrewCore
+import Foundation
 
 /// Turns a Pydantic model class, read from the project's source, into the JSON Schema crew checks a task's output
 /// against: fields and their types (Optional, List, Dict, Union, Literal, nested models, enums), `Field`
@@ -48,7 +49,9 @@ struct PydanticSchema {
         }
         var object: [String: JSONValue] = ["type": .string("object"), "properties": .object(properties)]
         if !required.isEmpty { object["required"] = .array(order.filter(required.contains).map(JSONValue.string)) }
-        if let doc = type.docstring?.trimmingWhitespace, !doc.isEmpty { object["description"] = .string(doc) }
+        if let doc = type.docstring?.trimmingCharacters(in: .whitespacesAndNewlines), !doc.isEmpty {
+            object["description"] = .string(doc)
+        }
         return .object(object)
     }
 
@@ -187,13 +190,4 @@ struct PydanticSchema {
     }
 
     private func lastComponent(_ dotted: String) -> String { String(dotted.split(separator: ".").last ?? "") }
-}
-
-extension String {
-    var trimmingWhitespace: String {
-        var text = Substring(self)
-        while text.first?.isWhitespace == true { text.removeFirst() }
-        while text.last?.isWhitespace == true { text.removeLast() }
-        return String(text)
-    }
 }
