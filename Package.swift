@@ -124,6 +124,7 @@ let package = Package(
                 "CrewKnowledge", "CrewKit", "CrewServer", "CrewTelemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), "CrewTools",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ], swiftSettings: strict),
         .executableTarget(name: "crew", dependencies: ["CrewCLI"], swiftSettings: strict),
         .executableTarget(name: "crew-mcp", dependencies: ["CrewMCP"], swiftSettings: strict),
@@ -134,6 +135,7 @@ let package = Package(
                 "CrewKnowledge", "CrewKit", "CrewDocuments",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ], swiftSettings: strict),
         .target(
             name: "CrewTestSupport",
@@ -212,7 +214,7 @@ let package = Package(
         .testTarget(
             name: "CrewCLITests",
             dependencies: [
-                "CrewDocuments", "crew", "crew-mcp", "CrewTestSupport", "CrewCore",
+                "CrewDocuments", "crew", "crew-mcp", "CrewTestSupport", "CrewCore", "CrewRuntime",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

@@ -104,8 +104,9 @@ struct ShowCommand: ParsableCommand {
         guard let run = store.record(id) else { return }
         let outputs = store.finishedOutputs(id)
         let events = Dictionary(grouping: store.events(id).filter { $0.task != nil }) { $0.task ?? "" }
+        let results = store.taskResults(id)
         for task in run.tasks {
-            guard let result = store.taskResult(id, task: task) else { continue }
+            guard let result = results[task] else { continue }
             Terminal.out("\n=== \(TerminalText.escape(task)) (\(result.status.rawValue))\n")
             Terminal.out(ActivityReport.text(result: result, events: events[task] ?? []))
             if let error = result.error {

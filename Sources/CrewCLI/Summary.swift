@@ -9,8 +9,9 @@ enum Summary {
         guard let run = store.record(runID) else { return "" }
         let skipped = Set(store.events(runID).filter { $0.kind == .taskSkipped }.compactMap(\.task))
         var rows: [[String]] = [["task", "status", "duration", "tokens in", "tokens out", "cost"]]
+        let results = store.taskResults(runID)
         for task in run.tasks {
-            let result = store.taskResult(runID, task: task)
+            let result = results[task]
             let figures = result?.figures
             let status =
                 result.map { $0.cached ? "cached" : $0.status.rawValue }

@@ -167,7 +167,7 @@ extension ConfinedFolder {
     }
 
     /// nil when every byte went out, else why not.
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> String? {
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> String? {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }

@@ -41,6 +41,12 @@ public struct RunRecord: Sendable, Equatable {
     public var totals: RunTotals?
     /// The OpenTelemetry trace of the latest attempt, when it was traced (specs/telemetry.md).
     public var traceID: String?
+    /// The layout the latest attempt wrote (specs/run-record.md): 2 keeps results in events.jsonl and messages in
+    /// messages.jsonl; 1 (a record without the key) kept them in each task's result.json and messages.json.
+    public var recordVersion = RunRecord.currentVersion
+
+    /// The layout this crew writes.
+    public static let currentVersion = 2
 
     public init(
         id: String, crew: String, artifactSHA256: String, inputs: [String: String], status: RunStatus,
@@ -80,6 +86,7 @@ public struct RunRecord: Sendable, Equatable {
             ("tasks", .strings(tasks)),
             ("totals", totals.map(\.json)),
             ("trace_id", traceID.map(JSONValue.string)),
+            ("record_version", .int(recordVersion)),
         ])
     }
 
@@ -91,7 +98,7 @@ public struct RunRecord: Sendable, Equatable {
         if let given = try r.optionalObject("inputs") {
             for key in given.value.keys { inputs[key] = try given.string(key) }
         }
-        return RunRecord(
+        var record = RunRecord(
             id: try r.string("id"), crew: try r.string("crew"), artifactSHA256: try r.string("artifact_sha256"),
             inputs: inputs, status: try r.enumeration("status"), startedAt: try date(r, "started_at"),
             finishedAt: r.has("finished_at") ? try date(r, "finished_at") : nil,
@@ -100,6 +107,8 @@ public struct RunRecord: Sendable, Equatable {
             tasks: try r.strings("tasks"),
             totals: try r.optionalObject("totals").map { t throws(DocumentFormatError) in try RunTotals(t) },
             traceID: try r.optionalString("trace_id"))
+        record.recordVersion = try r.optionalInt("record_version") ?? 1
+        return record
     }
 
     static func date(_ r: ObjectReader, _ key: String) throws(DocumentFormatError) -> Date {
@@ -273,8 +282,28 @@ public struct TaskResult: Sendable, Equatable {
         return .object(members)
     }
 
-    public static func decode(_ json: JSONValue) throws(DocumentFormatError) -> TaskResult {
-        let r = try ObjectReader(json, path: "", document: "result.json")
+    /// The result a `task_finished` or `task_failed` event records (record version 2); nil for other events or
+    /// ones that do not read as a result.
+    public init?(event: RunEvent) {
+        let status: Status
+        switch event.kind {
+        case .taskFinished: status = .succeeded
+        case .taskFailed: status = .failed
+        default: return nil
+        }
+        var fields = event.fields
+        fields["status"] = .string(status.rawValue)
+        if status == .succeeded, fields["output_format"] == nil {
+            fields["output_format"] = .string(OutputFormat.markdown.rawValue)
+        }
+        guard let result = try? Self.decode(.object(fields), document: "events.jsonl") else { return nil }
+        self = result
+    }
+
+    public static func decode(_ json: JSONValue, document: String = "result.json") throws(DocumentFormatError)
+        -> TaskResult
+    {
+        let r = try ObjectReader(json, path: "", document: document)
         var result = TaskResult(
             status: try r.enumeration("status"),
             outputFormat: r.has("output_format") ? try r.enumeration("output_format") as OutputFormat : nil,

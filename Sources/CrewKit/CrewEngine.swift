@@ -17,7 +17,9 @@ public final class CrewEngine: Sendable {
         public var retry: RetryPolicy
         /// Seconds each MCP server has to start and list its tools.
         public var toolStartTimeout: Double
-        /// Connections kept per provider host, across all runs.
+        /// Connections kept per provider host, across all runs. Each run bounds its own requests (`max_parallel`);
+        /// this bounds a process's: 100 one-at-a-time runs on one provider would wait on 64 connections (measured by
+        /// `crew-bench concurrent`), so a server's runs need more.
         public var connectionsPerHost: Int
         /// Whether a crewAI project's `.env` adds to `environment` for its runs, as crewAI's `load_dotenv` does.
         /// The CLI turns it on for the user's own projects; a server leaves it off, so that no crew it is sent can
@@ -26,7 +28,7 @@ public final class CrewEngine: Sendable {
 
         public init(
             environment: [String: String] = ProcessInfo.processInfo.environment, retry: RetryPolicy = RetryPolicy(),
-            toolStartTimeout: Double = 30, connectionsPerHost: Int = 64
+            toolStartTimeout: Double = 30, connectionsPerHost: Int = 256
         ) {
             self.environment = environment
             self.retry = retry

@@ -40,10 +40,10 @@ extension RunSession {
         guard missing.isEmpty else {
             throw StepError(
                 message: "task `\(name)` needs the output of \(missing.map { "`\($0)`" }.joined(separator: ", ")), "
-                    + "which the state folder \(options.runsFolder.appending(runID)) does not hold (tasks/NAME/result.json "
-                    + "and its output)")
+                    + "which the state folder \(options.runsFolder.appending(runID)) does not hold (its result in "
+                    + "tasks/NAME/events.jsonl, and its output)")
         }
-        let recorder = try RunRecorder(runs: options.runsFolder, runID: runID, events: "tasks/\(name)/events.jsonl")
+        let recorder = try RunRecorder(runs: options.runsFolder, runID: runID, logs: "tasks/\(name)")
         let http = options.http ?? makeHTTPClient(maxParallel: 1)
         var tools = ToolBox.empty
         do {

@@ -123,8 +123,9 @@ public struct RunSession: Sendable {
     /// What the finished tasks of an attempt that never wrote its totals (killed mid-run) cost, from their results.
     static func spent(store: RunStore, runID: String, tasks: [String]) -> RunTotals {
         var totals = RunTotals()
+        let results = store.taskResults(runID)
         for task in tasks {
-            guard let figures = store.taskResult(runID, task: task)?.figures else { continue }
+            guard let figures = results[task]?.figures else { continue }
             totals.inputTokens += figures.inputTokens
             totals.outputTokens += figures.outputTokens
             if let cost = figures.costUSD { totals.costUSD = (totals.costUSD ?? 0) + cost }

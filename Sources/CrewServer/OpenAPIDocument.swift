@@ -601,7 +601,7 @@ enum OpenAPIDocument {
               summary: One run, with its tasks
               description: |
                 The run's run.json, with `active` (this server runs it now), a crashed run's status as `interrupted`
-                with `crashed: true`, and `tasks`: each task's result.json (or `"status": "pending"`) with its `name`;
+                with `crashed: true`, and `tasks`: each task's result (or `"status": "pending"`) with its `name`;
                 with `include=graph`, also the task graph it was planned with. Role needed: `viewer`.
               x-crew-role: viewer
               parameters:
@@ -1979,7 +1979,7 @@ enum OpenAPIDocument {
 
             TaskFigures:
               type: object
-              description: What a task's work came to (the figures of result.json and of `task_finished`/`task_failed`).
+              description: What a task's work came to (the figures of its `task_finished`/`task_failed` event).
               properties:
                 input_tokens:
                   type: integer
@@ -2010,7 +2010,7 @@ enum OpenAPIDocument {
                   minimum: 0
                   description: Only when the model has a `price`; to 6 decimals.
             TaskResult:
-              description: A task's result.json.
+              description: A task's result (its last `task_finished` or `task_failed` event).
               allOf:
                 - $ref: '#/components/schemas/TaskFigures'
                 - type: object
@@ -2030,7 +2030,7 @@ enum OpenAPIDocument {
                       type: string
                       description: Why a failed task failed.
             TaskState:
-              description: A task of a run, by name; its result.json, or `status` `pending` while it has none.
+              description: A task of a run, by name; its result, or `status` `pending` while it has none.
               allOf:
                 - $ref: '#/components/schemas/TaskFigures'
                 - type: object
@@ -2146,7 +2146,7 @@ enum OpenAPIDocument {
 
             ChatMessage:
               type: object
-              description: A message as sent to the model (the task's messages.json).
+              description: A message as sent to the model (rebuilt from the run's messages.jsonl).
               required: [role, content]
               properties:
                 role:

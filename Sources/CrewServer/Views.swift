@@ -120,9 +120,10 @@ enum Views {
         members["active"] = .bool(active)
         // The graph the run was planned with (its own plan.json), for the live view.
         if withGraph, let plan = try? store.plan(record.id) { members["graph"] = graph(plan) }
+        let results = store.taskResults(record.id)
         members["tasks"] = .array(
             record.tasks.map { name in
-                var task = store.taskResult(record.id, task: name)?.json.objectValue ?? ["status": .string("pending")]
+                var task = results[name]?.json.objectValue ?? ["status": .string("pending")]
                 task["name"] = .string(name)
                 return .object(task)
             })
@@ -140,7 +141,7 @@ enum Views {
             ("name", .string(task)),
             ("result", result?.json),
             ("output", output.map(JSONValue.string)),
-            ("messages", store.json(runID, "tasks/\(task)/messages.json")),
+            ("messages", store.messages(runID, task: task).map(JSONValue.array)),
             ("tool_calls", kinds([.toolCall, .toolResult])),
             ("knowledge_hits", kinds([.knowledgeHits])),
             ("events", .array(events.map(\.json))),

@@ -182,7 +182,7 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
         span.set(CrewAttribute.toolCalls, event.fields["tool_calls"]?.intValue.map { .int64(Int64($0)) })
         // The messages the task's own agent sent (an agent asked for help has none recorded).
         if event.fields["agent"] == nil, let records, let runID,
-            let sent = records.json(runID, "tasks/\(task)/messages.json")?.arrayValue
+            let sent = records.messages(runID, task: task)
         {
             let pairs = sent.map { ($0["role"]?.stringValue ?? "", $0["content"]?.stringValue ?? "") }
             span.set(GenAI.inputMessages, .string(Self.messages(pairs)))

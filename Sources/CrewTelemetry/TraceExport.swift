@@ -184,7 +184,14 @@ public final class TraceExporter: Sendable {
         let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
         self.group = group
         running = Task { try? await group.run() }
+        Self.lifetime.withLock { Self.exporters.append(self) }
     }
+
+    /// Every exporter lives as long as its process (there is one per `crew run` or `crew serve`). swift-otel's HTTP
+    /// exporter shuts its client down synchronously when it is freed, which traps on an event loop thread, and crew
+    /// runs its async code on the event loops (`CrewCommand.runJobsOnEventLoops`): so one is never freed.
+    private static let lifetime = NSLock()
+    nonisolated(unsafe) private static var exporters: [TraceExporter] = []
 
     /// The observer that traces one run of `plan` recorded in `runs`, and the trace's id.
     public func trace(_ plan: PlanDocument, runs: ConfinedPath) -> TracedRun { observe(plan, runs) }

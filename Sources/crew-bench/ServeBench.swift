@@ -59,7 +59,7 @@ enum ServeBench {
         for id in ids {
             let base = folder.path + "/data/runs/\(id)"
             let run = try? JSONParser.parse(Array(FileManager.default.contents(atPath: base + "/run.json") ?? Data()))
-            let results = (0..<5).filter { FileManager.default.fileExists(atPath: base + "/tasks/t\($0)/result.json") }
+            let results = (0..<5).filter { FileManager.default.fileExists(atPath: base + "/tasks/t\($0)/output.md") }
             if run?["status"]?.stringValue == "succeeded" && results.count == 5 {
                 complete += 1
             } else {

@@ -4,15 +4,22 @@ import CrewPlanner
 import CrewSpec
 import CrewTestSupport
 import Foundation
+import NIOCore
+import NIOPosix
 
 // crew-bench: the compiler's speed and memory, measured on this machine.
 //   crew-bench compile [--tasks N] [--agents N] [--edges N] [--runs N]
 //   crew-bench startup [--runs N]
 //   crew-bench run [--runs N]
+//   crew-bench concurrent [--runs 100] [--tasks 5]
 //   crew-bench serve [--runs 100] [--latency 200] [--seconds 10] (needs wrk; builds next to `crew`)
 //   crew-bench bm25 (data from Benchmarks/bm25/make_corpus.py)
 //   crew-bench vectors (data from Benchmarks/vectors/make_data.py)
 // Build it in release: `swift run -c release crew-bench compile`.
+
+// As `crew` does (CrewCommand.runJobsOnEventLoops): async code runs on NIO's event loops, so the library is
+// measured as it runs in the product.
+NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 
@@ -20,6 +27,7 @@ let usage = """
     usage: crew-bench compile [--tasks N] [--agents N] [--edges N] [--runs N]   the compiler on a generated crew
            crew-bench startup [--runs N]                                        `crew --version` and `crew validate`
            crew-bench run [--runs N]                                            `crew run` on the provider test server
+           crew-bench concurrent [--runs 100] [--tasks 5]                       many runs at once in one process
            crew-bench serve [--runs 100] [--latency 200] [--seconds 10]         `crew serve` under wrk (needs wrk)
            crew-bench bm25 [options]                                            BM25 (Benchmarks/bm25/make_corpus.py)
            crew-bench vectors [options] [--cold]                                vector search (Benchmarks/vectors)
@@ -130,6 +138,9 @@ func benchStartup() {
 switch arguments.first {
 case "compile": try benchCompile()
 case "run": try await RunBench.main(runs: option("runs", 5))
+case "concurrent":
+    try await ConcurrentBench.main(runs: option("runs", 100), tasks: option("tasks", 5), latencies: [0, 200])
+case "provider": try await ConcurrentBench.serveProvider(latencyMS: option("latency", 0))
 case "serve":
     try await ServeBench.main(
         runs: option("runs", 100), latencyMS: option("latency", 200), seconds: option("seconds", 10))

@@ -1,3 +1,4 @@
 import CrewCLI
 
+CrewCommand.runJobsOnEventLoops()
 await CrewCommand.runAndExit()

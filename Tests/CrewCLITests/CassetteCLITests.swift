@@ -123,7 +123,7 @@ import Testing
         let runs = folder.path + "/crew/.crew/runs"
         let started = replayed.stdout.split(separator: "\n").first.flatMap { try? JSONParser.parse(Array($0.utf8)) }
         let newest = try #require(started?["run_id"]?.stringValue)
-        let result = try String(contentsOfFile: "\(runs)/\(newest)/tasks/write/result.json", encoding: .utf8)
+        let result = Record.result(runs, newest, "write")?["error"]?.stringValue ?? ""
         #expect(result.contains("-WRITE the brief") && result.contains("+WRITE the brief in French"), "\(result)")
         #expect(result.contains("crew run --record"))
         // `look` did not change: it was answered.

@@ -130,12 +130,12 @@ import Testing
         let runs = folder.path + "/crew/.crew/runs"
         let id = try #require(Self.runIDs(runs).first)
         for task in ["keys", "deep"] {
-            let result = try Self.json("\(runs)/\(id)/tasks/\(task)/result.json")
+            let result = try #require(Record.result(runs, id, task))
             #expect(result["status"]?.stringValue == "failed")
             #expect(result["error"]?.stringValue?.contains("symbolic link `cfg`") == true, "\(result)")
         }
         // The link at the destination was replaced by the output; the file it named is unchanged.
-        let leaf = try Self.json("\(runs)/\(id)/tasks/leaf/result.json")
+        let leaf = try #require(Record.result(runs, id, "leaf"))
         #expect(leaf["status"]?.stringValue == "succeeded")
         let attributes = try FileManager.default.attributesOfItem(atPath: folder.path + "/crew/out/leaf.md")
         #expect(attributes[.type] as? FileAttributeType == .typeRegular)

@@ -149,10 +149,8 @@ import Testing
             """)
         let run = try await cli.crew(["run", folder.path, "--quiet"], environment: key)
         #expect(run.status == 1)
-        let result = try String(
-            contentsOfFile: try FileManager.default.contentsOfDirectory(atPath: folder.path + "/.crew/runs").first.map {
-                folder.path + "/.crew/runs/\($0)/tasks/only/result.json"
-            } ?? "", encoding: .utf8)
+        let id = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/.crew/runs").first)
+        let result = Record.result(folder.path + "/.crew/runs", id, "only")?["error"]?.stringValue ?? ""
         #expect(result.contains("connection refused"), "\(result)")
         #expect(!result.contains("errno") && !result.contains("error set"), "\(result)")
     }

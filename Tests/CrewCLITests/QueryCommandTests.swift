@@ -88,7 +88,7 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let runs = folder.path + "/.crew/runs"
         let id = try #require(try FileManager.default.contentsOfDirectory(atPath: runs).first)
-        let messages = try String(contentsOfFile: runs + "/" + id + "/tasks/explain/messages.json", encoding: .utf8)
+        let messages = Record.messages(runs, id, "explain")
         #expect(messages.contains("# Knowledge"))
         #expect(messages.contains("docs/tides.md"))
         let events = try String(contentsOfFile: runs + "/" + id + "/events.jsonl", encoding: .utf8)

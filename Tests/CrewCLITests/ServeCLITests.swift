@@ -180,6 +180,6 @@ import Testing
         )
         let record = try HardeningCLITests.json(folder.path + "/data/runs/\(id)/run.json")
         #expect(record["status"]?.stringValue == "interrupted")
-        #expect(FileManager.default.fileExists(atPath: folder.path + "/data/runs/\(id)/tasks/first/result.json"))
+        #expect(Record.result(folder.path + "/data/runs", id, "first")?["status"]?.stringValue == "succeeded")
     }
 }

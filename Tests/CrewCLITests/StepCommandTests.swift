@@ -59,7 +59,7 @@ import Testing
             try await cli.crew(["run", artifact, "--task", "write", "--state", state], environment: key).status == 0)
         let sent = try #require(server.requests.last?.lastUserText)
         #expect(sent.contains("found it"), "the upstream output read from the state folder is in the prompt")
-        for file in ["output.md", "result.json", "messages.json", "events.jsonl"] {
+        for file in ["output.md", "messages.jsonl", "events.jsonl"] {
             #expect(FileManager.default.fileExists(atPath: "\(state)/tasks/write/\(file)"), "\(file)")
         }
         let unknown = try await cli.crew(["run", artifact, "--task", "nope", "--state", state], environment: key)
@@ -76,8 +76,8 @@ import Testing
             let state = folder.path + "/state/wf-x"
             let run = try await cli.crew(["run", artifact, "--task", "look", "--state", state], environment: key)
             #expect(run.status == code, "\(prompt): \(run.stderr)")
-            let result = try String(contentsOfFile: "\(state)/tasks/look/result.json", encoding: .utf8)
-            #expect(result.contains("\"status\": \"failed\""))
+            let events = try String(contentsOfFile: "\(state)/tasks/look/events.jsonl", encoding: .utf8)
+            #expect(events.contains("\"type\":\"task_failed\""))
         }
         let folder = TemporaryFolder(prefix: "crew-step-usage")
         let artifact = try await Self.artifact(folder, server)

@@ -88,9 +88,7 @@ import Testing
         #expect(end["saved_output_tokens"]?.intValue == 80 && end["saved_cost_usd"]?.doubleValue == 0.00144)
         // The outputs are the first run's, in the record as for any task.
         let id = try #require(events.first?["run_id"]?.stringValue)
-        let result = try String(
-            contentsOfFile: folder.path + "/crew/.crew/runs/\(id)/tasks/c/result.json", encoding: .utf8)
-        #expect(result.contains("\"cached\": true"))
+        #expect(Record.result(folder.path + "/crew/.crew/runs", id, "c")?["cached"] == .bool(true))
         let show = try await cli.crew(["show", id], environment: Self.key, in: folder.path + "/crew")
         #expect(show.stdout.contains("cached"), "\(show.stdout)")
         let firstOutputs = Self.outputs(first, folder)

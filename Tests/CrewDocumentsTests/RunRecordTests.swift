@@ -35,6 +35,11 @@ import Testing
                 && record.owner == RunOwner(pid: 4242, host: "build-7", since: "2026-11-26T11:52:14.001Z"))
         #expect(record.finishedAt == nil && record.durationMS == nil && record.totals == nil)
         #expect(Self.pretty(record.json) == text)
+        #expect(record.recordVersion == RunRecord.currentVersion)
+        // A record written before the key existed is version 1 (results and messages in files of each task).
+        var older = try #require(json.objectValue)
+        older["record_version"] = nil
+        #expect(try RunRecord.decode(.object(older)).recordVersion == 1)
         // An ended run drops its owner.
         var ended = record
         ended.status = .interrupted

@@ -27,8 +27,6 @@ import Testing
         return PlanBuilder.document(validated, plan).json
     }
 
-    static let someResult = TaskResult(status: .succeeded, outputFormat: .markdown, figures: TaskFigures())
-
     static func options(runs: ConfinedPath, output: String) -> RunSession.Options {
         RunSession.Options(
             runsFolder: runs,
@@ -131,11 +129,8 @@ import Testing
         }
         let recorder = try RunRecorder(runs: runs, runID: "20261204-000000-abcd")
         for task in ["../../../escape", "a/b", "..", ".", "", "x\u{1B}[2J"] {
-            #expect(throws: PathFailure.self) {
-                try recorder.writeResult(task: task, output: "o", result: Self.someResult)
-            }
-            #expect(throws: PathFailure.self) { try recorder.writeFailure(task: task, result: Self.someResult) }
-            #expect(throws: PathFailure.self) { try recorder.writeMessages(task: task, .array([])) }
+            #expect(throws: PathFailure.self) { try recorder.writeOutput(task: task, "o", format: .markdown) }
+            #expect(throws: PathFailure.self) { try recorder.writeMessages(task: task, []) }
         }
         #expect(Self.listing(folder.path).allSatisfy { $0.hasPrefix("records") }, "\(Self.listing(folder.path))")
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/records/escape"))

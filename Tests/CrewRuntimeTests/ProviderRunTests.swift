@@ -42,8 +42,8 @@ import Testing
         #expect(run.result("first")?["cost_usd"]?.doubleValue == 0.000017)
         let written = try String(contentsOfFile: harness.folder.path + "/crew/out/second.md", encoding: .utf8)
         #expect(written.hasPrefix("echo: "))
-        let messages = try String(contentsOfFile: run.outcome.folder + "/tasks/second/messages.json", encoding: .utf8)
-        #expect(messages.contains("alpha beta gamma"))
+        let messages = try #require(run.store.messages(run.outcome.runID, task: "second"))
+        #expect(messages.last?["content"]?.stringValue?.contains("alpha beta gamma") == true)
     }
 
     @Test func keysGoInHeadersOnly() async throws {

@@ -35,7 +35,7 @@ struct RunHarness {
         var events: [RunEvent]
 
         func output(_ task: String) -> String? { store.finishedOutputs(outcome.runID)[task] }
-        func result(_ task: String) -> JSONValue? { store.json(outcome.runID, "tasks/\(task)/result.json") }
+        func result(_ task: String) -> JSONValue? { store.taskResult(outcome.runID, task: task)?.json }
         func events(_ kind: RunEvent.Kind, task: String? = nil) -> [RunEvent] {
             events.filter { $0.kind == kind && (task == nil || $0.task == task) }
         }

@@ -90,8 +90,9 @@ public struct TaskEntry: Sendable, Equatable {
     /// The tasks of a recorded run that reached a result, each with its agent's model as `provider/model`.
     public static func all(of record: RunRecord, store: RunStore) -> [TaskEntry] {
         let plan = try? store.plan(record.id)
+        let results = store.taskResults(record.id)
         return record.tasks.compactMap { name in
-            guard let result = store.taskResult(record.id, task: name) else { return nil }
+            guard let result = results[name] else { return nil }
             let model = plan.flatMap { plan -> String? in
                 guard let agent = plan.tasks.first(where: { $0.name == name }).flatMap({ plan.agents[$0.agent] }),
                     let model = plan.models[agent.model]

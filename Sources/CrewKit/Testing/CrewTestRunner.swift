@@ -79,8 +79,9 @@ public struct CrewTestRunner: Sendable {
             result.status = .failed
         }
         if outcome.status != .succeeded {
+            let results = store.taskResults(outcome.runID)
             let failures = plan.tasks.compactMap { task in
-                store.taskResult(outcome.runID, task: task.name)?.error.map { "`\(task.name)`: \($0)" }
+                results[task.name]?.error.map { "`\(task.name)`: \($0)" }
             }
             result.message =
                 "the run \(outcome.status.rawValue)"

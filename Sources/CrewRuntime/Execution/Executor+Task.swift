@@ -13,7 +13,7 @@ extension Executor {
         emit(
             RunEvent(
                 .taskStarted, task: task.name, fields: ["agent": .string(agent.name), "model": .string(model.name)]))
-        // Declared first, so it runs last: after the final messages.json below.
+        // Declared first, so it runs last: after the final messages below.
         defer { recorder.release(task: task.name) }
         let passages: [KnowledgePassage]
         do {
@@ -149,6 +149,8 @@ extension Executor {
         }
     }
 
+    /// The output, then the `task_finished` event that is the task's result: a crash in between leaves the task
+    /// unfinished, and a result that cannot be written fails the task.
     func finish(_ task: TaskDefinition, _ report: TaskReport, extra: [String: JSONValue] = [:]) -> TaskOutcome {
         let format: TaskResult.OutputFormat = task.outputSchema != nil ? .json : .markdown
         var result = TaskResult(status: .succeeded, outputFormat: format, figures: Self.figures(report))
@@ -159,24 +161,22 @@ extension Executor {
                 try ConfinedFolder(opening: settings.outputFolder, create: true).write(report.output, to: file)
                 result.outputFile = file
             }
-            try recorder.writeResult(task: task.name, output: report.output, result: result)
+            try recorder.writeOutput(task: task.name, report.output, format: format)
+            var fields = result.json.objectValue ?? [:]
+            fields["status"] = nil
+            fields["output"] = .string("tasks/\(task.name)/\(format.fileName)")
+            fields.merge(extra) { $1 }
+            try emitRecorded(RunEvent(.taskFinished, task: task.name, fields: fields))
         } catch {
             return fail(task, "cannot write the output: \(error)", report)
         }
-        var fields = result.figures.fields
-        fields["output_file"] = result.outputFile.map(JSONValue.string)
-        fields["output"] = .string("tasks/\(task.name)/\(format.fileName)")
-        fields.merge(extra) { $1 }
-        emit(RunEvent(.taskFinished, task: task.name, fields: fields))
         return .succeeded(report)
     }
 
     private func fail(_ task: TaskDefinition, _ message: String, _ report: TaskReport) -> TaskOutcome {
-        let result = TaskResult(status: .failed, figures: Self.figures(report), error: message)
-        try? recorder.writeFailure(task: task.name, result: result)
-        var fields = result.figures.fields
+        var fields = Self.figures(report).fields
         fields["error"] = .string(message)
-        emit(RunEvent(.taskFailed, task: task.name, fields: fields))
+        try? emitRecorded(RunEvent(.taskFailed, task: task.name, fields: fields))
         return .failed(message, report)
     }
 
@@ -193,28 +193,27 @@ extension Executor {
         return figures
     }
 
-    /// Messages as `messages.json` records them: role and content, plus tool calls and the call a result answers.
-    static func encode(_ messages: [ChatMessage]) -> JSONValue {
-        .array(
-            messages.map { message in
-                var members: [String: JSONValue] = [
-                    "role": .string(message.role.rawValue), "content": .string(message.content),
-                ]
-                if !message.toolCalls.isEmpty {
-                    members["tool_calls"] = .array(
-                        message.toolCalls.map {
-                            .object([
-                                "id": .string($0.id), "name": .string($0.name), "arguments": .string($0.arguments),
-                            ])
-                        })
-                }
-                if let result = message.toolResult {
-                    members["tool_call_id"] = .string(result.callID)
-                    members["name"] = .string(result.name)
-                    if result.isError { members["is_error"] = .bool(true) }
-                }
-                return .object(members)
-            })
+    /// Messages as messages.jsonl records them: role and content, plus tool calls and the call a result answers.
+    static func encode(_ messages: [ChatMessage]) -> [JSONValue] {
+        messages.map { message in
+            var members: [String: JSONValue] = [
+                "role": .string(message.role.rawValue), "content": .string(message.content),
+            ]
+            if !message.toolCalls.isEmpty {
+                members["tool_calls"] = .array(
+                    message.toolCalls.map {
+                        .object([
+                            "id": .string($0.id), "name": .string($0.name), "arguments": .string($0.arguments),
+                        ])
+                    })
+            }
+            if let result = message.toolResult {
+                members["tool_call_id"] = .string(result.callID)
+                members["name"] = .string(result.name)
+                if result.isError { members["is_error"] = .bool(true) }
+            }
+            return .object(members)
+        }
     }
 
     static func milliseconds(since start: Date) -> Int {

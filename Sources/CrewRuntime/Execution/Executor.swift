@@ -11,6 +11,7 @@ public final class Executor: Sendable {
     let inputs: [String: String]
     let clients: ModelClients
     let recorder: RunRecorder
+    /// Who sees the run's events besides the recorder.
     let observers: [any RunObserver]
     let settings: RunSettings
     let knowledge: KnowledgeSearcher?
@@ -34,12 +35,19 @@ public final class Executor: Sendable {
         self.inputs = inputs
         self.clients = clients
         self.recorder = recorder
-        self.observers = [recorder] + observers
+        self.observers = observers
         tracing = observers.lazy.compactMap { $0 as? any ToolCallTracing }.first
         self.settings = settings
     }
 
     func emit(_ event: RunEvent) {
+        recorder.handle(event)
+        for observer in observers { observer.handle(event) }
+    }
+
+    /// As `emit`, for an event the record must hold (a task's result): when it cannot be written, nobody sees it.
+    func emitRecorded(_ event: RunEvent) throws(PathFailure) {
+        try recorder.append(event)
         for observer in observers { observer.handle(event) }
     }
 

@@ -2,9 +2,14 @@ import CrewCore
 import CrewDocuments
 import Foundation
 
-/// Writes a run's record as the run goes (specs/run-record.md): events appended one whole line per `write`,
-/// every other file written atomically, so `kill -9` at any moment leaves a record that `--resume` can read.
+/// Writes a run's record as the run goes (specs/run-record.md, record version 2): events and messages appended one
+/// whole line per `write`, every other file written atomically, so `kill -9` at any moment leaves a record that
+/// `--resume` can read. A task adds one file to the record, its output: its messages and its result are lines of the
+/// run's two logs, because creating files is what a fast run spent most of its system time on.
 public final class RunRecorder: RunObserver, @unchecked Sendable {
+    /// What `record_version` run.json says this recorder writes.
+    public static let version = 2
+
     /// The run folder's path, as shown.
     public let folder: String
     public let runID: String
@@ -12,25 +17,29 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
     let files: ConfinedFolder
     private let lock = NSLock()
     private let events: Int32
+    private let messages: Int32
     /// `tasks`, opened once.
     private let tasks: ConfinedFolder
-    /// The folders of running tasks, opened once: a task's messages, output and result are written with no walk.
-    /// The executor releases a task's folder when the task ends, so open descriptors follow the tasks in flight.
-    private var taskFolders: [String: ConfinedFolder] = [:]
-    /// The messages.json each running task last wrote: the same messages are not written again (a task of one
-    /// turn writes them before its request and would write them again unchanged when it ends).
-    private var writtenMessages: [String: String] = [:]
+    /// The conversation each running task last recorded: a request sends it again with a few messages more, and only
+    /// those are appended.
+    private var sentMessages: [String: [JSONValue]] = [:]
 
-    /// Opens (or, for a resumed run, reopens) the run folder `runID` under `runs`. `events` is where event lines go:
-    /// `events.jsonl`, or, for one task run on its own (`RunSession.step`), `tasks/<task>/events.jsonl`.
-    public init(runs: ConfinedPath, runID: String, events eventsFile: String = "events.jsonl") throws(PathFailure) {
+    /// Opens (or, for a resumed run, reopens) the run folder `runID` under `runs`. `logs` is the folder, inside the
+    /// run's, of `events.jsonl` and `messages.jsonl`: the run folder itself, or, for one task run on its own
+    /// (`RunSession.step`), `tasks/<task>`.
+    public init(runs: ConfinedPath, runID: String, logs: String = "") throws(PathFailure) {
         guard Names.isRunID(runID) else { throw PathFailure(runID, .leaves, hint: "not a run id") }
         let files = try ConfinedFolder.open(runs.appending(runID), create: true)
         tasks = try files.folder("tasks", create: true)
-        if let folder = eventsFile.split(separator: "/").dropLast().joined(separator: "/").nilIfEmpty {
-            _ = try files.folder(folder, create: true)
+        let prefix = logs.isEmpty ? "" : logs + "/"
+        if !logs.isEmpty { _ = try files.folder(logs, create: true) }
+        events = try files.openForAppend(prefix + "events.jsonl")
+        do {
+            messages = try files.openForAppend(prefix + "messages.jsonl")
+        } catch {
+            close(events)
+            throw error
         }
-        events = try files.openForAppend(eventsFile)
         self.files = files
         self.folder = files.path
         self.runID = runID
@@ -38,6 +47,7 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
 
     deinit {
         close(events)
+        close(messages)
     }
 
     public struct RecordError: Error, CustomStringConvertible {
@@ -46,17 +56,19 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
     }
 
     public func handle(_ event: RunEvent) {
-        let line = Array((event.json.serialized() + "\n").utf8)
-        lock.withLock {
-            line.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = write(events, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written <= 0 { break }
-                    offset += written
-                }
-            }
-        }
+        try? append(event)
+    }
+
+    /// Appends `event` to events.jsonl, failing when it could not be written whole: a task's ending is its result,
+    /// and a result that is not on disk must fail the task.
+    public func append(_ event: RunEvent) throws(PathFailure) {
+        try appendLine(event.json.serialized(), to: events, file: "events.jsonl")
+    }
+
+    private func appendLine(_ text: String, to fd: Int32, file: String) throws(PathFailure) {
+        let line = Array((text + "\n").utf8)
+        let failure = lock.withLock { ConfinedFolder.writeAll(fd, line) }
+        if let failure { throw PathFailure(files.display(file), .system(failure)) }
     }
 
     /// Takes the run folder's lock for this process (see `RunLock`); `owner` says who holds it when it is taken.
@@ -72,45 +84,40 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
         try files.write(plan.fileText, to: "plan.json")
     }
 
-    /// The messages exactly as sent, before the request goes out.
-    public func writeMessages(task: String, _ messages: JSONValue) throws(PathFailure) {
-        let text = messages.serialized(pretty: true) + "\n"
-        guard lock.withLock({ writtenMessages[task] != text }) else { return }
-        try taskFolder(task).write(text, to: "messages.json")
-        lock.withLock { writtenMessages[task] = text }
-    }
-
-    /// The output first, then the result that says it is complete: a crash in between leaves the task unfinished.
-    public func writeResult(task: String, output: String, result: TaskResult) throws(PathFailure) {
-        let folder = try taskFolder(task)
-        try folder.write(output, to: (result.outputFormat ?? .markdown).fileName)
-        try folder.write(result.json.serialized(pretty: true) + "\n", to: "result.json")
-    }
-
-    public func writeFailure(task: String, result: TaskResult) throws(PathFailure) {
-        try taskFolder(task).write(result.json.serialized(pretty: true) + "\n", to: "result.json")
-    }
-
-    /// Closes a task's folder; a later write opens it again.
-    public func release(task: String) {
-        lock.withLock {
-            taskFolders[task] = nil
-            writtenMessages[task] = nil
+    /// The messages exactly as sent, before the request goes out: a line of messages.jsonl with the messages that
+    /// differ from what the task recorded last (`from` says how many of those it keeps).
+    public func writeMessages(task: String, _ conversation: [JSONValue]) throws(PathFailure) {
+        try Self.check(task)
+        let from: Int? = lock.withLock {
+            let sent = sentMessages[task]
+            guard let sent else { return 0 }
+            let kept = zip(sent, conversation).prefix { $0 == $1 }.count
+            return kept == sent.count && kept == conversation.count ? nil : kept
         }
+        guard let from else { return }
+        let line = JSONValue.object([
+            "task": .string(task), "from": .int(from), "messages": .array(Array(conversation[from...])),
+        ])
+        try appendLine(line.serialized(), to: messages, file: "messages.jsonl")
+        lock.withLock { sentMessages[task] = conversation }
     }
 
-    /// `tasks/<task>`, for a task whose name passes the name rule only: a name is never a path.
-    func taskFolder(_ task: String) throws(PathFailure) -> ConfinedFolder {
+    /// A task's output, in its folder: written before the `task_finished` event that says it is whole.
+    public func writeOutput(task: String, _ output: String, format: TaskResult.OutputFormat) throws(PathFailure) {
+        try Self.check(task)
+        try tasks.write(output, to: task + "/" + format.fileName)
+    }
+
+    /// A task's name passes the name rule, or nothing of it is recorded: a name is never a path.
+    private static func check(_ task: String) throws(PathFailure) {
         guard Names.isValid(task) else {
             throw PathFailure(task, .leaves, hint: "a task's name must use \(Names.rule)")
         }
-        if let open = lock.withLock({ taskFolders[task] }) { return open }
-        let opened = try tasks.folder(task, create: true)
-        return lock.withLock {
-            if let raced = taskFolders[task] { return raced }
-            taskFolders[task] = opened
-            return opened
-        }
+    }
+
+    /// Forgets what a task sent; it ended.
+    public func release(task: String) {
+        lock.withLock { sentMessages[task] = nil }
     }
 
     /// Claims a new run's folder under `runs`: a fresh id whose folder this call created, so no other run (in this
@@ -138,16 +145,18 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
     /// A candidate run id: UTC time to the second (so ids sort by start) and 4 random hex digits. `reserve` makes one
     /// yours.
     static func newRunID(stamp: String) -> String {
-        stamp + "-" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
+        let hex = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        return stamp + "-" + String(repeating: "0", count: 4 - hex.count) + hex
     }
 
-    /// `yyyyMMdd-HHmmss` in UTC: the part of a run id that sorts by start.
+    /// `yyyyMMdd-HHmmss` in UTC: the part of a run id that sorts by start. Cut from the record's own timestamp: a
+    /// Foundation date formatter would load ICU, megabytes of memory for one string per run.
     static func secondStamp(_ now: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return formatter.string(from: now)
+        let whole = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        let bytes = Array(Timestamp.iso8601(whole).utf8)  // 2026-11-26T11:52:14.000Z
+        let date = bytes[0..<4] + bytes[5..<7] + bytes[8..<10]
+        let time = bytes[11..<13] + bytes[14..<16] + bytes[17..<19]
+        return String(decoding: date, as: UTF8.self) + "-" + String(decoding: time, as: UTF8.self)
     }
 }
 

@@ -103,8 +103,8 @@ public struct RunStore: Sendable {
     }
 
     /// Every complete event line; a partial last line (a crash mid-write) is skipped.
-    public func events(_ id: String) -> [RunEvent] {
-        guard let bytes = bytes(id, "events.jsonl") else { return [] }
+    public func events(_ id: String, file: String = "events.jsonl") -> [RunEvent] {
+        guard let bytes = bytes(id, file) else { return [] }
         return bytes.split(separator: 0x0A).compactMap { line in
             (try? JSONParser.parse(Array(line))).flatMap(RunEvent.init(json:))
         }
@@ -112,22 +112,69 @@ public struct RunStore: Sendable {
 
     /// Outputs of the tasks that finished: the result says succeeded and the output file is there.
     public func finishedOutputs(_ id: String) -> [String: String] {
-        guard Names.isRunID(id), let runs = runs(), let tasks = try? runs.entries(id + "/tasks") else { return [:] }
         var outputs: [String: String] = [:]
-        for task in tasks where task.kind == .folder && Names.isValid(task.name) {
-            guard let result = taskResult(id, task: task.name), result.status == .succeeded else { continue }
+        for (task, result) in taskResults(id) where result.status == .succeeded {
             let name = (result.outputFormat ?? .markdown).fileName
-            if let output = bytes(id, "tasks/" + task.name + "/" + name) {
-                outputs[task.name] = String(decoding: output, as: UTF8.self)
+            if let output = bytes(id, "tasks/" + task + "/" + name) {
+                outputs[task] = String(decoding: output, as: UTF8.self)
             }
         }
         return outputs
     }
 
-    /// A task's result.json; nil when the task has not ended or its result cannot be read.
+    /// How each task that ended last ended. A result is the task's latest `task_finished` or `task_failed` event:
+    /// in the run's events.jsonl, or in the task's own (a task run on its own, specs/argo.md); a task with neither
+    /// was recorded by an older crew, in its result.json (record version 1).
+    public func taskResults(_ id: String) -> [String: TaskResult] {
+        var results = Self.results(in: events(id))
+        guard Names.isRunID(id), let runs = runs(), let tasks = try? runs.entries(id + "/tasks") else {
+            return results
+        }
+        for task in tasks where task.kind == .folder && Names.isValid(task.name) && results[task.name] == nil {
+            results[task.name] =
+                Self.results(in: events(id, file: "tasks/" + task.name + "/events.jsonl"))[task.name]
+                ?? json(id, "tasks/" + task.name + "/result.json").flatMap { try? TaskResult.decode($0) }
+        }
+        return results
+    }
+
+    /// A task's result; nil when the task has not ended or its result cannot be read.
     public func taskResult(_ id: String, task: String) -> TaskResult? {
         guard Names.isValid(task) else { return nil }
-        return json(id, "tasks/" + task + "/result.json").flatMap { try? TaskResult.decode($0) }
+        return taskResults(id)[task]
+    }
+
+    static func results(in events: [RunEvent]) -> [String: TaskResult] {
+        var results: [String: TaskResult] = [:]
+        for event in events {
+            if let task = event.task, let result = TaskResult(event: event) { results[task] = result }
+        }
+        return results
+    }
+
+    /// The messages a task last sent, as its request carried them: rebuilt from messages.jsonl (the run's, or the
+    /// task's own), or read from the messages.json of a record version 1.
+    public func messages(_ id: String, task: String) -> [JSONValue]? {
+        guard Names.isValid(task) else { return nil }
+        for file in ["messages.jsonl", "tasks/" + task + "/messages.jsonl"] {
+            if let messages = conversation(of: task, in: bytes(id, file) ?? []) { return messages }
+        }
+        return json(id, "tasks/" + task + "/messages.json")?.arrayValue
+    }
+
+    /// Each line keeps the first `from` messages of the task's previous line and adds its own.
+    private func conversation(of task: String, in bytes: [UInt8]) -> [JSONValue]? {
+        var messages: [JSONValue]?
+        let marker = Array(JSONValue.string(task).serialized().utf8)
+        for line in bytes.split(separator: 0x0A) where line.firstRange(of: marker) != nil {
+            guard let object = (try? JSONParser.parse(Array(line)))?.objectValue,
+                object["task"]?.stringValue == task, let from = object["from"]?.intValue,
+                let added = object["messages"]?.arrayValue
+            else { continue }
+            let kept = messages ?? []
+            messages = Array(kept.prefix(max(0, from))) + added
+        }
+        return messages
     }
 
     /// A text file of run `id` (a task's output), by its path inside the run folder.
