@@ -85,9 +85,12 @@ let package = Package(
             name: "CrewKit",
             dependencies: [
                 "CrewCore", "CrewDocuments", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewKnowledge", "CrewProviders",
-                "CrewRuntime",
+                "CrewRuntime", "CCrewHooks",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ], swiftSettings: strict),
+        // Swift concurrency's global-enqueue hook, set by name (CrewKit's EventLoopJobs).
+        .target(name: "CCrewHooks"),
         // Traces: a run's events as OpenTelemetry GenAI spans, on any swift-distributed-tracing tracer.
         .target(
             name: "CrewTelemetry",
@@ -124,9 +127,8 @@ let package = Package(
                 "CrewKnowledge", "CrewKit", "CrewServer", "CrewTelemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), "CrewTools",
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ], swiftSettings: strict),
-        .executableTarget(name: "crew", dependencies: ["CrewCLI"], swiftSettings: strict),
+        .executableTarget(name: "crew", dependencies: ["CrewCLI", "CrewKit"], swiftSettings: strict),
         .executableTarget(name: "crew-mcp", dependencies: ["CrewMCP"], swiftSettings: strict),
         .executableTarget(
             name: "crew-bench",
@@ -135,7 +137,6 @@ let package = Package(
                 "CrewKnowledge", "CrewKit", "CrewDocuments",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ], swiftSettings: strict),
         .target(
             name: "CrewTestSupport",

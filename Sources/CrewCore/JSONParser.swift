@@ -54,12 +54,13 @@ public struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: String, _ value: JSONValue) throws(Error) -> JSONValue {
-        let utf8 = Array(word.utf8)
-        guard index + utf8.count <= bytes.count, Array(bytes[index..<(index + utf8.count)]) == utf8 else {
+    private mutating func literal(_ word: StaticString, _ value: JSONValue) throws(Error) -> JSONValue {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw error("unexpected character") }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
             throw error("unexpected character")
         }
-        index += utf8.count
+        index += count
         return value
     }
 
@@ -115,9 +116,21 @@ public struct JSONParser {
         }
     }
 
+    /// Most strings have no escape: they are read straight from the input, without copying byte by byte.
     private mutating func string() throws(Error) -> String {
         index += 1
-        var out: [UInt8] = []
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: bytes[start..<(index - 1)], as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw error("control character in string") }
+            index += 1
+        }
+        var out = Array(bytes[start..<index])
         while index < bytes.count {
             let byte = bytes[index]
             index += 1
@@ -176,6 +189,17 @@ public struct JSONParser {
         return value
     }
 
+    /// An integer of at most 18 digits (so it cannot overflow), read without making a string; nil for anything else,
+    /// which `Int(String)` then reads or refuses as before (leading zeros included).
+    private func smallInteger(_ start: Int, _ end: Int) -> Int? {
+        let negative = bytes[start] == UInt8(ascii: "-")
+        let first = negative ? start + 1 : start
+        guard end > first, end - first <= 18, bytes[first] != UInt8(ascii: "0") || end - first == 1 else { return nil }
+        var value = 0
+        for position in first..<end { value = value * 10 + Int(bytes[position] - UInt8(ascii: "0")) }
+        return negative ? -value : value
+    }
+
     private mutating func number() throws(Error) -> JSONValue {
         let start = index
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -193,6 +217,7 @@ public struct JSONParser {
                 break
             }
         }
+        if isInteger, let int = smallInteger(start, index) { return .int(int) }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         guard !text.isEmpty, text != "-" else { throw error("unexpected character") }
         if isInteger, let int = Int(text) { return .int(int) }

@@ -79,8 +79,14 @@ public indirect enum JSONValue: Sendable, Hashable {
         var s = s
         s.withUTF8 { bytes in
             var i = 0
+            var copied = 0  // Bytes before this one that need no escape are copied as one run.
             while i < bytes.count {
                 let byte = bytes[i]
+                guard Self.mayNeedEscape[Int(byte)] else {
+                    i += 1
+                    continue
+                }
+                out += bytes[copied..<i]
                 switch byte {
                 case UInt8(ascii: "\""): out += #"\""#.utf8
                 case UInt8(ascii: "\\"): out += #"\\"#.utf8
@@ -89,7 +95,7 @@ public indirect enum JSONValue: Sendable, Hashable {
                 case 0x09: out += #"\t"#.utf8
                 case 0..<0x20, 0x7F: escape(UInt32(byte), to: &out)
                 // Lead bytes of C1 controls (U+0080–U+009F), U+061C and U+200E–U+2069: decode only these.
-                case 0xC2, 0xD8, 0xE2:
+                default:
                     let (scalar, width) = decode(bytes, at: i)
                     if let scalar, TerminalText.isUnsafe(scalar, keepLayout: false) {
                         escape(scalar.value, to: &out)
@@ -97,13 +103,20 @@ public indirect enum JSONValue: Sendable, Hashable {
                         out += bytes[i..<min(i + width, bytes.count)]
                     }
                     i += width
+                    copied = i
                     continue
-                default: out.append(byte)
                 }
                 i += 1
+                copied = i
             }
+            out += bytes[copied..<i]
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// The bytes `writeString` looks at: quote, backslash, controls, DEL, and the lead bytes above.
+    private static let mayNeedEscape: [Bool] = (0...255).map { byte in
+        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xC2 || byte == 0xD8 || byte == 0xE2
     }
 
     private static func escape(_ value: UInt32, to out: inout [UInt8]) {

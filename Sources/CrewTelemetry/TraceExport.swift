@@ -189,7 +189,7 @@ public final class TraceExporter: Sendable {
 
     /// Every exporter lives as long as its process (there is one per `crew run` or `crew serve`). swift-otel's HTTP
     /// exporter shuts its client down synchronously when it is freed, which traps on an event loop thread, and crew
-    /// runs its async code on the event loops (`CrewCommand.runJobsOnEventLoops`): so one is never freed.
+    /// runs its async code on the event loops (CrewKit's `EventLoopJobs`): so one is never freed.
     private static let lifetime = NSLock()
     nonisolated(unsafe) private static var exporters: [TraceExporter] = []
 

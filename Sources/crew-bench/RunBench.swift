@@ -87,11 +87,7 @@ enum RunBench {
         print(
             "chain of 200 tasks, mock provider (no HTTP): median \(ms(median(mockTimes))), "
                 + "\(String(format: "%.3f", median(mockTimes) / 200 * 1000)) ms per task of pure orchestration")
-        let path = folder.write("chain/crew.yaml", chain)
-        let child = measureProcess(crewBinary(), ["run", path, "--quiet"], environment: ["BENCH_KEY=k"])
-        print(
-            "`crew run` of the 200-task chain as a process: \(ms(child.seconds)), peak RSS \(child.maxRSSKiB / 1024) MiB, exit \(child.status)"
-        )
+        try KitCases.main(runs: runs)
         try await toolLoop(server: server, folder: folder, runs: runs)
         server.setScript { _ in .delay(seconds: 0.2, then: .reply()) }
         var fanTimes: [Double] = []

@@ -1,25 +1,24 @@
 import CrewBuild
 import CrewCore
+import CrewKit
 import CrewPlanner
 import CrewSpec
 import CrewTestSupport
 import Foundation
-import NIOCore
-import NIOPosix
 
 // crew-bench: the compiler's speed and memory, measured on this machine.
 //   crew-bench compile [--tasks N] [--agents N] [--edges N] [--runs N]
 //   crew-bench startup [--runs N]
 //   crew-bench run [--runs N]
+//   crew-bench kit [--runs 3]
 //   crew-bench concurrent [--runs 100] [--tasks 5]
 //   crew-bench serve [--runs 100] [--latency 200] [--seconds 10] (needs wrk; builds next to `crew`)
 //   crew-bench bm25 (data from Benchmarks/bm25/make_corpus.py)
 //   crew-bench vectors (data from Benchmarks/vectors/make_data.py)
 // Build it in release: `swift run -c release crew-bench compile`.
 
-// As `crew` does (CrewCommand.runJobsOnEventLoops): async code runs on NIO's event loops, so the library is
-// measured as it runs in the product.
-NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+// As `crew` does: async code runs on NIO's event loops, so the library is measured as it runs in the product.
+EventLoopJobs.takeOver()
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 
@@ -27,6 +26,7 @@ let usage = """
     usage: crew-bench compile [--tasks N] [--agents N] [--edges N] [--runs N]   the compiler on a generated crew
            crew-bench startup [--runs N]                                        `crew --version` and `crew validate`
            crew-bench run [--runs N]                                            `crew run` on the provider test server
+           crew-bench kit [--runs 3]                                            the orchestration kit's two cases
            crew-bench concurrent [--runs 100] [--tasks 5]                       many runs at once in one process
            crew-bench serve [--runs 100] [--latency 200] [--seconds 10]         `crew serve` under wrk (needs wrk)
            crew-bench bm25 [options]                                            BM25 (Benchmarks/bm25/make_corpus.py)
@@ -49,9 +49,10 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 func ms(_ s: Double) -> String { String(format: "%.1f ms", s * 1000) }
 
-/// Runs a program and returns its wall time and peak resident memory, from wait4's rusage.
+/// Runs a program and returns its wall time, CPU time (user + system), peak resident memory and voluntary context
+/// switches (threads handing work to each other), from wait4's rusage.
 func measureProcess(_ path: String, _ args: [String], environment: [String] = [])
-    -> (seconds: Double, maxRSSKiB: Int, status: Int32)
+    -> (seconds: Double, maxRSSKiB: Int, status: Int32, cpu: Double, switches: Int)
 {
     var pid: pid_t = 0
     let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
@@ -69,12 +70,13 @@ func measureProcess(_ path: String, _ args: [String], environment: [String] = []
     }
     env.append(nil)
     defer { env.forEach { free($0) } }
-    guard posix_spawn(&pid, path, &actions, nil, argv, env) == 0 else { return (0, 0, -1) }
+    guard posix_spawn(&pid, path, &actions, nil, argv, env) == 0 else { return (0, 0, -1, 0, 0) }
     var status: Int32 = 0
     var usage = rusage()
     _ = wait4(pid, &status, 0, &usage)
     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return (elapsed, Int(usage.ru_maxrss), (status >> 8) & 0xFF)
+    let cpu = [usage.ru_utime, usage.ru_stime].reduce(0) { $0 + Double($1.tv_sec) + Double($1.tv_usec) / 1e6 }
+    return (elapsed, Int(usage.ru_maxrss), (status >> 8) & 0xFF, cpu, Int(usage.ru_nvcsw))
 }
 
 func crewBinary() -> String {
@@ -138,6 +140,7 @@ func benchStartup() {
 switch arguments.first {
 case "compile": try benchCompile()
 case "run": try await RunBench.main(runs: option("runs", 5))
+case "kit": try KitCases.main(runs: option("runs", 3))
 case "concurrent":
     try await ConcurrentBench.main(runs: option("runs", 100), tasks: option("tasks", 5), latencies: [0, 200])
 case "provider": try await ConcurrentBench.serveProvider(latencyMS: option("latency", 0))

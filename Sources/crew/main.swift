@@ -1,4 +1,5 @@
 import CrewCLI
+import CrewKit
 
-CrewCommand.runJobsOnEventLoops()
+EventLoopJobs.takeOver()
 await CrewCommand.runAndExit()

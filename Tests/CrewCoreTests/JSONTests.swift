@@ -1,0 +1,55 @@
+import CrewCore
+import Testing
+
+/// The one JSON reader and writer: strict RFC 8259 in, escaped out, and the same value after a round trip, on the
+/// fast paths (a string without escapes, a short integer) and off them.
+@Suite struct JSONTests {
+    @Test(arguments: [
+        (#""plain""#, JSONValue.string("plain")),
+        (#""""#, .string("")),
+        (#""a\"b\\c\/d\n\t""#, .string("a\"b\\c/d\n\t")),
+        (#""prefix then \u00e9 and \ud83d\ude00 after""#, .string("prefix then é and 😀 after")),
+        (#""héllo ✓""#, .string("héllo ✓")),
+        ("0", .int(0)), ("-0", .int(0)), ("7", .int(7)), ("-42", .int(-42)),
+        ("999999999999999999", .int(999_999_999_999_999_999)),
+        ("9223372036854775807", .int(Int.max)), ("-9223372036854775808", .int(Int.min)),
+        ("9223372036854775808", .double(9_223_372_036_854_775_808)),
+        ("01", .int(1)), ("1.5", .double(1.5)), ("-2e3", .double(-2000)), ("1E-2", .double(0.01)),
+        ("true", .bool(true)), ("false", .bool(false)), ("null", .null),
+        (
+            #" { "a" : [1, "x", null, {"b": false}] } "#,
+            .object(["a": .array([.int(1), .string("x"), .null, .object(["b": .bool(false)])])])
+        ),
+    ])
+    func readsWhatRFC8259Allows(_ text: String, _ expected: JSONValue) throws {
+        #expect(try JSONParser.parse(text) == expected)
+    }
+
+    @Test(arguments: [
+        "", "-", "tru", "nul", "falsey", "\"open", "\"a\u{1}b\"", "\"bad \\x escape\"", "[1,]", "{\"a\" 1}", "1 2",
+        "NaN", "\"\\u12\"", "{\"a\":1,}", "[", "{",
+    ])
+    func refusesWhatItDoesNot(_ text: String) {
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse(text) }
+    }
+
+    @Test func nestingIsBounded() {
+        let deep = String(repeating: "[", count: JSONParser.maxDepth + 1) + String(repeating: "]", count: 513)
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse(deep) }
+    }
+
+    @Test func stringsComeBackTheSameAndControlsAreEscaped() throws {
+        let texts = [
+            "", "plain text", "quote \" backslash \\ newline \n tab \t", "é ✓ 😀", "bell \u{7} del \u{7F}",
+            "c1 \u{85} bidi \u{202E}reversed\u{202C} mark \u{061C}", "\u{2014} dash stays",
+            String(repeating: "x", count: 5000),
+        ]
+        for text in texts {
+            let written = JSONValue.string(text).serialized()
+            #expect(try JSONParser.parse(written) == .string(text), "\(written)")
+            #expect(!written.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{7F}" || $0 == "\u{202E}" })
+        }
+        #expect(JSONValue.string("a\u{202E}b").serialized() == #""a\u202eb""#)
+        #expect(JSONValue.string("\u{2014}").serialized() == "\"\u{2014}\"")
+    }
+}
