@@ -32,9 +32,20 @@ struct QueryCommand: AsyncParsableCommand {
     @Option(help: "A file with one query per line; prints one JSON line of hits per query.", completion: .file())
     var batch: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The fields of a hit in JSON, comma-separated: rank, score, id, source, heading, lines, text "
+                + "(default: all).", valueName: "list"),
+        transform: HitField.list)
+    var fields = Set(HitField.allCases)
+
+    @Option(help: "Cut a hit's text in JSON to its first N characters (a cut hit has `\"cut\": true`).")
+    var snippet: Int?
+
     func validate() throws {
         if (question == nil) == (batch == nil) { throw ValidationError("give a question or --batch FILE, not both") }
         if k < 1 || k > 1000 { throw ValidationError("-k must be between 1 and 1000") }
+        if let snippet, snippet < 0 { throw ValidationError("--snippet must be 0 or more characters") }
     }
 
     func run() async throws {
@@ -64,11 +75,20 @@ struct QueryCommand: AsyncParsableCommand {
                 "note: knowledge base `\(knowledge)` has no vectors (it was built without an embedder), so this "
                     + "\(mode?.rawValue ?? "") search uses BM25 keywords only\n")
         }
+        let shape = KnowledgeText.Shape(fields: fields, snippet: snippet)
+        // Batch lines are written 64 KiB at a time: a write per query cost more than many searches.
+        var pending = ""
         for query in queries {
             do {
                 let hits = try await searcher.search(knowledge, query: query, k: k, mode: mode)
-                if batch != nil || json {
-                    Terminal.outRaw(batch != nil ? KnowledgeText.jsonLine(query, hits) : KnowledgeText.json(hits))
+                if batch != nil {
+                    pending += KnowledgeText.jsonLine(query, hits, shape)
+                    if pending.utf8.count >= 1 << 16 {
+                        Terminal.outRaw(pending)
+                        pending = ""
+                    }
+                } else if json {
+                    Terminal.outRaw(KnowledgeText.json(hits, shape))
                 } else if hits.isEmpty {
                     Terminal.out(
                         "no passage of `\(knowledge)` matched; try other words, or --mode bm25 for exact terms\n")
@@ -76,11 +96,13 @@ struct QueryCommand: AsyncParsableCommand {
                     Terminal.out(KnowledgeText.text(hits))
                 }
             } catch {
+                Terminal.outRaw(pending)
                 await searcher.close()
                 Terminal.err("error: \(error)\n")
                 throw ExitCode(1)
             }
         }
+        Terminal.outRaw(pending)
         await searcher.close()
     }
 
@@ -106,19 +128,59 @@ enum KnowledgeText {
         }.joined()
     }
 
-    static func hitJSON(_ hit: KnowledgeIndex.Hit) -> JSONValue {
-        .object([
-            "rank": .int(hit.rank), "score": .double((hit.score * 1e6).rounded() / 1e6), "id": .string(hit.chunk.id),
-            "source": .string(hit.chunk.source), "heading": .strings(hit.chunk.headingPath),
-            "lines": .array([.int(hit.chunk.lineStart), .int(hit.chunk.lineEnd)]), "text": .string(hit.chunk.text),
-        ])
+    /// What JSON says of each hit: the fields asked for, and the text cut to `snippet` characters.
+    struct Shape {
+        var fields = Set(HitField.allCases)
+        var snippet: Int?
     }
 
-    static func json(_ hits: [KnowledgeIndex.Hit]) -> String {
-        JSONValue.array(hits.map(hitJSON)).serialized(pretty: true) + "\n"
+    static func hitJSON(_ hit: KnowledgeIndex.Hit, _ shape: Shape = Shape()) -> JSONValue {
+        var members: [String: JSONValue] = [:]
+        for field in shape.fields {
+            switch field {
+            case .rank: members["rank"] = .int(hit.rank)
+            case .score: members["score"] = .double((hit.score * 1e6).rounded() / 1e6)
+            case .id: members["id"] = .string(hit.chunk.id)
+            case .source: members["source"] = .string(hit.chunk.source)
+            case .heading: members["heading"] = .strings(hit.chunk.headingPath)
+            case .lines: members["lines"] = .array([.int(hit.chunk.lineStart), .int(hit.chunk.lineEnd)])
+            case .text:
+                let text = hit.chunk.text
+                if let limit = shape.snippet, text.count > limit {
+                    members["text"] = .string(String(text.prefix(limit)))
+                    members["cut"] = .bool(true)
+                } else {
+                    members["text"] = .string(text)
+                }
+            }
+        }
+        return .object(members)
     }
 
-    static func jsonLine(_ query: String, _ hits: [KnowledgeIndex.Hit]) -> String {
-        JSONValue.object(["query": .string(query), "hits": .array(hits.map(hitJSON))]).serialized() + "\n"
+    static func json(_ hits: [KnowledgeIndex.Hit], _ shape: Shape = Shape()) -> String {
+        JSONValue.array(hits.map { hitJSON($0, shape) }).serialized(pretty: true) + "\n"
+    }
+
+    static func jsonLine(_ query: String, _ hits: [KnowledgeIndex.Hit], _ shape: Shape = Shape()) -> String {
+        JSONValue.object(["query": .string(query), "hits": .array(hits.map { hitJSON($0, shape) })]).serialized() + "\n"
+    }
+}
+
+/// A field of a hit in `crew query`'s JSON.
+enum HitField: String, CaseIterable, Sendable {
+    case rank, score, id, source, heading, lines, text
+
+    /// `--fields rank,source,text`: known names, at least one.
+    static func list(_ text: String) throws -> Set<HitField> {
+        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let fields = try names.map { name in
+            guard let field = HitField(rawValue: name) else {
+                throw ValidationError(
+                    "unknown hit field `\(name)`; the fields are \(allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return field
+        }
+        guard !fields.isEmpty else { throw ValidationError("--fields needs at least one field") }
+        return Set(fields)
     }
 }

@@ -11,14 +11,17 @@ import Foundation
 //   crew-bench startup [--runs N]
 //   crew-bench run [--runs N]
 //   crew-bench kit [--runs 3]
-//   crew-bench concurrent [--runs 100] [--tasks 5]
+//   crew-bench concurrent [--runs 100] [--tasks 5] [--pool]
 //   crew-bench serve [--runs 100] [--latency 200] [--seconds 10] (needs wrk; builds next to `crew`)
 //   crew-bench bm25 (data from Benchmarks/bm25/make_corpus.py)
 //   crew-bench vectors (data from Benchmarks/vectors/make_data.py)
 // Build it in release: `swift run -c release crew-bench compile`.
 
-// As `crew` does: async code runs on NIO's event loops, so the library is measured as it runs in the product.
-EventLoopJobs.takeOver()
+// As `crew run` does: async code runs on NIO's event loops, so the library is measured as it runs in the product;
+// `--pool` keeps Swift's cooperative pool, as `crew serve` does, and so does `serve` (it waits on wrk).
+if !CommandLine.arguments.contains("--pool"), CommandLine.arguments.dropFirst().first != "serve" {
+    EventLoopJobs.takeOver()
+}
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 
@@ -27,7 +30,7 @@ let usage = """
            crew-bench startup [--runs N]                                        `crew --version` and `crew validate`
            crew-bench run [--runs N]                                            `crew run` on the provider test server
            crew-bench kit [--runs 3]                                            the orchestration kit's two cases
-           crew-bench concurrent [--runs 100] [--tasks 5]                       many runs at once in one process
+           crew-bench concurrent [--runs 100] [--tasks 5] [--pool]              many runs at once in one process
            crew-bench serve [--runs 100] [--latency 200] [--seconds 10]         `crew serve` under wrk (needs wrk)
            crew-bench bm25 [options]                                            BM25 (Benchmarks/bm25/make_corpus.py)
            crew-bench vectors [options] [--cold]                                vector search (Benchmarks/vectors)

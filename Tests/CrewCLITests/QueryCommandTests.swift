@@ -65,6 +65,36 @@ import Testing
 
     /// A base built without an embedder answers a hybrid query with BM25 and says so; a query nothing matches says
     /// that too, instead of printing nothing.
+    @Test func batchLinesCarryTheFieldsAskedForAndCutText() async throws {
+        let folder = knowledgeCrew()
+        folder.write("queries.txt", "tides moon\nlava\n\nspring\n")
+        let batch = try await cli.crew([
+            "query", folder.path, "notes", "--batch", folder.path + "/queries.txt", "--fields", "id, source,text",
+            "--snippet", "12", "-k", "3",
+        ])
+        #expect(batch.status == 0, "\(batch.stderr)")
+        let lines = try batch.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(lines.map { $0["query"]?.stringValue } == ["tides moon", "lava", "spring"])
+        for hit in lines.flatMap({ $0["hits"]?.arrayValue ?? [] }) {
+            let keys = Set(hit.objectValue?.keys.map { $0 } ?? [])
+            #expect(
+                keys.isSubset(of: ["id", "source", "text", "cut"]) && keys.isSuperset(of: ["id", "source", "text"]))
+            let text = hit["text"]?.stringValue ?? ""
+            #expect(text.count <= 12)
+            #expect((hit["cut"] == .bool(true)) == (text.count == 12), "\(hit)")
+        }
+        let whole = try await cli.crew(["query", folder.path, "notes", "lava", "--json", "--snippet", "0"])
+        let first = try JSONParser.parse(whole.stdout).arrayValue?.first
+        #expect(first?["text"] == .string("") && first?["cut"] == .bool(true) && first?["rank"] == .int(1))
+        for (flags, message) in [
+            (["--fields", "id,body"], "unknown hit field `body`"), (["--fields", ","], "at least one field"),
+            (["--snippet=-1"], "--snippet must be 0 or more"),
+        ] {
+            let refused = try await cli.crew(["query", folder.path, "notes", "lava"] + flags)
+            #expect(refused.status == 2 && refused.stderr.contains(message), "\(flags): \(refused.stderr)")
+        }
+    }
+
     @Test func saysWhenHybridFallsBackAndWhenNothingMatched() async throws {
         let folder = knowledgeCrew()
         let text = try String(contentsOfFile: folder.path + "/crew.yaml", encoding: .utf8)
