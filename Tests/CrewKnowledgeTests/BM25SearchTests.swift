@@ -21,6 +21,18 @@ import Testing
         }
     }
 
+    /// Terms found ahead (on several threads, as the knowledge compiler does) build the same index as text added one
+    /// document at a time, byte for byte: long terms, Unicode folding and empty documents included.
+    @Test func termsFoundAheadBuildTheSameIndex() {
+        var texts = BM25Fixture.generated(count: 300, seed: 11)
+        texts += ["", "Ünïcödé FOLDING, stemming: running runners ran", String(repeating: "x", count: 600) + " y"]
+        var one = BM25Builder()
+        var ahead = BM25Builder()
+        for text in texts { one.add(text) }
+        for found in Parallel.map(texts, minimum: 1) { BM25Builder.Terms($0) } { ahead.add(found) }
+        #expect(one.bytes() == ahead.bytes())
+    }
+
     @Test func repeatedQueryTermsCountEachTime() throws {
         let fixture = try BM25Fixture(documents: BM25Fixture.generated(count: 50, seed: 3))
         let query = "w1 w1 w4 w9 w9 w9"

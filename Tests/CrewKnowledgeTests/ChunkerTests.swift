@@ -37,6 +37,30 @@ import Testing
         SourceDocument(path: path, text: text, format: format)
     }
 
+    /// Many documents are cut on several threads; ids, repeats and order are what one thread gives.
+    @Test func manyDocumentsCutInParallelAsOneThreadWould() {
+        let chunker = Chunker(size: 40, overlap: 8)
+        let documents = (0..<300).map { i in
+            SourceDocument(
+                path: "r.jsonl",
+                text: i % 7 == 0 ? "Same record again." : "# Record \(i)\n\nText of record \(i). More.",
+                format: .jsonl)
+        }
+        let together = chunker.chunks(documents)
+        var occurrences: [String: Int] = [:]
+        var expected: [Chunk] = []
+        for document in documents {
+            for var chunk in chunker.firstCut(document) {
+                let seen = occurrences[chunk.id, default: 0]
+                occurrences[chunk.id] = seen + 1
+                if seen > 0 { chunk.id = Chunk.id(source: chunk.source, text: chunk.text, occurrence: seen) }
+                expected.append(chunk)
+            }
+        }
+        #expect(together == expected)
+        #expect(Set(together.map(\.id)).count == together.count)
+    }
+
     @Test func tokenEstimateRule() {
         #expect(TokenEstimate.count("Hello, world.") == 4)
         #expect(TokenEstimate.count("internationalization") == 4)

@@ -148,6 +148,11 @@ import Testing
         #expect(error(folder, "array.jsonl")?.message == "line 2 is not a JSON object")
         folder.write("field.jsonl", "{\"name\": \"one\"}\n")
         #expect(error(folder, "field.jsonl")?.message.contains("line 1 has no `text`") == true)
+        // CRLF endings, a line of tabs, one of no-break spaces, and no newline at the end.
+        folder.write("mixed.jsonl", "{\"text\": \"é one\"}\r\n\t \r\n\u{A0}\u{2003}\n{\"body\": \"two\\nlines\"}")
+        let mixed = try read(folder, "mixed.jsonl")
+        #expect(mixed.map(\.text) == ["é one", "two\nlines"])
+        #expect(mixed.map(\.sourceLines) == [[1...1], [4...4, 4...4]])
     }
 
     @Test func csvRowsBecomeHeaderValueDocuments() throws {

@@ -36,6 +36,37 @@ public struct BM25Builder {
         return document
     }
 
+    /// A document's terms, found ahead of `add` (on any thread, many documents at once): their bytes end to end,
+    /// and each one's length.
+    public struct Terms: Sendable {
+        var bytes: [UInt8] = []
+        var lengths: [UInt16] = []
+
+        public init(_ text: String) {
+            bytes.reserveCapacity(text.utf8.count)
+            Tokenizer.forEachTerm(text) { term in
+                bytes.append(contentsOf: term)
+                lengths.append(UInt16(term.count))
+            }
+        }
+    }
+
+    /// Adds a document whose terms were found ahead; the same index as `add(text)`.
+    @discardableResult
+    public mutating func add(_ found: Terms) -> UInt32 {
+        let document = UInt32(documentLengths.count)
+        found.bytes.withUnsafeBufferPointer { all in
+            var offset = 0
+            for length in found.lengths {
+                let term = UnsafeBufferPointer(rebasing: all[offset..<offset + Int(length)])
+                count(Int(terms.intern(term)), in: document)
+                offset += Int(length)
+            }
+        }
+        documentLengths.append(UInt32(found.lengths.count))
+        return document
+    }
+
     private mutating func count(_ term: Int, in document: UInt32) {
         if term == lastDocument.count {
             lastDocument.append(0)

@@ -16,18 +16,26 @@ public struct Chunker: Sendable {
 
     /// The document's chunks in reading order. Repeats of the same text in one document get distinct ids.
     public func chunks(_ document: SourceDocument) -> [Chunk] {
-        var occurrences: [String: Int] = [:]
-        return chunks(document, occurrences: &occurrences)
+        chunks([document])
     }
 
     /// The chunks of several documents. Prefer this for the documents of one file (the records of a JSON, JSONL
     /// or CSV file share its path): repeats are counted across them, so two identical records get distinct ids.
+    /// Documents are cut on all cores; repeats are then numbered in reading order, as one thread would.
     public func chunks(_ documents: [SourceDocument]) -> [Chunk] {
         var occurrences: [String: Int] = [:]
-        return documents.flatMap { chunks($0, occurrences: &occurrences) }
+        return Parallel.map(documents) { self.firstCut($0) }.joined().map { chunk in
+            let seen = occurrences[chunk.id, default: 0]
+            occurrences[chunk.id] = seen + 1
+            guard seen > 0 else { return chunk }
+            var repeated = chunk
+            repeated.id = Chunk.id(source: chunk.source, text: chunk.text, occurrence: seen)
+            return repeated
+        }
     }
 
-    func chunks(_ document: SourceDocument, occurrences: inout [String: Int]) -> [Chunk] {
+    /// The document's chunks, each with the id of its first occurrence.
+    func firstCut(_ document: SourceDocument) -> [Chunk] {
         var text = document.text
         return text.withUTF8 { bytes in
             let splitter = SentenceSplitter(bytes: bytes, limit: size, grain: max(1, size / 8))
@@ -41,13 +49,10 @@ public struct Chunker: Sendable {
                     let chunkText = String(
                         decoding: UnsafeBufferPointer(rebasing: bytes[first.start..<last.end]), as: UTF8.self)
                     let range = lines.sourceLines(first.start..<last.end, map: document.sourceLines)
-                    let base = Chunk.id(source: document.path, text: chunkText)
-                    let seen = occurrences[base, default: 0]
-                    occurrences[base] = seen + 1
-                    let id = seen == 0 ? base : Chunk.id(source: document.path, text: chunkText, occurrence: seen)
                     result.append(
                         Chunk(
-                            id: id, text: chunkText, source: document.path, headingPath: section.headingPath,
+                            id: Chunk.id(source: document.path, text: chunkText), text: chunkText,
+                            source: document.path, headingPath: section.headingPath,
                             lineStart: range.lowerBound, lineEnd: range.upperBound))
                 }
             }

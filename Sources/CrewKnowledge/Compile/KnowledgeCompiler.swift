@@ -82,10 +82,15 @@ public struct KnowledgeCompiler: Sendable {
         lap("chunk")
         progress("\(source.name): \(documents.count) documents, \(chunks.count) chunks")
         let paths = Self.paths(source.name)
-        output.files[paths.chunks] = ChunkStore.bytes(chunks)
-        var bm25 = BM25Builder()
-        for chunk in chunks { _ = bm25.add(Self.searchText(chunk)) }
-        output.files[paths.bm25] = bm25.bytes()
+        // Terms are found on all cores; then the chunk store and the BM25 index, each on a core of its own.
+        let terms = Parallel.map(chunks) { BM25Builder.Terms(Self.searchText($0)) }
+        (output.files[paths.chunks], output.files[paths.bm25]) = Parallel.both(
+            { ChunkStore.bytes(chunks) },
+            {
+                var bm25 = BM25Builder()
+                for found in terms { bm25.add(found) }
+                return bm25.bytes()
+            })
         lap("bm25")
         if let embedder = source.embedder {
             let (vectors, embedded, cached) = try await embed(chunks, with: embedder, knowledge: source.name)

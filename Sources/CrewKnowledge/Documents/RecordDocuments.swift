@@ -39,25 +39,48 @@ enum RecordDocuments {
         }
     }
 
-    /// A JSONL file: one object per line; blank lines are skipped.
+    /// A JSONL file: one object per line; blank lines are skipped. Lines are found as bytes (splitting the text
+    /// into characters cost half of a large corpus's whole build) and read on all cores; the first bad line, in
+    /// file order, is the error.
     static func jsonLines(_ text: String, path: String) throws(DocumentError) -> [SourceDocument] {
-        var documents: [SourceDocument] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let number = index + 1
-            guard line.contains(where: { !$0.isWhitespace }) else { continue }
-            let value: JSONValue
-            do {
-                value = try JSONParser.parse(String(line))
-            } catch {
-                throw DocumentError(path: path, message: "line \(number) is not valid JSON: \(error.message)")
-            }
-            guard case .object(let members) = value else {
-                throw DocumentError(path: path, message: "line \(number) is not a JSON object")
-            }
-            let body = try recordText(members, path: path, where: "line \(number)")
-            documents.append(document(body, path: path, format: .jsonl, lines: number...number))
+        let bytes = Array(text.utf8)
+        var lines: [(number: Int, range: Range<Int>)] = []
+        var start = 0
+        var number = 0
+        while start <= bytes.count {
+            number += 1
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            if !isBlank(bytes[start..<end]) { lines.append((number, start..<end)) }
+            start = end + 1
         }
-        return documents
+        let records = Parallel.map(lines) { line in
+            Result { () throws(DocumentError) -> SourceDocument in
+                try record(Array(bytes[line.range]), number: line.number, path: path)
+            }
+        }
+        return try records.map { result throws(DocumentError) in try result.get() }
+    }
+
+    /// Line `number` of a JSONL file, as a document.
+    static func record(_ line: [UInt8], number: Int, path: String) throws(DocumentError) -> SourceDocument {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line)
+        } catch {
+            throw DocumentError(path: path, message: "line \(number) is not valid JSON: \(error.message)")
+        }
+        guard case .object(let members) = value else {
+            throw DocumentError(path: path, message: "line \(number) is not a JSON object")
+        }
+        let body = try recordText(members, path: path, where: "line \(number)")
+        return document(body, path: path, format: .jsonl, lines: number...number)
+    }
+
+    /// Nothing but white space, Unicode's included (a line of no-break spaces is blank too).
+    static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0B || $0 == 0x0C }) { return true }
+        guard line.contains(where: { $0 >= 0x80 }) else { return false }
+        return String(decoding: line, as: UTF8.self).allSatisfy(\.isWhitespace)
     }
 
     static func recordText(_ members: [String: JSONValue], path: String, where place: String) throws(DocumentError)
