@@ -71,7 +71,11 @@ import Testing
             RunEvent(
                 .taskFinished, task: "t",
                 fields: ["output_format": .string("markdown"), "input_tokens": .int(7), "cached": .bool(true)]))
+        // A result line whose task name is a path names nothing.
+        try recorder.append(RunEvent(.taskFinished, task: "../../elsewhere", fields: [:]))
         let store = RunStore(runs)
+        #expect(store.events(Self.runID).contains { $0.task == "../../elsewhere" })
+        #expect(store.taskResults(Self.runID).keys.sorted() == ["t"])
         let result = try #require(store.taskResult(Self.runID, task: "t"))
         #expect(result.status == .succeeded && result.figures.inputTokens == 7 && result.cached)
         #expect(store.finishedOutputs(Self.runID) == ["t": "the answer"])

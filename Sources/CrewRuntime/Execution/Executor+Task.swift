@@ -176,7 +176,8 @@ extension Executor {
     private func fail(_ task: TaskDefinition, _ message: String, _ report: TaskReport) -> TaskOutcome {
         var fields = Self.figures(report).fields
         fields["error"] = .string(message)
-        try? emitRecorded(RunEvent(.taskFailed, task: task.name, fields: fields))
+        // Seen by every observer even when the record cannot take it (a full disk): the task failed either way.
+        emit(RunEvent(.taskFailed, task: task.name, fields: fields))
         return .failed(message, report)
     }
 

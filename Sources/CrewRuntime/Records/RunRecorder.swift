@@ -7,9 +7,6 @@ import Foundation
 /// `--resume` can read. A task adds one file to the record, its output: its messages and its result are lines of the
 /// run's two logs, because creating files is what a fast run spent most of its system time on.
 public final class RunRecorder: RunObserver, @unchecked Sendable {
-    /// What `record_version` run.json says this recorder writes.
-    public static let version = 2
-
     /// The run folder's path, as shown.
     public let folder: String
     public let runID: String
@@ -48,11 +45,6 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
     deinit {
         close(events)
         close(messages)
-    }
-
-    public struct RecordError: Error, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
     }
 
     public func handle(_ event: RunEvent) {
@@ -158,8 +150,4 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
         let time = bytes[11..<13] + bytes[14..<16] + bytes[17..<19]
         return String(decoding: date, as: UTF8.self) + "-" + String(decoding: time, as: UTF8.self)
     }
-}
-
-extension String {
-    fileprivate var nilIfEmpty: String? { isEmpty ? nil : self }
 }

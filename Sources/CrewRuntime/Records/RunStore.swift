@@ -146,8 +146,11 @@ public struct RunStore: Sendable {
 
     static func results(in events: [RunEvent]) -> [String: TaskResult] {
         var results: [String: TaskResult] = [:]
+        // A name from a line of the record is never a path unless it passes the name rule.
         for event in events {
-            if let task = event.task, let result = TaskResult(event: event) { results[task] = result }
+            if let task = event.task, Names.isValid(task), let result = TaskResult(event: event) {
+                results[task] = result
+            }
         }
         return results
     }
