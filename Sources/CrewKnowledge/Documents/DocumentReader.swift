@@ -79,7 +79,7 @@ public enum DocumentReader {
     static func decodeText(_ raw: [UInt8], path: String) throws(DocumentError) -> String {
         var bytes = raw
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        if let nul = bytes.firstIndex(of: 0) {
+        if let nul = index(of: 0, in: bytes) {
             throw DocumentError(
                 path: path,
                 message: "looks like binary data (a NUL byte at offset \(nul)), not text; remove it from the sources")
@@ -92,8 +92,19 @@ public enum DocumentReader {
                     "is not valid UTF-8 (at byte \(offset), line \(lineNumber(bytes, at: offset))); convert it to UTF-8"
             )
         }
-        guard bytes.contains(0x0D) else { return text }
+        guard index(of: 0x0D, in: bytes) != nil else { return text }
         return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+    }
+
+    /// The first `byte` at or after `start` (memchr: a large source is scanned several times).
+    static func index(of byte: UInt8, in bytes: [UInt8], from start: Int = 0) -> Int? {
+        guard start < bytes.count else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress,
+                let found = memchr(base + start, Int32(byte), buffer.count - start)
+            else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
     }
 
     /// The offset of the first byte that does not begin a valid UTF-8 sequence (for the error message only).

@@ -49,7 +49,7 @@ enum RecordDocuments {
         var number = 0
         while start <= bytes.count {
             number += 1
-            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            let end = DocumentReader.index(of: 0x0A, in: bytes, from: start) ?? bytes.count
             if !isBlank(bytes[start..<end]) { lines.append((number, start..<end)) }
             start = end + 1
         }
@@ -100,7 +100,8 @@ enum RecordDocuments {
     static func document(_ text: String, path: String, format: DocumentFormat, lines: ClosedRange<Int>)
         -> SourceDocument
     {
-        let count = text.utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        var text = text
+        let count = text.withUTF8 { bytes in bytes.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 } }
         return SourceDocument(
             path: path, text: text, format: format, sourceLines: Array(repeating: lines, count: count))
     }
