@@ -293,8 +293,10 @@ public struct TaskResult: Sendable, Equatable {
         }
         var fields = event.fields
         fields["status"] = .string(status.rawValue)
+        // An event written before `output_format` existed (record version 1) names its output file instead.
         if status == .succeeded, fields["output_format"] == nil {
-            fields["output_format"] = .string(OutputFormat.markdown.rawValue)
+            let json = fields["output"]?.stringValue?.hasSuffix("/" + OutputFormat.json.fileName) == true
+            fields["output_format"] = .string((json ? OutputFormat.json : .markdown).rawValue)
         }
         guard let result = try? Self.decode(.object(fields), document: "events.jsonl") else { return nil }
         self = result

@@ -31,11 +31,8 @@ extension RunSession {
         guard let task = plan.task(named: name) else {
             throw StepError(message: "the plan has no task `\(name)`")
         }
-        let store = RunStore(options.runsFolder)
-        if store.taskResult(runID, task: name)?.status == .succeeded, store.finishedOutputs(runID)[name] != nil {
-            return .alreadyFinished
-        }
-        let outputs = store.finishedOutputs(runID)
+        let outputs = RunStore(options.runsFolder).finishedOutputs(runID)
+        if outputs[name] != nil { return .alreadyFinished }
         let missing = task.context.filter { outputs[$0] == nil }
         guard missing.isEmpty else {
             throw StepError(

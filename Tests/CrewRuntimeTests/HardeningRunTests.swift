@@ -271,10 +271,7 @@ import Testing
         }
         defer { Task { try? await harness.server.shutdown() } }
         let run = try await harness.run(
-            crew(
-                harness.model(),
-                tasks: "  first: { agent: a, description: FIRST }\n"
-                    + "  second: { agent: a, description: SECOND, context: [first] }\n"))
+            crew(harness.model(), tasks: firstThenSecond))
         #expect(run.outcome.status == .failed)
         let planPath = run.outcome.folder + "/plan.json"
         let recorded = try JSONParser.parse(Array(try #require(FileManager.default.contents(atPath: planPath))))

@@ -18,10 +18,7 @@ import Testing
         let harness = try await RunHarness.start()
         defer { Task { try? await harness.server.shutdown() } }
         let run = try await harness.run(
-            crew(
-                harness.model(),
-                tasks: "  first: { agent: a, description: FIRST }\n"
-                    + "  second: { agent: a, description: SECOND, context: [first] }\n"))
+            crew(harness.model(), tasks: firstThenSecond))
         #expect(run.outcome.status == .succeeded)
         for task in ["first", "second"] {
             let files = try FileManager.default.contentsOfDirectory(atPath: run.outcome.folder + "/tasks/" + task)
@@ -104,5 +101,13 @@ import Testing
         #expect(store.taskResult(Self.runID, task: "old")?.figures.inputTokens == 3)
         #expect(store.finishedOutputs(Self.runID) == ["old": "from before"])
         #expect(store.messages(Self.runID, task: "old") == [Self.message("user", "hi")])
+        // Version 1 wrote task_finished lines too, without `output_format`: a JSON output is still found.
+        folder.write(Self.runID + "/tasks/shaped/output.json", #"{"a": 1}"#)
+        folder.write(
+            Self.runID + "/events.jsonl",
+            #"{"ts":"2026-12-05T12:00:00.000Z","type":"task_finished","task":"shaped","output":"tasks/shaped/output.json","input_tokens":2}"#
+                + "\n")
+        #expect(store.taskResult(Self.runID, task: "shaped")?.outputFormat == .json)
+        #expect(store.finishedOutputs(Self.runID) == ["old": "from before", "shaped": #"{"a": 1}"#])
     }
 }

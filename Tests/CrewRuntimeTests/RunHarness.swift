@@ -82,6 +82,10 @@ struct RunHarness {
 }
 
 /// A crew header with one agent; tasks are appended by each test.
+/// Two tasks, the second reading the first's output.
+let firstThenSecond =
+    "  first: { agent: a, description: FIRST }\n  second: { agent: a, description: SECOND, context: [first] }\n"
+
 func crew(_ models: String, tasks: String, inputs: String = "") -> String {
     "version: 1\nname: test\n\(inputs)\(models)agents:\n  a: { role: Tester, goal: Test things, backstory: You test. }\n"
         + "tasks:\n\(tasks)"

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Independent work on all cores, for the knowledge compiler: results come back in the items' order, so what is
-/// built does not depend on how the work was split (the artifact stays byte-identical).
+/// Independent work on all cores, for the knowledge compiler and exact vector scans: results come back in the items'
+/// order, so what is built does not depend on how the work was split (the artifact stays byte-identical).
 enum Parallel {
     static let cores = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
 

@@ -75,7 +75,7 @@ public final class VectorIndex: Sendable {
     public func exactSearch(_ query: [Float], k: Int, threads: Int? = nil) -> [(document: UInt32, score: Float)] {
         guard query.count == dimensions, k > 0, count > 0 else { return [] }
         let k = min(k, count)
-        let automatic = count * stride * storage.width < Self.parallelScanBytes ? 1 : Self.cores
+        let automatic = count * stride * storage.width < Self.parallelScanBytes ? 1 : Parallel.cores
         let parts = min(max(1, threads ?? automatic), count)
         guard parts > 1 else { return exactSearch(query, k: k, rows: 0..<count) }
         let count = self.count
@@ -88,7 +88,6 @@ public final class VectorIndex: Sendable {
 
     /// Below this many bytes of vectors an exact scan stays on the calling thread (it takes about a millisecond).
     public static let parallelScanBytes = 8 << 20
-    static let cores = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
 
     /// The k best of `rows`.
     private func exactSearch(_ query: [Float], k: Int, rows: Range<Int>) -> [(document: UInt32, score: Float)] {
