@@ -7,6 +7,22 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"), .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// How the shipped binaries link on Linux: with lld, relative relocations packed (DT_RELR: glibc 2.36 or newer, as on
+/// Debian 12), no symbols exported, and in release builds with the functions `crew`'s common commands run placed
+/// together (Linker/crew.order, written by scripts/link-order.py; crew-mcp shares most of them). The kernel maps a
+/// binary's pages in blocks around each one touched, so scattered code costs memory far beyond its size: a 200-task
+/// `crew run` peaked at 38 MiB before and 24.5 after (Benchmarks/orchestration/README.md).
+let shippedLinking: [LinkerSetting] = [
+    .unsafeFlags(
+        ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
+        .when(platforms: [.linux])),
+    .unsafeFlags(
+        [
+            "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Linker/crew.order",
+            "-Xlinker", "--no-warn-symbol-ordering",
+        ], .when(platforms: [.linux], configuration: .release)),
+]
+
 let package = Package(
     name: "crew",
     platforms: [.macOS(.v13)],
@@ -128,8 +144,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), "CrewTools",
             ], swiftSettings: strict),
-        .executableTarget(name: "crew", dependencies: ["CrewCLI", "CrewKit"], swiftSettings: strict),
-        .executableTarget(name: "crew-mcp", dependencies: ["CrewMCP"], swiftSettings: strict),
+        .executableTarget(
+            name: "crew", dependencies: ["CrewCLI", "CrewKit"], swiftSettings: strict, linkerSettings: shippedLinking),
+        .executableTarget(
+            name: "crew-mcp", dependencies: ["CrewMCP"], swiftSettings: strict, linkerSettings: shippedLinking),
         .executableTarget(
             name: "crew-bench",
             dependencies: [

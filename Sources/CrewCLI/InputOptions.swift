@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrewCore
+import CrewDocuments
 import CrewRuntime
 import Foundation
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrewCore
+import CrewDocuments
 import CrewKit
 import CrewRuntime
 import Foundation
