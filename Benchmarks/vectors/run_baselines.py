@@ -58,6 +58,7 @@ def run_faiss(base, queries, truth):
         index.add(base)
         return index
 
+    exact_scan(faiss, base, queries)
     index = timed(f"build ({lists} lists, {faiss.omp_get_max_threads()} threads)", build)
     path = os.path.join(DATA, "faiss.index")
     faiss.write_index(index, path)
@@ -67,6 +68,23 @@ def run_faiss(base, queries, truth):
     for probes in (1, 2, 3, 4, 6, 8, 12, 16):
         index.nprobe = probes
         report("faiss", f"nprobe {probes}", queries, lambda q: index.search(q, 10)[1], truth)
+
+
+def exact_scan(faiss, base, queries):
+    """IndexFlatIP on one thread over crew-bench's sample (the first 50 queries): one call per query, and the 50 as
+    one batch (faiss then multiplies matrices with BLAS). GB/s = bytes of vectors scanned per query x queries / time."""
+    flat = faiss.IndexFlatIP(base.shape[1])
+    flat.add(base)
+    faiss.omp_set_num_threads(1)
+    sample = queries[:50]
+    for label, search in (("one query a call", lambda: [flat.search(sample[i:i + 1], 10) for i in range(50)]),
+                          ("batch of 50", lambda: flat.search(sample, 10))):
+        start = time.perf_counter()
+        search()
+        elapsed = time.perf_counter() - start
+        print(f"  faiss FlatIP, {label} (one thread): {elapsed / 50 * 1000:.2f} ms/query, "
+              f"{base.nbytes * 50 / elapsed / 1e9:.1f} GB/s of vectors")
+    faiss.omp_set_num_threads(os.cpu_count())
 
 
 def run_hnswlib(base, queries, truth):

@@ -185,6 +185,18 @@ extension VectorBench {
                     threads == 1 ? "one thread" : "all cores", time / Double(sample.count) * 1000,
                     bytes / time / 1e9, recall(results, truth: truth)))
         }
+        // The same queries as one batch: each tile of rows is read from memory once for all of them.
+        for threads in [1, nil] {
+            var results: [[UInt32]] = []
+            let time = seconds {
+                results = index.exactSearch(batch: sample, k: 10, threads: threads).map { $0.map(\.document) }
+            }
+            print(
+                String(
+                    format: "exact scan, batch of %d (%@): %.2f ms/query, %.1f GB/s of vectors, recall@10 %.4f",
+                    sample.count, threads == 1 ? "one thread" : "all cores", time / Double(sample.count) * 1000,
+                    bytes / time / 1e9, recall(results, truth: truth)))
+        }
     }
 
     static func probeSweep(_ index: VectorIndex, queries: [[Float]], truth: [Int32], probes: [Int], rerank: Int?) {

@@ -6,9 +6,10 @@
 struct ProbeCalibration {
     let stride: Int
     let lists: Int
-    /// Recall@10 the default probes must reach on the sample; above the 0.95 goal because stored vectors are a
-    /// little easier as queries than unseen ones.
-    var target = 0.97
+    /// Recall@10 the default probes must reach on the sample. Stored vectors are a little easier as queries than unseen
+    /// ones: on the 100k × 384 benchmark, 0.97 here gave 0.978 on its queries (3 probes of 316) and 0.99 gives 0.994
+    /// (4 probes), for about 5 % fewer queries a second.
+    var target = 0.99
     var samples = 100
     var neighbours = 10
 
