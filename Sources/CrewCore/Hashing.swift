@@ -27,10 +27,17 @@ public enum Hashing {
         return (hex(hasher.finalize()), total)
     }
 
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// Two digits a byte, written into one buffer: chunk ids hash every chunk of a knowledge base, and a string per
+    /// byte joined afterwards cost more than the hash.
     private static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in digest {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }
