@@ -26,6 +26,10 @@ enum Terminal {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
+    static func outRaw(_ bytes: [UInt8]) {
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+
     static func errRaw(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
     }

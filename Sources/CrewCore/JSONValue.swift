@@ -18,6 +18,11 @@ public indirect enum JSONValue: Sendable, Hashable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Appends the compact serialisation to `out`, for writers that put many documents in one buffer.
+    public func append(to out: inout [UInt8]) {
+        write(to: &out, pretty: false, indent: 0)
+    }
+
     /// Writes UTF-8 bytes directly: large plans serialise in a few milliseconds.
     func write(to out: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {

@@ -75,6 +75,14 @@ import Testing
         #expect(batch.status == 0, "\(batch.stderr)")
         let lines = try batch.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
         #expect(lines.map { $0["query"]?.stringValue } == ["tides moon", "lava", "spring"])
+        // Lines are written without building JSON values: they must still be what the serializer writes.
+        let everything = try await cli.crew([
+            "query", folder.path, "notes", "--batch", folder.path + "/queries.txt", "--snippet", "30",
+        ])
+        for raw in (batch.stdout + everything.stdout).split(separator: "\n") {
+            #expect(try JSONParser.parse(String(raw)).serialized() == String(raw))
+        }
+        #expect(everything.stdout.contains(#""cut":true"#) && everything.stdout.contains(#""heading":["#))
         for hit in lines.flatMap({ $0["hits"]?.arrayValue ?? [] }) {
             let keys = Set(hit.objectValue?.keys.map { $0 } ?? [])
             #expect(
