@@ -68,7 +68,7 @@ struct PostgresTestDatabase {
 final class ServerHarness: @unchecked Sendable {
     let folder = TemporaryFolder(prefix: "crew-serve")
     let engine: CrewEngine
-    let http = HTTPClient(eventLoopGroupProvider: .singleton)
+    let http: HTTPClient
     let postgres: PostgresTestDatabase?
     private(set) var configuration: ServerConfiguration
     private var task: Task<Void, any Error>?
@@ -86,6 +86,9 @@ final class ServerHarness: @unchecked Sendable {
                 environment: environment,
                 retry: RetryPolicy(maxRetries: 1, baseDelay: 0.01, maxDelay: 0.05)))
         postgres = store == .postgres ? try PostgresTestDatabase.make() : nil
+        // Made after the last step that can throw: an initializer that throws runs no deinit, so a client made
+        // before it would be freed without a shutdown, and AsyncHTTPClient stops the process (PostgreSQL down).
+        http = HTTPClient(eventLoopGroupProvider: .singleton)
         configuration = ServerConfiguration(
             crewsFolder: folder.path + "/crews", dataFolder: folder.path + "/data", host: host, port: 0)
         configuration.databaseURL = postgres?.url
