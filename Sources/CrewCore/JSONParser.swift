@@ -66,11 +66,13 @@ public struct JSONParser {
 
     private mutating func object(depth: Int) throws(Error) -> JSONValue {
         index += 1
-        var members: [String: JSONValue] = [:]
+        // Members are gathered first and the dictionary made once at its size: growing it a member at a time
+        // rehashed every key at each step (a streamed chunk is a handful of small objects).
+        var pairs: [(String, JSONValue)] = []
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(members)
+            return .object([:])
         }
         while true {
             skipSpace()
@@ -80,7 +82,7 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected `:`") }
             index += 1
             skipSpace()
-            members[key] = try value(depth: depth + 1)
+            pairs.append((key, try value(depth: depth + 1)))
             skipSpace()
             guard index < bytes.count else { throw error("unexpected end of JSON") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -89,6 +91,8 @@ public struct JSONParser {
             }
             guard bytes[index] == UInt8(ascii: "}") else { throw error("expected `,` or `}`") }
             index += 1
+            var members = [String: JSONValue](minimumCapacity: pairs.count)
+            for (key, value) in pairs { members[key] = value }  // a repeated key: the last one wins, as before
             return .object(members)
         }
     }

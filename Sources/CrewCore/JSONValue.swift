@@ -1,7 +1,7 @@
 /// A JSON document with a deterministic serialisation: object keys sorted by their UTF-8 bytes,
 /// integers kept as integers, no escaped slashes. Build artifacts are written through this type so that
 /// the same input always gives the same bytes.
-public indirect enum JSONValue: Sendable, Hashable {
+public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int)

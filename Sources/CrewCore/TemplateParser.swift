@@ -1,3 +1,5 @@
+import Foundation
+
 /// Splits text into template segments. Problems (a malformed `${...}`) come back as messages for the caller to
 /// place, since only the caller knows the field's location.
 public enum TemplateParser {
@@ -12,6 +14,11 @@ public enum TemplateParser {
     public static func parse(
         _ source: String, at location: SourceLocation, inputs: Bool
     ) -> (Template, [Problem]) {
+        // Most prompts hold no reference: one text segment, found without walking them scalar by scalar (a crew's
+        // templates were a tenth of compiling it).
+        if isPlain(source, inputs: inputs) {
+            return (Template(source: source, segments: source.isEmpty ? [] : [.text(source)], location: location), [])
+        }
         var segments: [Template.Segment] = []
         var problems: [Problem] = []
         var text = ""
@@ -58,6 +65,16 @@ public enum TemplateParser {
         }
         flush()
         return (Template(source: source, segments: segments, location: location), problems)
+    }
+
+    /// True when `source` holds no `$` (and no `{` when inputs count): nothing in it can start a reference.
+    static func isPlain(_ source: String, inputs: Bool) -> Bool {
+        var source = source
+        return source.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return true }
+            return memchr(base, Int32(UInt8(ascii: "$")), bytes.count) == nil
+                && (!inputs || memchr(base, Int32(UInt8(ascii: "{")), bytes.count) == nil)
+        }
     }
 
     /// `{name}` where name is an identifier: returns the name and the index after `}`.

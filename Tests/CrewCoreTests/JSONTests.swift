@@ -20,6 +20,12 @@ import Testing
             #" { "a" : [1, "x", null, {"b": false}] } "#,
             .object(["a": .array([.int(1), .string("x"), .null, .object(["b": .bool(false)])])])
         ),
+        ("{}", .object([:])), (" { } ", .object([:])),
+        (#"{"k": 1, "k": 2, "j": 3}"#, .object(["k": .int(2), "j": .int(3)])),
+        (
+            #"{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9}"#,
+            .object(Dictionary(uniqueKeysWithValues: "abcdefghi".enumerated().map { (String($1), .int($0 + 1)) }))
+        ),
     ])
     func readsWhatRFC8259Allows(_ text: String, _ expected: JSONValue) throws {
         #expect(try JSONParser.parse(text) == expected)

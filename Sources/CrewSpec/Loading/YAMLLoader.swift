@@ -94,10 +94,16 @@ enum TextDecoding {
     static func decode(_ data: Data, file: String) -> Result<String, Diagnostic> {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        if let nul = bytes.firstIndex(of: 0) {
+        let nul = bytes.withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress, let found = memchr(base, 0, buffer.count) else { return nil }
+            return UnsafeRawPointer(found) - UnsafeRawPointer(base)
+        }
+        if let nul {
             let at = location(ofByte: nul, in: bytes, file: file)
             return .failure(.error(.e104, "the file contains a NUL byte: it looks binary, not YAML", at: at))
         }
+        // The standard library's validation is the fast path; the scalar walk below only finds where it fails.
+        if let text = String(validating: bytes, as: UTF8.self) { return .success(text) }
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
         var offset = 0
