@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON document with a deterministic serialisation: object keys sorted by their UTF-8 bytes,
 /// integers kept as integers, no escaped slashes. Build artifacts are written through this type so that
 /// the same input always gives the same bytes.
@@ -52,7 +54,7 @@ public enum JSONValue: Sendable, Hashable {
         guard !members.isEmpty else { return out += "{}".utf8 }
         out.append(UInt8(ascii: "{"))
         // Pairs sorted once, so that no value is looked up again by its key.
-        let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        let sorted = members.sorted { JSONValue.bytesPrecede($0.key, $1.key) }
         for (i, member) in sorted.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             if pretty { JSONValue.newline(&out, indent + 1) }
@@ -62,6 +64,19 @@ public enum JSONValue: Sendable, Hashable {
         }
         if pretty { JSONValue.newline(&out, indent) }
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// UTF-8 byte order, compared with memcmp where both strings are contiguous (a generic walk over the two UTF-8
+    /// views was a fifth of writing a plan).
+    static func bytesPrecede(_ a: String, _ b: String) -> Bool {
+        let fast = a.utf8.withContiguousStorageIfAvailable { left in
+            b.utf8.withContiguousStorageIfAvailable { right -> Bool in
+                let common = min(left.count, right.count)
+                let order = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)
+                return order != 0 ? order < 0 : left.count < right.count
+            }
+        }
+        return (fast ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     private static func newline(_ out: inout [UInt8], _ indent: Int) {

@@ -39,6 +39,18 @@ import Testing
         #expect(throws: JSONParser.Error.self) { try JSONParser.parse(text) }
     }
 
+    /// Keys come out in UTF-8 byte order: a prefix first, bytes above 0x7F after ASCII, long keys compared whole.
+    @Test func keysAreWrittenInByteOrder() {
+        let long = String(repeating: "k", count: 40)
+        let value = JSONValue.object([
+            "b": .int(1), "a": .int(2), "ab": .int(3), "é": .int(4), "z": .int(5), "": .int(6), long + "b": .int(7),
+            long + "a": .int(8), "Z": .int(9),
+        ])
+        #expect(
+            value.serialized()
+                == #"{"":6,"Z":9,"a":2,"ab":3,"b":1,"# + "\"\(long)a\":8,\"\(long)b\":7," + #""z":5,"é":4}"#)
+    }
+
     @Test func nestingIsBounded() {
         let deep = String(repeating: "[", count: JSONParser.maxDepth + 1) + String(repeating: "]", count: 513)
         #expect(throws: JSONParser.Error.self) { try JSONParser.parse(deep) }
