@@ -26,6 +26,20 @@ public struct JSONParser {
         return value
     }
 
+    /// As `parse`, for a document whose top level is an object of which only `keys` are wanted: the other members
+    /// are checked as strictly but not kept (a streamed chunk's id, model and fingerprint were a third of parsing
+    /// it). A top level that is not an object parses whole.
+    public static func parse(_ bytes: [UInt8], keeping keys: Set<String>) throws(Error) -> JSONValue {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipSpace()
+        let value =
+            parser.index < bytes.count && bytes[parser.index] == UInt8(ascii: "{")
+            ? try parser.object(depth: 0, keeping: keys) : try parser.value(depth: 0)
+        parser.skipSpace()
+        guard parser.index == bytes.count else { throw parser.error("unexpected text after the JSON value") }
+        return value
+    }
+
     private init(bytes: [UInt8]) {
         self.bytes = bytes
     }
@@ -64,7 +78,8 @@ public struct JSONParser {
         return value
     }
 
-    private mutating func object(depth: Int) throws(Error) -> JSONValue {
+    /// `keeping`: the members to keep (nil: all); the others are skipped.
+    private mutating func object(depth: Int, keeping: Set<String>? = nil) throws(Error) -> JSONValue {
         index += 1
         // Members are gathered first and the dictionary made once at its size: growing it a member at a time
         // rehashed every key at each step (a streamed chunk is a handful of small objects).
@@ -82,7 +97,11 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected `:`") }
             index += 1
             skipSpace()
-            pairs.append((key, try value(depth: depth + 1)))
+            if let keeping, !keeping.contains(key) {
+                try skip(depth: depth + 1)
+            } else {
+                pairs.append((key, try value(depth: depth + 1)))
+            }
             skipSpace()
             guard index < bytes.count else { throw error("unexpected end of JSON") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -118,6 +137,27 @@ public struct JSONParser {
             index += 1
             return .array(items)
         }
+    }
+
+    /// Checks a value as `value` would and keeps nothing of it when it is a string (the usual skipped member).
+    private mutating func skip(depth: Int) throws(Error) {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+            _ = try value(depth: depth)
+            return
+        }
+        index += 1
+        var unescaped: [UInt8] = []  // what escapes decode to, dropped: escapes are checked as `string` checks them
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x20 { throw error("control character in string") }
+            index += 1
+            if byte == UInt8(ascii: "\"") { return }
+            if byte == UInt8(ascii: "\\") {
+                try escape(into: &unescaped)
+                unescaped.removeAll(keepingCapacity: true)
+            }
+        }
+        throw error("unterminated string")
     }
 
     /// Most strings have no escape: they are read straight from the input, without copying byte by byte.

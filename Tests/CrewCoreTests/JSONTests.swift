@@ -51,6 +51,28 @@ import Testing
                 == #"{"":6,"Z":9,"a":2,"ab":3,"b":1,"# + "\"\(long)a\":8,\"\(long)b\":7," + #""z":5,"é":4}"#)
     }
 
+    /// Keeping some members of a top-level object gives the whole parse without the others, and refuses what the
+    /// whole parse refuses, inside skipped members too.
+    @Test func keepingSomeMembersChecksTheRest() throws {
+        let text = #"{"id":"x\u00e9\"y","n":12,"deep":{"a":[1,{"b":null}]},"choices":[{"delta":{"content":"hi"}}]}"#
+        let whole = try JSONParser.parse(text)
+        let kept = try JSONParser.parse(Array(text.utf8), keeping: ["choices", "missing"])
+        #expect(kept == .object(["choices": whole["choices"]!]))
+        #expect(try JSONParser.parse(Array("[1, 2]".utf8), keeping: ["a"]) == .array([.int(1), .int(2)]))
+        #expect(try JSONParser.parse(Array(" {} ".utf8), keeping: ["a"]) == .object([:]))
+        let bad = [
+            #"{"id":"bad \x escape","choices":1}"#, "{\"id\":\"ctl \u{1}\",\"choices\":1}", #"{"id":"open"#,
+            #"{"n":01x,"choices":1}"#, #"{"deep":[1,],"choices":1}"#, #"{"choices":1} trailing"#,
+            #"{"id":"\u12","choices":1}"#,
+        ]
+        for text in bad {
+            #expect(throws: JSONParser.Error.self, "\(text)") {
+                try JSONParser.parse(Array(text.utf8), keeping: ["choices"])
+            }
+            #expect(throws: JSONParser.Error.self, "\(text)") { try JSONParser.parse(text) }
+        }
+    }
+
     @Test func nestingIsBounded() {
         let deep = String(repeating: "[", count: JSONParser.maxDepth + 1) + String(repeating: "]", count: 513)
         #expect(throws: JSONParser.Error.self) { try JSONParser.parse(deep) }

@@ -131,9 +131,12 @@ public struct OpenAIWire: WireFormat {
 
     /// A chunk yields its text, then its finish reason, then its usage (the last chunk, with `include_usage`).
     /// Only `[DONE]` ends the stream: the usage chunk comes after the one with the finish reason.
+    /// What `parseStreamEvent` reads of a chunk; the rest (id, object, created, model, fingerprint) is not kept.
+    static let chunkMembers: Set<String> = ["choices", "usage", "error"]
+
     public func parseStreamEvent(_ event: SSEEvent) throws(ProviderError) -> StreamStep {
         if event.data == "[DONE]" { return StreamStep(events: [], done: true) }
-        let json = try WireSupport.object(Array(event.data.utf8), "a stream chunk")
+        let json = try WireSupport.object(Array(event.data.utf8), "a stream chunk", keeping: Self.chunkMembers)
         try Self.throwIfError(json)
         var events: [StreamEvent] = []
         if let choice = try Self.choices(json).first {
@@ -184,10 +187,17 @@ public struct OpenAIWire: WireFormat {
 /// What the three wire formats share: JSON in and out, typed field reads, URLs, the key.
 enum WireSupport {
     /// Parses `bytes` as a JSON object. The message says what was wrong but quotes nothing of the body.
-    static func object(_ bytes: [UInt8], _ what: String) throws(ProviderError) -> JSONValue {
+    /// `keeping`: the top-level members the caller reads (nil: all); the others are checked, not kept.
+    static func object(_ bytes: [UInt8], _ what: String, keeping: Set<String>? = nil) throws(ProviderError)
+        -> JSONValue
+    {
         let json: JSONValue
         do {
-            json = try JSONParser.parse(bytes)
+            if let keeping {
+                json = try JSONParser.parse(bytes, keeping: keeping)
+            } else {
+                json = try JSONParser.parse(bytes)
+            }
         } catch {
             throw .malformed("\(what) is not valid JSON: \(error.description)")
         }
