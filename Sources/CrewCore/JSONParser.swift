@@ -17,23 +17,13 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
-    public static func parse(_ bytes: [UInt8]) throws(Error) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
-        parser.skipSpace()
-        let value = try parser.value(depth: 0)
-        parser.skipSpace()
-        guard parser.index == bytes.count else { throw parser.error("unexpected text after the JSON value") }
-        return value
-    }
-
-    /// As `parse`, for a document whose top level is an object of which only `keys` are wanted: the other members
-    /// are checked as strictly but not kept (a streamed chunk's id, model and fingerprint were a third of parsing
-    /// it). A top level that is not an object parses whole.
-    public static func parse(_ bytes: [UInt8], keeping keys: Set<String>) throws(Error) -> JSONValue {
+    /// `keeping`: when the top level is an object, only these members are kept; the others are checked as strictly
+    /// but not built (a streamed chunk's id, model and fingerprint were a third of parsing it). Nil keeps everything.
+    public static func parse(_ bytes: [UInt8], keeping keys: Set<String>? = nil) throws(Error) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipSpace()
         let value =
-            parser.index < bytes.count && bytes[parser.index] == UInt8(ascii: "{")
+            keys != nil && parser.index < bytes.count && bytes[parser.index] == UInt8(ascii: "{")
             ? try parser.object(depth: 0, keeping: keys) : try parser.value(depth: 0)
         parser.skipSpace()
         guard parser.index == bytes.count else { throw parser.error("unexpected text after the JSON value") }

@@ -174,28 +174,23 @@ extension VectorBench {
         let sample = Array(queries.prefix(50))
         let width = index.storage == .float32 ? 4 : index.storage == .float16 ? 2 : 1
         let bytes = Double(index.count * ((index.dimensions + 15) / 16 * 16) * width * sample.count)
-        for threads in [1, nil] {
-            var results: [[UInt32]] = []
-            let time = seconds {
-                results = sample.map { index.exactSearch($0, k: 10, threads: threads).map(\.document) }
+        // One query a call, then the same queries as one batch (each tile of rows read once for all of them).
+        for batch in [false, true] {
+            for threads in [1, nil] {
+                var results: [[UInt32]] = []
+                let time = seconds {
+                    let found =
+                        batch
+                        ? index.exactSearch(batch: sample, k: 10, threads: threads)
+                        : sample.map { index.exactSearch($0, k: 10, threads: threads) }
+                    results = found.map { $0.map(\.document) }
+                }
+                print(
+                    String(
+                        format: "exact scan%@ (%@): %.2f ms/query, %.1f GB/s of vectors, recall@10 %.4f",
+                        batch ? ", batch of \(sample.count)" : "", threads == 1 ? "one thread" : "all cores",
+                        time / Double(sample.count) * 1000, bytes / time / 1e9, recall(results, truth: truth)))
             }
-            print(
-                String(
-                    format: "exact scan (%@): %.2f ms/query, %.1f GB/s of vectors, recall@10 %.4f",
-                    threads == 1 ? "one thread" : "all cores", time / Double(sample.count) * 1000,
-                    bytes / time / 1e9, recall(results, truth: truth)))
-        }
-        // The same queries as one batch: each tile of rows is read from memory once for all of them.
-        for threads in [1, nil] {
-            var results: [[UInt32]] = []
-            let time = seconds {
-                results = index.exactSearch(batch: sample, k: 10, threads: threads).map { $0.map(\.document) }
-            }
-            print(
-                String(
-                    format: "exact scan, batch of %d (%@): %.2f ms/query, %.1f GB/s of vectors, recall@10 %.4f",
-                    sample.count, threads == 1 ? "one thread" : "all cores", time / Double(sample.count) * 1000,
-                    bytes / time / 1e9, recall(results, truth: truth)))
         }
     }
 

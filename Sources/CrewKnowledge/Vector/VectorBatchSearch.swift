@@ -22,16 +22,16 @@ extension VectorIndex {
         }
         guard k > 0, count > 0, !queries.isEmpty else { return queries.map { _ in [] } }
         let k = min(k, count)
-        let automatic = count * stride * storage.width < Self.parallelScanBytes ? 1 : Parallel.cores
-        let parts = min(max(1, threads ?? automatic), count)
+        let parts = scanParts(threads: threads)
         guard parts > 1 else { return exactSearch(batch: queries, k: k, rows: 0..<count) }
         let count = self.count
-        let found = BatchParts(parts)
+        let found = PartResults<[[(document: UInt32, score: Float)]]>(parts, empty: [])
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             found.store(
                 part, exactSearch(batch: queries, k: k, rows: count * part / parts..<count * (part + 1) / parts))
         }
-        return found.merged(queries: queries.count, k: k)
+        let byPart = found.all
+        return queries.indices.map { query in Self.best(byPart.flatMap { $0[query] }, k: k) }
     }
 
     /// The k best of `rows` for each query, a tile of rows at a time.
@@ -68,29 +68,6 @@ extension VectorIndex {
     ) -> [[(document: UInt32, score: Float)]] {
         Swift.stride(from: 0, to: queries.count, by: batchQueries).flatMap { first in
             body(Array(queries[first..<min(queries.count, first + batchQueries)]))
-        }
-    }
-}
-
-/// Each part's results for every query of a batch, stored under a lock (parts finish on different threads), read
-/// by `merged` once all have.
-private final class BatchParts: @unchecked Sendable {
-    private var slots: [[[(document: UInt32, score: Float)]]]
-    private let lock = NSLock()
-
-    init(_ parts: Int) { slots = Array(repeating: [], count: parts) }
-
-    func store(_ part: Int, _ results: [[(document: UInt32, score: Float)]]) {
-        lock.withLock { slots[part] = results }
-    }
-
-    /// Per query, the k best over all parts, best first, ties to the smaller document id.
-    func merged(queries: Int, k: Int) -> [[(document: UInt32, score: Float)]] {
-        (0..<queries).map { query in
-            var all: [(document: UInt32, score: Float)] = []
-            for part in slots where !part.isEmpty { all += part[query] }
-            all.sort { $0.score > $1.score || ($0.score == $1.score && $0.document < $1.document) }
-            return Array(all.prefix(k))
         }
     }
 }

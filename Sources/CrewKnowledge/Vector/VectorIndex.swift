@@ -75,15 +75,27 @@ public final class VectorIndex: Sendable {
     public func exactSearch(_ query: [Float], k: Int, threads: Int? = nil) -> [(document: UInt32, score: Float)] {
         guard query.count == dimensions, k > 0, count > 0 else { return [] }
         let k = min(k, count)
-        let automatic = count * stride * storage.width < Self.parallelScanBytes ? 1 : Parallel.cores
-        let parts = min(max(1, threads ?? automatic), count)
+        let parts = scanParts(threads: threads)
         guard parts > 1 else { return exactSearch(query, k: k, rows: 0..<count) }
         let count = self.count
-        let found = PartResults(parts)
+        let found = PartResults<[(document: UInt32, score: Float)]>(parts, empty: [])
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             found.store(part, exactSearch(query, k: k, rows: count * part / parts..<count * (part + 1) / parts))
         }
-        return found.merged(k: k)
+        return Self.best(found.all.flatMap { $0 }, k: k)
+    }
+
+    /// How many parts an exact scan is split into: `threads` when given, else one below `parallelScanBytes` and
+    /// every core above.
+    func scanParts(threads: Int?) -> Int {
+        let automatic = count * stride * storage.width < Self.parallelScanBytes ? 1 : Parallel.cores
+        return min(max(1, threads ?? automatic), count)
+    }
+
+    /// The k best of the parts' hits, best first, ties to the smaller document id.
+    static func best(_ hits: [(document: UInt32, score: Float)], k: Int) -> [(document: UInt32, score: Float)] {
+        let sorted = hits.sorted { $0.score > $1.score || ($0.score == $1.score && $0.document < $1.document) }
+        return Array(sorted.prefix(k))
     }
 
     /// Below this many bytes of vectors an exact scan stays on the calling thread (it takes about a millisecond).
@@ -182,14 +194,14 @@ public final class VectorIndex: Sendable {
     }
 }
 
-/// The top lists of an exact scan's parts: each part writes only its own slot, and `merged` runs after every part
+/// What each part of a split scan found: each part writes only its own slot, and `all` is read after every part
 /// has finished, so the slots need no lock.
-private final class PartResults: @unchecked Sendable {
-    private var slots: UnsafeMutableBufferPointer<[(document: UInt32, score: Float)]>
+final class PartResults<Slot>: @unchecked Sendable {
+    private var slots: UnsafeMutableBufferPointer<Slot>
 
-    init(_ parts: Int) {
+    init(_ parts: Int, empty: Slot) {
         slots = .allocate(capacity: parts)
-        slots.initialize(repeating: [])
+        slots.initialize(repeating: empty)
     }
 
     deinit {
@@ -197,15 +209,9 @@ private final class PartResults: @unchecked Sendable {
         slots.deallocate()
     }
 
-    func store(_ part: Int, _ results: [(document: UInt32, score: Float)]) {
-        slots[part] = results
+    func store(_ part: Int, _ result: Slot) {
+        slots[part] = result
     }
 
-    /// The k best over all parts, best first, ties to the smaller document id.
-    func merged(k: Int) -> [(document: UInt32, score: Float)] {
-        let all = slots.flatMap { $0 }.sorted {
-            $0.score > $1.score || ($0.score == $1.score && $0.document < $1.document)
-        }
-        return Array(all.prefix(k))
-    }
+    var all: [Slot] { Array(slots) }
 }

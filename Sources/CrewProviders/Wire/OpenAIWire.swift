@@ -129,11 +129,11 @@ public struct OpenAIWire: WireFormat {
         )
     }
 
-    /// A chunk yields its text, then its finish reason, then its usage (the last chunk, with `include_usage`).
-    /// Only `[DONE]` ends the stream: the usage chunk comes after the one with the finish reason.
     /// What `parseStreamEvent` reads of a chunk; the rest (id, object, created, model, fingerprint) is not kept.
     static let chunkMembers: Set<String> = ["choices", "usage", "error"]
 
+    /// A chunk yields its text, then its finish reason, then its usage (the last chunk, with `include_usage`).
+    /// Only `[DONE]` ends the stream: the usage chunk comes after the one with the finish reason.
     public func parseStreamEvent(_ event: SSEEvent) throws(ProviderError) -> StreamStep {
         if event.data == "[DONE]" { return StreamStep(events: [], done: true) }
         let json = try WireSupport.object(Array(event.data.utf8), "a stream chunk", keeping: Self.chunkMembers)
@@ -193,11 +193,7 @@ enum WireSupport {
     {
         let json: JSONValue
         do {
-            if let keeping {
-                json = try JSONParser.parse(bytes, keeping: keeping)
-            } else {
-                json = try JSONParser.parse(bytes)
-            }
+            json = try JSONParser.parse(bytes, keeping: keeping)
         } catch {
             throw .malformed("\(what) is not valid JSON: \(error.description)")
         }
