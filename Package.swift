@@ -206,7 +206,7 @@ let package = Package(
         .testTarget(
             name: "CrewKitTests",
             dependencies: [
-                "CrewKit", "CrewCore", "CrewDocuments", "CrewRuntime", "CrewProviders", "CrewTestSupport",
+                "CrewKit", "CrewBuild", "CrewCore", "CrewDocuments", "CrewRuntime", "CrewProviders", "CrewTestSupport",
             ], swiftSettings: strict),
         .testTarget(
             name: "CrewServerTests",
@@ -233,7 +233,8 @@ let package = Package(
         .testTarget(
             name: "CrewCLITests",
             dependencies: [
-                "CrewDocuments", "crew", "crew-mcp", "CrewTestSupport", "CrewCore", "CrewRuntime",
+                "CrewDocuments", "crew", "crew-mcp", "CrewTestSupport", "CrewCore", "CrewRuntime", "CrewCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

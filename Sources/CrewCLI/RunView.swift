@@ -51,8 +51,11 @@ final class RunView: Sendable {
     func finish(_ outcome: RunSession.Outcome, store: RunStore) {
         live?.stop()
         if showSummary {
-            finalOutput(outcome, store: store)
-            Terminal.out(Summary.table(runID: outcome.runID, store: store))
+            // The record is read back once: a long run's events.jsonl is most of what ending a run costs.
+            let events = store.events(outcome.runID)
+            let results = store.taskResults(outcome.runID, events: events)
+            finalOutput(outcome, store: store, results: results)
+            Terminal.out(Summary.table(runID: outcome.runID, store: store, events: events, results: results))
             Terminal.out("run \(outcome.runID): \(outcome.status.rawValue); record in \(outcome.folder)\n")
         } else if quiet {
             // Errors and the final status, as --quiet promises: the status on stdout, why on stderr.
@@ -69,9 +72,11 @@ extension RunView {
     static let finalOutputLimit = 64 << 10
 
     /// The answer of the last task (in plan order) that finished, before the summary: what the user ran the crew for.
-    private func finalOutput(_ outcome: RunSession.Outcome, store: RunStore) {
-        let outputs = store.finishedOutputs(outcome.runID)
-        guard let task = tasks.last(where: { outputs[$0] != nil }), let text = outputs[task] else { return }
+    private func finalOutput(_ outcome: RunSession.Outcome, store: RunStore, results: [String: TaskResult]) {
+        let answered = tasks.lazy.reversed().compactMap { task in
+            results[task].flatMap { store.output(outcome.runID, task: task, result: $0) }.map { (task, $0) }
+        }
+        guard let (task, text) = answered.first else { return }
         let cut = text.utf8.count > Self.finalOutputLimit
         let shown = cut ? String(decoding: text.utf8.prefix(Self.finalOutputLimit), as: UTF8.self) : text
         Terminal.out("\n── output of `\(task)` ──\n\(shown)\(shown.hasSuffix("\n") ? "" : "\n")")

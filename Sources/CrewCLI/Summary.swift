@@ -5,11 +5,15 @@ import Foundation
 
 /// The table after a run and in `crew show`: a row per task with status, duration, tokens and cost.
 enum Summary {
-    static func table(runID: String, store: RunStore) -> String {
+    /// `events` and `results`, when the caller has read them already, save reading the record again.
+    static func table(
+        runID: String, store: RunStore, events: [RunEvent]? = nil, results: [String: TaskResult]? = nil
+    ) -> String {
         guard let run = store.record(runID) else { return "" }
-        let skipped = Set(store.events(runID).filter { $0.kind == .taskSkipped }.compactMap(\.task))
+        let events = events ?? store.events(runID)
+        let skipped = Set(events.filter { $0.kind == .taskSkipped }.compactMap(\.task))
         var rows: [[String]] = [["task", "status", "duration", "tokens in", "tokens out", "cost"]]
-        let results = store.taskResults(runID)
+        let results = results ?? store.taskResults(runID, events: events)
         for task in run.tasks {
             let result = results[task]
             let figures = result?.figures
@@ -36,13 +40,16 @@ enum Summary {
     static func render(_ rows: [[String]], leftColumns: Int = 2) -> String {
         guard let first = rows.first else { return "" }
         let widths = first.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { column, cell in
-                column < leftColumns
-                    ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[column] - cell.count) + cell
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n") + "\n"
+        var text = ""
+        for row in rows {
+            var line = ""
+            for (column, cell) in row.enumerated() {
+                let pad = String(repeating: " ", count: widths[column] - cell.count)
+                line += (column > 0 ? "  " : "") + (column < leftColumns ? cell + pad : pad + cell)
+            }
+            text += line.trimmingWhitespace() + "\n"
+        }
+        return text
     }
 
     static func duration(_ ms: Int) -> String {

@@ -41,7 +41,8 @@ struct TokenCommand: AsyncParsableCommand {
     }
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make a token; it is printed once and never again.")
+        static let configuration = CommandConfiguration(
+            commandName: "create", abstract: "Make a token; it is printed once and never again.")
 
         @Option(help: "A name for the token (who or what uses it).")
         var name: String
@@ -86,7 +87,8 @@ struct TokenCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List tokens (never their secrets).")
 
         @OptionGroup var data: DataOptions
 
@@ -110,7 +112,7 @@ struct TokenCommand: AsyncParsableCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Revoke a token by name or id; it stops working at once.")
+            commandName: "revoke", abstract: "Revoke a token by name or id; it stops working at once.")
 
         @Argument(help: "The token's name or id.")
         var name: String

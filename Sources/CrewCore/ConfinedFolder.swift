@@ -68,16 +68,22 @@ public final class ConfinedFolder: Sendable {
 
     /// A path from untrusted input as components below the folder: no NUL byte, not absolute, and no `..` that
     /// climbs above the folder (`a/../b` is `b`). Empty and `.` mean the folder itself.
+    /// Split on the byte `/`, as the kernel reads a path: split by characters, a slash followed by a combining mark
+    /// is one character, and would stay inside a component that `openat` then walks through links.
     public static func components(_ relative: String, shown: String? = nil) throws(PathFailure) -> [String] {
-        let shown = shown ?? relative
-        guard !relative.contains("\0"), !relative.hasPrefix("/") else { throw PathFailure(shown, .leaves) }
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
+        guard !relative.utf8.contains(0), relative.utf8.first != slash else {
+            throw PathFailure(shown ?? relative, .leaves)
+        }
         var out: [String] = []
-        for part in relative.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
-            if part == ".." {
-                guard !out.isEmpty else { throw PathFailure(shown, .leaves) }
+        for part in relative.utf8.split(separator: slash, omittingEmptySubsequences: true) {
+            if part.count == 1, part.first == dot { continue }
+            if part.count == 2, part.first == dot, part.last == dot {
+                guard !out.isEmpty else { throw PathFailure(shown ?? relative, .leaves) }
                 out.removeLast()
             } else {
-                out.append(String(part))
+                out.append(String(Substring(part)))
             }
         }
         return out

@@ -12,6 +12,10 @@ public struct JSONParser {
 
     private let bytes: [UInt8]
     private var index = 0
+    /// Members and items of the objects and arrays being read, nested ones above their parents': one buffer for the
+    /// whole parse, so a small object costs no growing array of its own.
+    private var pendingMembers: [(String, JSONValue)] = []
+    private var pendingItems: [JSONValue] = []
 
     public static func parse(_ text: String) throws(Error) -> JSONValue {
         try parse(Array(text.utf8))
@@ -19,7 +23,7 @@ public struct JSONParser {
 
     /// `keeping`: when the top level is an object, only these members are kept; the others are checked as strictly
     /// but not built (a streamed chunk's id, model and fingerprint were a third of parsing it). Nil keeps everything.
-    public static func parse(_ bytes: [UInt8], keeping keys: Set<String>? = nil) throws(Error) -> JSONValue {
+    public static func parse(_ bytes: [UInt8], keeping keys: [String]? = nil) throws(Error) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipSpace()
         let value =
@@ -69,11 +73,11 @@ public struct JSONParser {
     }
 
     /// `keeping`: the members to keep (nil: all); the others are skipped.
-    private mutating func object(depth: Int, keeping: Set<String>? = nil) throws(Error) -> JSONValue {
+    private mutating func object(depth: Int, keeping: [String]? = nil) throws(Error) -> JSONValue {
         index += 1
         // Members are gathered first and the dictionary made once at its size: growing it a member at a time
         // rehashed every key at each step (a streamed chunk is a handful of small objects).
-        var pairs: [(String, JSONValue)] = []
+        let base = pendingMembers.count
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -82,15 +86,25 @@ public struct JSONParser {
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
-            let key = try string()
+            // The key of a member that is kept; nil for one that is not, recognised by its bytes when it has no
+            // escape, so that no string is made or hashed for it.
+            let key: String?
+            if let keeping, let raw = plainKey() {
+                index = raw.upperBound + 1
+                key = Self.contains(keeping, bytes[raw]) ? String(decoding: bytes[raw], as: UTF8.self) : nil
+            } else {
+                let parsed = try string()
+                key = keeping.map { $0.contains(parsed) } ?? true ? parsed : nil
+            }
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected `:`") }
             index += 1
             skipSpace()
-            if let keeping, !keeping.contains(key) {
-                try skip(depth: depth + 1)
+            if let key {
+                let member = try value(depth: depth + 1)
+                pendingMembers.append((key, member))
             } else {
-                pairs.append((key, try value(depth: depth + 1)))
+                try skip(depth: depth + 1)
             }
             skipSpace()
             guard index < bytes.count else { throw error("unexpected end of JSON") }
@@ -100,23 +114,42 @@ public struct JSONParser {
             }
             guard bytes[index] == UInt8(ascii: "}") else { throw error("expected `,` or `}`") }
             index += 1
-            var members = [String: JSONValue](minimumCapacity: pairs.count)
-            for (key, value) in pairs { members[key] = value }  // a repeated key: the last one wins, as before
+            var members = [String: JSONValue](minimumCapacity: pendingMembers.count - base)
+            // A repeated key: the last one wins, as before.
+            for (key, value) in pendingMembers[base...] { members[key] = value }
+            pendingMembers.removeSubrange(base...)
             return .object(members)
         }
     }
 
+    /// The bytes of the key at `index` (an opening quote), when it has no escape and no control character.
+    private func plainKey() -> Range<Int>? {
+        var end = index + 1
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") { return (index + 1)..<end }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            end += 1
+        }
+        return nil
+    }
+
+    private static func contains(_ keys: [String], _ key: ArraySlice<UInt8>) -> Bool {
+        keys.contains { $0.utf8.count == key.count && $0.utf8.elementsEqual(key) }
+    }
+
     private mutating func array(depth: Int) throws(Error) -> JSONValue {
         index += 1
-        var items: [JSONValue] = []
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
-            return .array(items)
+            return .array([])
         }
+        let base = pendingItems.count
         while true {
             skipSpace()
-            items.append(try value(depth: depth + 1))
+            let item = try value(depth: depth + 1)
+            pendingItems.append(item)
             skipSpace()
             guard index < bytes.count else { throw error("unexpected end of JSON") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -125,6 +158,8 @@ public struct JSONParser {
             }
             guard bytes[index] == UInt8(ascii: "]") else { throw error("expected `,` or `]`") }
             index += 1
+            let items = Array(pendingItems[base...])
+            pendingItems.removeSubrange(base...)
             return .array(items)
         }
     }

@@ -37,7 +37,8 @@ extension CrewEngine {
         let plan = ExecutionPlan(
             document, artifactHash: checked.manifest["artifact_sha256"]?.stringValue ?? "",
             knowledgeHashes: ExecutionPlan.knowledgeHashes(
-                manifestFiles: checked.manifest["files"]?.objectValue ?? [:], bases: document.knowledge.keys))
+                manifestFiles: checked.manifest["files"]?.objectValue ?? [:], bases: document.knowledge.keys),
+            documentFile: Data(checked.plan))
         return RunnablePlan(plan: plan, baseFolder: Self.crewFolder(ofArtifact: folder), artifactFolder: folder)
     }
 
@@ -55,8 +56,9 @@ extension CrewEngine {
         }
         guard let artifact = compiled.artifact() else { throw compiled.hasErrorsFailure }
         return RunnablePlan(
-            plan: ExecutionPlan(artifact.document, artifactHash: artifact.artifactHash), baseFolder: folder,
-            artifactFolder: nil)
+            plan: ExecutionPlan(
+                artifact.document, artifactHash: artifact.artifactHash, documentFile: artifact.files["plan.json"]),
+            baseFolder: folder, artifactFolder: nil)
     }
 
     /// An artifact at CREW/.crew/build belongs to CREW: outputs and runs go there. Any other artifact's are relative

@@ -95,7 +95,7 @@ public struct RunSession: Sendable {
         let runID = try runID ?? RunRecorder.reserve(runs: options.runsFolder)
         let recorder = try RunRecorder(runs: options.runsFolder, runID: runID)
         let lock = try recorder.lock()
-        try recorder.writePlan(plan.document)
+        try recorder.writePlan(plan)
         var header = RunHeader(id: runID, plan: plan, inputs: inputs, started: Date(), attempts: 1)
         header.traceID = options.traceID
         return try prepared(plan, header: header, recorder: recorder, lock: lock, reusing: [:])

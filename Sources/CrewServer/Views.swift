@@ -131,9 +131,10 @@ enum Views {
     }
 
     static func taskDetail(runID: String, task: String, store: RunStore) -> JSONValue {
-        let result = store.taskResult(runID, task: task)
-        let output = store.finishedOutputs(runID)[task]
-        let events = store.events(runID).filter { $0.task == task }
+        let all = store.events(runID)
+        let result = Names.isValid(task) ? store.taskResults(runID, events: all)[task] : nil
+        let output = result.flatMap { store.output(runID, task: task, result: $0) }
+        let events = all.filter { $0.task == task }
         func kinds(_ kinds: Set<RunEvent.Kind>) -> JSONValue {
             .array(events.filter { kinds.contains($0.kind) }.map(\.json))
         }

@@ -40,6 +40,13 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("── output of `last` ──\nthe final answer"))
         #expect(!run.stdout.contains("\u{1B}[2J"))  // a model's escape sequence never reaches the terminal
+        // The summary after it: a row per task and the total, columns aligned, no trailing spaces.
+        let table = Array(run.stdout.split(separator: "\n").drop { !$0.hasPrefix("task ") }.prefix(4))
+        #expect(table.count == 4 && table.allSatisfy { !$0.hasSuffix(" ") }, "\(run.stdout)")
+        let status = try #require(table.first?.range(of: "status")).lowerBound
+        let column = table[0].distance(from: table[0].startIndex, to: status)
+        #expect(table.dropFirst().allSatisfy { $0.dropFirst(column).hasPrefix("succeeded") }, "\(table)")
+        #expect(table[1].hasPrefix("first ") && table[2].hasPrefix("last ") && table[3].hasPrefix("total "))
         let json = try await cli.crew(["run", folder.path + "/crew", "--json"], environment: key)
         let finished = json.stdout.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
             .filter { $0["type"]?.stringValue == "task_finished" }

@@ -28,6 +28,32 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
     }
 
+    /// A slash followed by a combining mark is one character, but two things to the kernel: the path is split on
+    /// the byte, so the link before it is still refused.
+    @Test func aSlashBeforeACombiningMarkStillSeparatesComponents() throws {
+        #expect(try ConfinedFolder.components("a/\u{301}b/./c") == ["a", "\u{301}b", "c"])
+        #expect(try ConfinedFolder.components("a/\u{301}../..") == ["a"])
+        try link(outside.path, at: "cfg")
+        let folder = try ConfinedFolder(opening: root.path)
+        #expect(throws: PathFailure.self) { try folder.write("pwned", to: "cfg/\u{301}x") }
+        #expect(throws: PathFailure.self) { try folder.read("cfg/\u{301}x", limit: 10) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+    }
+
+    /// Files larger than one read come back whole; a file exactly at the limit is read, one byte more is refused.
+    @Test func largeFilesAreReadWholeUpToTheLimit() throws {
+        let text = (0..<40_000).map { String($0 % 10) }.joined() + String(repeating: "é", count: 50_000)
+        root.write("large.txt", text)
+        let folder = try ConfinedFolder(opening: root.path)
+        let size = text.utf8.count
+        #expect(try folder.read("large.txt", limit: size) == Array(text.utf8))
+        #expect(throws: PathFailure(folder.display("large.txt"), .tooLarge(size: size, limit: size - 1))) {
+            try folder.read("large.txt", limit: size - 1)
+        }
+        root.write("empty.txt", "")
+        #expect(try folder.read("empty.txt", limit: 0) == [])
+    }
+
     @Test func aLinkAtTheDestinationIsReplacedNotFollowed() throws {
         outside.write("secret", "keep")
         try link(outside.path + "/secret", at: "out.md")

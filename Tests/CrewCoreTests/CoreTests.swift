@@ -106,3 +106,14 @@ import Testing
         #expect(ErrorReport.text(CancellationError()).hasPrefix("error: "))
     }
 }
+
+@Suite struct TrimmingTests {
+    @Test func whiteSpaceGoesFromBothEndsOnly() {
+        #expect("  key-123 \n".trimmingWhitespace() == "key-123")
+        #expect("\t\r\n a b \u{00A0}\u{2003}".trimmingWhitespace() == "a b")
+        #expect(" \n\t ".trimmingWhitespace() == "")
+        #expect("".trimmingWhitespace() == "")
+        #expect("é\u{301}".trimmingWhitespace() == "é\u{301}")
+        #expect("x y"[...].trimmingWhitespace() == "x y")
+    }
+}

@@ -60,10 +60,18 @@ import Testing
         #expect(kept == .object(["choices": whole["choices"]!]))
         #expect(try JSONParser.parse(Array("[1, 2]".utf8), keeping: ["a"]) == .array([.int(1), .int(2)]))
         #expect(try JSONParser.parse(Array(" {} ".utf8), keeping: ["a"]) == .object([:]))
+        // Keys are compared as strings, escaped or not; a repeated key keeps its last value, as a whole parse does.
+        let escaped = #"{"cho\u0069ces":1,"i\u0064":2,"choices":3,"choicesX":4,"é":5}"#
+        #expect(
+            try JSONParser.parse(Array(escaped.utf8), keeping: ["choices", "é"])
+                == .object(["choices": .int(3), "é": .int(5)]))
+        #expect(
+            try JSONParser.parse(Array(#"{"id":1,"choices":2}"#.utf8), keeping: ["choices"])
+                == .object(["choices": .int(2)]))
         let bad = [
             #"{"id":"bad \x escape","choices":1}"#, "{\"id\":\"ctl \u{1}\",\"choices\":1}", #"{"id":"open"#,
             #"{"n":01x,"choices":1}"#, #"{"deep":[1,],"choices":1}"#, #"{"choices":1} trailing"#,
-            #"{"id":"\u12","choices":1}"#,
+            #"{"id":"\u12","choices":1}"#, "{\"i\u{1}d\":1,\"choices\":1}", #"{"id"1,"choices":1}"#, #"{"id:1}"#,
         ]
         for text in bad {
             #expect(throws: JSONParser.Error.self, "\(text)") {

@@ -1,3 +1,4 @@
+import CrewBuild
 import CrewCore
 import CrewDocuments
 import CrewKit
@@ -121,6 +122,10 @@ import Testing
         let first = handle.events()
         let second = handle.events()
         #expect(handle.folder == folder.path + "/crew/.crew/runs/" + handle.runID)
+        // The run's plan.json is the compiled artifact's, byte for byte (not written a second way).
+        #expect(
+            FileManager.default.contents(atPath: handle.folder + "/plan.json")
+                == compiled.artifact()?.files["plan.json"])
         var kinds: [RunEvent.Kind] = []
         var tokens = 0
         var ended: RunStatus?

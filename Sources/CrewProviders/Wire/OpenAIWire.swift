@@ -130,7 +130,7 @@ public struct OpenAIWire: WireFormat {
     }
 
     /// What `parseStreamEvent` reads of a chunk; the rest (id, object, created, model, fingerprint) is not kept.
-    static let chunkMembers: Set<String> = ["choices", "usage", "error"]
+    static let chunkMembers = ["choices", "usage", "error"]
 
     /// A chunk yields its text, then its finish reason, then its usage (the last chunk, with `include_usage`).
     /// Only `[DONE]` ends the stream: the usage chunk comes after the one with the finish reason.
@@ -188,7 +188,7 @@ public struct OpenAIWire: WireFormat {
 enum WireSupport {
     /// Parses `bytes` as a JSON object. The message says what was wrong but quotes nothing of the body.
     /// `keeping`: the top-level members the caller reads (nil: all); the others are checked, not kept.
-    static func object(_ bytes: [UInt8], _ what: String, keeping: Set<String>? = nil) throws(ProviderError)
+    static func object(_ bytes: [UInt8], _ what: String, keeping: [String]? = nil) throws(ProviderError)
         -> JSONValue
     {
         let json: JSONValue

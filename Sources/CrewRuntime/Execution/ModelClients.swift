@@ -137,7 +137,7 @@ public struct ModelClients: Sendable {
         switch model.apiKey {
         case .none: return nil
         case .env(let name):
-            let value = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = environment[name]?.trimmingWhitespace()
             return value?.isEmpty == false ? value : nil
         case .file(let path):
             guard let value = readSecretFile(path) else {
@@ -156,7 +156,7 @@ public struct ModelClients: Sendable {
     /// (Kubernetes, Docker) are links.
     static func readSecretFile(_ path: String) -> String? {
         guard let bytes = try? ConfinedFolder.readRegular(atPath: path, limit: maxSecretFileBytes) else { return nil }
-        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
         return text.isEmpty ? nil : text
     }
 }

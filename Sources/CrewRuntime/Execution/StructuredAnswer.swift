@@ -17,11 +17,11 @@ enum StructuredAnswer {
 
     /// Models often answer "```json\n{...}\n```" even when asked for JSON only.
     static func unfenced(_ text: String) -> String {
-        var body = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var body = text.trimmingWhitespace()
         guard body.hasPrefix("```"), body.hasSuffix("```"), body.count >= 6 else { return body }
         body = String(body.dropFirst(3).dropLast(3))
         if let newline = body.firstIndex(of: "\n") { body = String(body[body.index(after: newline)...]) }
-        return body.trimmingCharacters(in: .whitespacesAndNewlines)
+        return body.trimmingWhitespace()
     }
 }
 

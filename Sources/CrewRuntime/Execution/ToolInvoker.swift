@@ -85,7 +85,7 @@ struct ToolInvoker: Sendable {
 
     /// The model's argument text as a JSON object that matches the tool's schema, or what is wrong with it.
     static func arguments(_ text: String, schema: JSONValue) -> Result<JSONValue, ToolFailure> {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace()
         let value: JSONValue
         do {
             value = trimmed.isEmpty ? .object([:]) : try JSONParser.parse(trimmed)

@@ -72,8 +72,8 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
         try files.write(run.json.serialized(pretty: true) + "\n", to: "run.json")
     }
 
-    public func writePlan(_ plan: PlanDocument) throws(PathFailure) {
-        try files.write(plan.fileText, to: "plan.json")
+    public func writePlan(_ plan: ExecutionPlan) throws(PathFailure) {
+        try files.write(plan.fileData, to: "plan.json")
     }
 
     /// The messages exactly as sent, before the request goes out: a line of messages.jsonl with the messages that

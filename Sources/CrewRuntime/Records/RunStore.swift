@@ -113,20 +113,25 @@ public struct RunStore: Sendable {
     /// Outputs of the tasks that finished: the result says succeeded and the output file is there.
     public func finishedOutputs(_ id: String) -> [String: String] {
         var outputs: [String: String] = [:]
-        for (task, result) in taskResults(id) where result.status == .succeeded {
-            let name = (result.outputFormat ?? .markdown).fileName
-            if let output = bytes(id, "tasks/" + task + "/" + name) {
-                outputs[task] = String(decoding: output, as: UTF8.self)
-            }
+        for (task, result) in taskResults(id) {
+            if let output = output(id, task: task, result: result) { outputs[task] = output }
         }
         return outputs
     }
 
+    /// One task's answer, given its result: nil unless the result says succeeded and the output file is there.
+    public func output(_ id: String, task: String, result: TaskResult) -> String? {
+        guard result.status == .succeeded, Names.isValid(task) else { return nil }
+        let name = (result.outputFormat ?? .markdown).fileName
+        return bytes(id, "tasks/" + task + "/" + name).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// How each task that ended last ended. A result is the task's latest `task_finished` or `task_failed` event:
     /// in the run's events.jsonl, or in the task's own (a task run on its own, specs/argo.md); a task with neither
-    /// was recorded by an older crew, in its result.json (record version 1).
-    public func taskResults(_ id: String) -> [String: TaskResult] {
-        var results = Self.results(in: events(id))
+    /// was recorded by an older crew, in its result.json (record version 1). A caller that has read the run's
+    /// events already passes them, so that a long events.jsonl is parsed once.
+    public func taskResults(_ id: String, events known: [RunEvent]? = nil) -> [String: TaskResult] {
+        var results = Self.results(in: known ?? events(id))
         guard Names.isRunID(id), let runs = runs(), let tasks = try? runs.entries(id + "/tasks") else {
             return results
         }

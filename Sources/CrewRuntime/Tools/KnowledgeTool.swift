@@ -44,7 +44,7 @@ struct KnowledgeTool: AgentTool {
 
     func call(_ arguments: JSONValue) async throws(ToolFailure) -> String {
         let query = arguments["query"]?.stringValue ?? ""
-        guard !query.trimmingCharacters(in: .whitespaces).isEmpty else { throw ToolFailure("the query is empty") }
+        guard !query.trimmingWhitespace().isEmpty else { throw ToolFailure("the query is empty") }
         let hits: [KnowledgeIndex.Hit]
         do {
             hits = try await searcher.search(knowledge, query: query, k: topK, mode: mode)
