@@ -94,7 +94,7 @@ public struct JSONParser {
                 key = Self.contains(keeping, bytes[raw]) ? String(decoding: bytes[raw], as: UTF8.self) : nil
             } else {
                 let parsed = try string()
-                key = keeping.map { $0.contains(parsed) } ?? true ? parsed : nil
+                key = keeping?.contains(parsed) == false ? nil : parsed
             }
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected `:`") }

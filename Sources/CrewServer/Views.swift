@@ -132,7 +132,7 @@ enum Views {
 
     static func taskDetail(runID: String, task: String, store: RunStore) -> JSONValue {
         let all = store.events(runID)
-        let result = Names.isValid(task) ? store.taskResults(runID, events: all)[task] : nil
+        let result = store.taskResults(runID, events: all)[task]
         let output = result.flatMap { store.output(runID, task: task, result: $0) }
         let events = all.filter { $0.task == task }
         func kinds(_ kinds: Set<RunEvent.Kind>) -> JSONValue {
