@@ -84,7 +84,7 @@ public struct HTTPChatClient: ChatClient {
     {
         var parser = SSEParser()
         var received = ByteBudget(limit: answerLimit)
-        var answer = StreamAssembly(answerTool: (wire as? any AnswerToolWire)?.answerTool, limit: answerLimit)
+        var answer = StreamAssembly(answerTool: wire.answerTool, limit: answerLimit)
         for try await buffer in body {
             try received.spend(buffer.readableBytes)
             for event in try parser.feed(buffer.readableBytesView) {

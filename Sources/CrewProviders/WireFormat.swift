@@ -35,4 +35,11 @@ public protocol WireFormat: Sendable {
     func parseStreamEvent(_ event: SSEEvent) throws(ProviderError) -> StreamStep
     /// The provider's error message from an error response body, if it has one.
     func errorMessage(_ body: [UInt8]) -> String?
+    /// The tool a structured answer arrives as a call of (Anthropic's `output`), for a wire format that answers so;
+    /// nil for the others. The stream reader, which sees the call's name first, turns its pieces into answer text.
+    var answerTool: String? { get }
+}
+
+extension WireFormat {
+    public var answerTool: String? { nil }
 }

@@ -101,3 +101,68 @@ import Testing
         #expect(JSONValue.string("\u{2014}").serialized() == "\"\u{2014}\"")
     }
 }
+
+/// `JSONParser`'s reader: walking a known shape, keeping some members and checking the rest.
+@Suite struct JSONReaderTests {
+    @Test func walksObjectsAndArraysAndKeepsWhatItReads() throws {
+        var reader = JSONParser(
+            reading: Array(#"{"skip":{"a":[1,"x",null]},"list":[{"k":"v1"},{"k":"v2"}],"n":7}"#.utf8))
+        var kept: [JSONValue] = []
+        var n: JSONValue?
+        try reader.readObject { (key, reader) throws(JSONParser.Error) in
+            if key.matches("list") {
+                try reader.readArray { (position, reader) throws(JSONParser.Error) in
+                    try reader.readObject { (key, reader) throws(JSONParser.Error) in
+                        #expect(key.matches("k"))
+                        kept.append(try reader.readValue())
+                    }
+                    #expect(position == kept.count - 1)
+                }
+            } else if key.matches("n") {
+                n = try reader.readValue()
+            } else {
+                #expect(key.matches("skip"))
+                try reader.skipValue()
+            }
+        }
+        try reader.readEnd()
+        #expect(kept == [.string("v1"), .string("v2")])
+        #expect(n == .int(7))
+    }
+
+    @Test func keysMatchByTheirDecodedBytes() throws {
+        var reader = JSONParser(reading: Array(#"{"k\u0065y":1,"kéy":2,"ke":3}"#.utf8))
+        var matched: [Bool] = []
+        try reader.readObject { (key, reader) throws(JSONParser.Error) in
+            matched.append(key.matches("key"))
+            try reader.skipValue()
+        }
+        #expect(matched == [true, false, false])
+    }
+
+    @Test(arguments: [
+        "{", "{]", #"{"a":}"#, #"{"a":1,}"#, #"{"a" 1}"#, "[1,]", #"{"a":[1 2]}"#, #"{"a":1} x"#, #"{"a":"\q"}"#,
+    ])
+    func refusesWhatParseRefuses(_ text: String) {
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse(text) }
+        var reader = JSONParser(reading: Array(text.utf8))
+        #expect(throws: JSONParser.Error.self) {
+            if reader.next() == .object {
+                try reader.readObject { (_, reader) throws(JSONParser.Error) in try reader.skipValue() }
+            } else {
+                try reader.readArray { (_, reader) throws(JSONParser.Error) in try reader.skipValue() }
+            }
+            try reader.readEnd()
+        }
+    }
+
+    @Test func nestingIsBoundedAcrossReaderAndValues() {
+        let text =
+            "[" + String(repeating: "[", count: JSONParser.maxDepth)
+            + String(repeating: "]", count: JSONParser.maxDepth) + "]"
+        var reader = JSONParser(reading: Array(text.utf8))
+        #expect(throws: JSONParser.Error.self) {
+            try reader.readArray { (_, reader) throws(JSONParser.Error) in _ = try reader.readValue() }
+        }
+    }
+}

@@ -8,7 +8,7 @@ import CrewCore
 /// `message_delta` the final output tokens (and, in recent API versions and gateways, the input tokens too; else 0).
 /// This parser has no state between events, so the reader must merge `.usage` events field by field, keeping the
 /// largest value of each (every count is cumulative), rather than keep only the last one.
-public struct AnthropicWire: WireFormat, AnswerToolWire {
+public struct AnthropicWire: WireFormat {
     /// Anthropic requires `max_tokens`; this is sent when the request sets none.
     public static let defaultMaxTokens = 4096
     public static let apiVersion = "2023-06-01"
@@ -16,7 +16,9 @@ public struct AnthropicWire: WireFormat, AnswerToolWire {
 
     public init() {}
 
-    var answerTool: String { Self.toolName }
+    /// Its stream parser reports the answer tool's call like any other, since an argument piece carries only its block
+    /// index; the stream reader, which sees the name first, turns the call's pieces into answer text.
+    public var answerTool: String? { Self.toolName }
 
     public func request(_ chat: ChatRequest, endpoint: Endpoint) -> HTTPRequestSpec {
         var headers: [(name: String, value: String)] = []
@@ -284,11 +286,4 @@ public struct AnthropicWire: WireFormat, AnswerToolWire {
     public func errorMessage(_ body: [UInt8]) -> String? {
         WireSupport.errorMessage(body)
     }
-}
-
-/// A wire format whose structured answer arrives as a call of a tool of its own (Anthropic's `output`). Its
-/// stream parser reports that call like any other, since an argument piece carries only its block index; the
-/// stream reader, which sees the name first, turns the call's pieces into answer text.
-protocol AnswerToolWire {
-    var answerTool: String { get }
 }

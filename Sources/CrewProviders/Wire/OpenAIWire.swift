@@ -129,28 +129,26 @@ public struct OpenAIWire: WireFormat {
         )
     }
 
-    /// What `parseStreamEvent` reads of a chunk; the rest (id, object, created, model, fingerprint) is not kept.
-    static let chunkMembers = ["choices", "usage", "error"]
-
     /// A chunk yields its text, then its finish reason, then its usage (the last chunk, with `include_usage`).
     /// Only `[DONE]` ends the stream: the usage chunk comes after the one with the finish reason.
     public func parseStreamEvent(_ event: SSEEvent) throws(ProviderError) -> StreamStep {
         if event.data == "[DONE]" { return StreamStep(events: [], done: true) }
-        let json = try WireSupport.object(Array(event.data.utf8), "a stream chunk", keeping: Self.chunkMembers)
-        try Self.throwIfError(json)
+        let chunk = try StreamChunk(Array(event.data.utf8))
+        try Self.throwIfError(chunk.error)
         var events: [StreamEvent] = []
-        if let choice = try Self.choices(json).first {
-            let text = try WireSupport.string(choice["delta"]?["content"], "choices[0].delta.content")
+        if chunk.choicesIsNotAnArray { throw .malformed("`choices` is not an array") }
+        if let choice = chunk.firstChoice {
+            let text = try WireSupport.string(choice.content, "choices[0].delta.content")
             if let text, !text.isEmpty { events.append(.delta(text)) }
-            for (position, item) in try Self.toolCalls(choice["delta"]?["tool_calls"], "delta").enumerated() {
+            for (position, item) in try Self.toolCalls(choice.toolCalls, "delta").enumerated() {
                 let piece = try Self.callPiece(item, position: position)
                 events.append(
                     .toolCallDelta(index: piece.index, id: piece.id, name: piece.name, arguments: piece.arguments))
             }
-            let reason = try WireSupport.string(choice["finish_reason"], "choices[0].finish_reason")
+            let reason = try WireSupport.string(choice.finishReason, "choices[0].finish_reason")
             if let reason { events.append(.finish(reason)) }
         }
-        if let usage = try Self.usage(json["usage"]) { events.append(.usage(usage)) }
+        if let usage = try Self.usage(chunk.usage) { events.append(.usage(usage)) }
         return StreamStep(events: events, done: false)
     }
 
@@ -176,7 +174,12 @@ public struct OpenAIWire: WireFormat {
     /// An error object inside a 200 answer (some servers report failures mid-stream this way). Its `code` is used as
     /// the status when it is an HTTP status (OpenRouter); otherwise 500, so that it is retried.
     static func throwIfError(_ json: JSONValue) throws(ProviderError) {
-        guard let error = json["error"], error != .null else { return }
+        try throwIfError(json["error"])
+    }
+
+    /// The same, given the `error` member itself.
+    static func throwIfError(_ error: JSONValue?) throws(ProviderError) {
+        guard let error, error != .null else { return }
         let code = error["code"]?.intValue ?? 0
         throw .http(
             status: (400...599).contains(code) ? code : 500,
@@ -239,5 +242,95 @@ enum WireSupport {
         if let first = json.arrayValue?.first { json = first }
         guard let error = json["error"] else { return nil }
         return error["message"]?.stringValue ?? error.stringValue
+    }
+}
+
+/// The members of a streamed chunk that `parseStreamEvent` reads, read from its bytes without building its tree (the
+/// tree cost 22 K instructions a chunk, the largest part of a request's CPU). The rest (id, object, created, model,
+/// fingerprint, logprobs) is checked and dropped. A repeated member counts once, the last, as in a parsed tree.
+struct StreamChunk {
+    /// `choices[0]`, when it is an object: what its `delta` and `finish_reason` hold.
+    struct Choice {
+        var content: JSONValue?
+        var toolCalls: JSONValue?
+        var finishReason: JSONValue?
+    }
+
+    var firstChoice: Choice?
+    var choicesIsNotAnArray = false
+    var usage: JSONValue?
+    var error: JSONValue?
+
+    init(_ bytes: [UInt8]) throws(ProviderError) {
+        var reader = JSONParser(reading: bytes)
+        let isObject = reader.next() == .object
+        do {
+            if isObject {
+                try reader.readObject { (key, reader) throws(JSONParser.Error) in try read(key, &reader) }
+            } else {
+                try reader.skipValue()
+            }
+            try reader.readEnd()
+        } catch {
+            throw .malformed("a stream chunk is not valid JSON: \(error.description)")
+        }
+        guard isObject else { throw .malformed("a stream chunk is not a JSON object") }
+    }
+
+    private mutating func read(_ key: JSONParser.Key, _ reader: inout JSONParser) throws(JSONParser.Error) {
+        if key.matches("choices") {
+            try readChoices(&reader)
+        } else if key.matches("usage") {
+            usage = try reader.readValue()
+        } else if key.matches("error") {
+            error = try reader.readValue()
+        } else {
+            try reader.skipValue()
+        }
+    }
+
+    private mutating func readChoices(_ reader: inout JSONParser) throws(JSONParser.Error) {
+        firstChoice = nil
+        choicesIsNotAnArray = false
+        switch reader.next() {
+        case .array:
+            try reader.readArray { (position, reader) throws(JSONParser.Error) in
+                if position == 0, reader.next() == .object {
+                    firstChoice = try Self.choice(&reader)
+                } else {
+                    try reader.skipValue()
+                }
+            }
+        case .null:
+            try reader.skipValue()
+        default:
+            try reader.skipValue()
+            choicesIsNotAnArray = true
+        }
+    }
+
+    private static func choice(_ reader: inout JSONParser) throws(JSONParser.Error) -> Choice {
+        var choice = Choice()
+        try reader.readObject { (key, reader) throws(JSONParser.Error) in
+            if key.matches("delta") {
+                choice.content = nil
+                choice.toolCalls = nil
+                guard reader.next() == .object else { return try reader.skipValue() }
+                try reader.readObject { (key, reader) throws(JSONParser.Error) in
+                    if key.matches("content") {
+                        choice.content = try reader.readValue()
+                    } else if key.matches("tool_calls") {
+                        choice.toolCalls = try reader.readValue()
+                    } else {
+                        try reader.skipValue()
+                    }
+                }
+            } else if key.matches("finish_reason") {
+                choice.finishReason = try reader.readValue()
+            } else {
+                try reader.skipValue()
+            }
+        }
+        return choice
     }
 }

@@ -1,6 +1,7 @@
 import CrewCore
 import CrewDocuments
 import CrewProviders
+import CrewTools
 
 /// A task's cache key (specs/cache.md, "The key"): SHA-256 over the canonical JSON (keys sorted, no spaces) of what
 /// decides its answer: the messages it sends first, its output schema, each agent that may work on it (prompts,

@@ -36,7 +36,7 @@ public final class Executor: Sendable {
         self.clients = clients
         self.recorder = recorder
         self.observers = observers
-        tracing = observers.lazy.compactMap { $0 as? any ToolCallTracing }.first
+        tracing = observers.lazy.compactMap { $0.toolCallTracing }.first
         self.settings = settings
     }
 

@@ -29,11 +29,15 @@ public protocol RunObserver: Sendable {
     /// A piece of the answer a task's model is streaming now (a `request` event starts a new answer); not recorded:
     /// the finished output is.
     func output(task: String, piece: String)
+    /// The observer as a tracer of tool calls, when it is one. A requirement rather than an `as?` cast: a cast to a
+    /// protocol scans every conformance in the binary the first time for each observer type, at every run's start.
+    var toolCallTracing: (any ToolCallTracing)? { get }
 }
 
 extension RunObserver {
     public func progress(task: String, outputTokens: Int) {}
     public func output(task: String, piece: String) {}
+    public var toolCallTracing: (any ToolCallTracing)? { nil }
 }
 
 /// An observer that traces tool calls, and names the trace context a call's own requests carry on (specs/telemetry.md,
