@@ -33,7 +33,6 @@ let package = Package(
         .executable(name: "crew-mcp", targets: ["crew-mcp"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -57,7 +56,9 @@ let package = Package(
             name: "CrewCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         // The documents that cross a process boundary (plan.json, run records): CrewCore only, so anything may read them.
         .target(name: "CrewDocuments", dependencies: ["CrewCore"], swiftSettings: strict),
-        .target(name: "CrewSpec", dependencies: ["CrewCore", "CrewDocuments", "Yams"], swiftSettings: strict),
+        .target(name: "CrewSpec", dependencies: ["CrewCore", "CrewDocuments", "CLibYAML"], swiftSettings: strict),
+        // libyaml, from the system (Debian's libyaml-dev): CrewSpec composes its events into nodes itself.
+        .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .target(name: "CrewPlanner", dependencies: ["CrewCore", "CrewSpec"], swiftSettings: strict),
         .target(
             name: "CrewBuild", dependencies: ["CrewCore", "CrewDocuments", "CrewSpec", "CrewPlanner"],
@@ -211,7 +212,7 @@ let package = Package(
         .testTarget(
             name: "CrewServerTests",
             dependencies: [
-                "CrewServer", "CrewKit", "CrewCore", "CrewDocuments", "CrewTestSupport", "CrewProviders", "Yams",
+                "CrewServer", "CrewKit", "CrewCore", "CrewDocuments", "CrewTestSupport", "CrewProviders", "CrewSpec",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -11,7 +11,6 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 import Testing
-import Yams
 
 /// The gateway: CORS, security headers, the per-caller rate limit, TLS, JWTs and the token routes.
 @Suite struct ServerGatewayTests {

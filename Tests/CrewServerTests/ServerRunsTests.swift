@@ -9,7 +9,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Testing
-import Yams
+
+@testable import CrewSpec
 
 /// A provider whose answers to `SECOND` wait while `slow` is on, and the crew that calls it.
 struct SlowProvider {
@@ -400,7 +401,10 @@ struct SlowProvider {
         let file = try String(contentsOfFile: Self.repository + "/specs/openapi.yaml", encoding: .utf8)
         let served = try await server.request(.GET, "/openapi.yaml")
         #expect(served.status == 200 && served.body == file, "the served document is specs/openapi.yaml")
-        let document = try #require(try Yams.load(yaml: file) as? [String: Any])
+        // The composer alone: crew files' pre-checks would refuse the `{file}` of a path as a flow mapping key.
+        var composer = YAMLComposer(file: "openapi.yaml", budget: 1 << 20, textBudget: 1 << 24)
+        let root = try #require(try composer.compose(Array(file.utf8)))
+        let document = try #require(plainYAML(root) as? [String: Any])
         #expect(document["openapi"] as? String == "3.1.0")
         let paths = try #require(document["paths"] as? [String: [String: Any]])
         var documented: [String: [String: Any]] = [:]
@@ -451,5 +455,15 @@ struct SlowProvider {
             url.deleteLastPathComponent()
         }
         return url.path
+    }
+}
+
+/// A YAML document as dictionaries, arrays and strings, as a generic reader gives it.
+private func plainYAML(_ node: YAMLNode) -> Any {
+    switch node.kind {
+    case .scalar(let text, _): return text
+    case .sequence(let items): return items.map(plainYAML)
+    case .mapping(let pairs):
+        return Dictionary(pairs.map { ($0.keyText, plainYAML($0.value)) }, uniquingKeysWith: { $1 })
     }
 }

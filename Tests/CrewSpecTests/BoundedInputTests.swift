@@ -106,7 +106,7 @@ import Testing
         "x: &l [1, 2]\n[*l, 1]: x\n", "x: &l [1]\n{[*l]: 1}: y\n", "[*l12, 1]: x\n", "? [a]\n: b\n",
         "x: &l [1]\ny:\n  - [*l,\n     *l]: z\n", "{a: 1}: b\n",
     ])
-    func collectionsAndAliasesAsKeysAreRefusedBeforeYamsHashesThem(body: String) {
+    func collectionsAndAliasesAsKeysAreRefusedBeforeTheyAreComposed(body: String) {
         let (node, items) = YAMLLoader().parse("version: 1\nname: keys\n" + body, display: "crew.yaml")
         #expect(node == nil)
         #expect(items.map(\.code) == ["E105"])

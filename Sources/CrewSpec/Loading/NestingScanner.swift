@@ -1,8 +1,8 @@
 import CrewCore
 
-/// A cheap pass over the raw text that bounds nesting depth before Yams's recursive composer sees it, and refuses
-/// aliases and flow collections used as mapping keys: Yams hashes every key to find duplicates before crew's node
-/// budget applies, and hashing `[*bomb, 1]` expands the bomb. The content of block scalars (`|`, `>`) is skipped,
+/// A cheap pass over the raw text that bounds nesting depth before the recursive composer (`YAMLComposer`) sees it,
+/// and refuses aliases and flow collections used as mapping keys: a crew's keys are names, and a key such as
+/// `[*bomb, 1]` would copy a bomb before any budget could name the key. The content of block scalars (`|`, `>`) is skipped,
 /// exactly where YAML says it lies, so a Markdown `[ref]: url` there is text; anywhere else the scan errs on the side
 /// of refusing (braces in a multi-line quoted string count), never on the side of missing a key.
 struct NestingScanner {

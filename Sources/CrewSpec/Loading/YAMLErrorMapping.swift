@@ -1,40 +1,30 @@
 import CrewCore
-import Yams
 
-/// Turns Yams errors into diagnostics. Never prints the error's `context.text` or `yaml`, which hold the whole
-/// document (and perhaps a secret in it).
+/// Turns libyaml's problems into diagnostics. Quotes at most libyaml's short description of the construct, never
+/// the document's text (which may hold a secret).
 enum YAMLErrorMapping {
-    static func diagnostic(for error: YamlError, file: String, text: String) -> Diagnostic {
-        switch error {
-        case .scanner(let context, let problem, let mark, _),
-            .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            var diagnostic = syntax(problem: problem, context: context, mark: mark, file: file)
-            if problem.contains("cannot start any token"), character(at: mark, in: text) == "\t" {
+    static func diagnostic(for error: YAMLProblem, file: String, text: String) -> Diagnostic {
+        switch error.stage {
+        case .scanner, .parser, .composer:
+            var diagnostic = syntax(error, file: file)
+            if error.problem.contains("cannot start any token"), character(at: error.mark, in: text) == "\t" {
                 diagnostic.hint = "YAML indents with spaces, never tabs"
             }
             return diagnostic
-        case .reader(let problem, let offset, _, _):
-            let message = "cannot read the file: \(problem)" + (offset.map { " at byte \($0)" } ?? "")
+        case .reader:
+            let message = "cannot read the file: \(error.problem)" + (error.offset.map { " at byte \($0)" } ?? "")
             return .error(.e104, message, at: .file(file))
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            let names = duplicates.map { "`\($0)`" }.joined(separator: ", ")
-            let first = at(context.mark, file)
-            let second = duplicates.first.flatMap { secondKey($0, after: context.mark, in: text, file: file) }
-            return .error(
-                .e107, "duplicate key \(names) in one mapping", at: second ?? first,
-                hint: "each name may appear once; the first `\(duplicates.first ?? "")` is at line \(first.line)")
-        default:
-            return .error(.e101, "cannot parse YAML", at: .file(file))
+        case .memory:
+            return .error(.e101, "cannot parse YAML: out of memory", at: .file(file))
         }
     }
 
-    private static func syntax(problem: String, context: YamlError.Context?, mark: Mark, file: String) -> Diagnostic {
-        var message = "YAML syntax error: \(problem)"
-        if let text = context?.text, !text.isEmpty, text.count < 120 { message += " (\(text))" }
-        var hint = hint(for: problem)
+    private static func syntax(_ error: YAMLProblem, file: String) -> Diagnostic {
+        var message = "YAML syntax error: \(error.problem)"
+        if let text = error.context?.text, !text.isEmpty, text.count < 120 { message += " (\(text))" }
+        var hint = hint(for: error.problem)
         // libyaml notices an unclosed quote or bracket only where the file ends; say where it was opened.
-        if let context, context.mark.line != mark.line || context.mark.column != mark.column, context.mark.line > 0 {
+        if let context = error.context, context.mark != error.mark, context.mark.line > 0 {
             let opened = "it starts at line \(context.mark.line), column \(context.mark.column)"
             if context.text.contains("quoted scalar") {
                 hint = "a quoted string is never closed: \(opened)"
@@ -45,7 +35,7 @@ enum YAMLErrorMapping {
                 hint = "the construct with the problem \(opened)"
             }
         }
-        return .error(.e101, message, at: at(mark, file), hint: hint)
+        return .error(.e101, message, at: at(error.mark, file), hint: hint)
     }
 
     private static func hint(for problem: String) -> String? {
@@ -64,37 +54,14 @@ enum YAMLErrorMapping {
         return nil
     }
 
-    private static func at(_ mark: Mark, _ file: String) -> SourceLocation {
+    private static func at(_ mark: YAMLProblem.Mark, _ file: String) -> SourceLocation {
         SourceLocation(file: file, line: max(1, mark.line), column: max(1, mark.column))
     }
 
-    static func character(at mark: Mark, in text: String) -> Character? {
+    static func character(at mark: YAMLProblem.Mark, in text: String) -> Character? {
         let lines = text.split(separator: "\n", maxSplits: mark.line, omittingEmptySubsequences: false)
         guard mark.line >= 1, mark.line <= lines.count else { return nil }
         let line = Array(lines[mark.line - 1].unicodeScalars)
         return mark.column >= 1 && mark.column <= line.count ? Character(line[mark.column - 1]) : nil
-    }
-
-    /// Where a key is written again after its first occurrence (Yams reports only the first).
-    static func secondKey(_ key: String, after mark: Mark, in text: String, file: String) -> SourceLocation? {
-        var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            guard lineNumber >= mark.line else { continue }
-            let scalars = Array(line.unicodeScalars)
-            let needle = Array(key.unicodeScalars)
-            var column = lineNumber == mark.line ? mark.column : 0
-            while column + needle.count <= scalars.count {
-                let before = column == 0 ? " " : scalars[column - 1]
-                let rest = scalars[(column + needle.count)...].drop { $0 == " " }
-                if Array(scalars[column..<(column + needle.count)]) == needle, " {,".unicodeScalars.contains(before),
-                    rest.first == ":"
-                {
-                    return SourceLocation(file: file, line: lineNumber, column: column + 1)
-                }
-                column += 1
-            }
-        }
-        return nil
     }
 }

@@ -1,6 +1,5 @@
 import CrewCore
 import Foundation
-import Yams
 
 /// Reads one YAML file into a `YAMLNode`, refusing hostile input with a diagnostic instead of crashing or hanging:
 /// oversized files, binary data, invalid UTF-8, nesting too deep for a recursive parser, alias bombs.
@@ -43,17 +42,13 @@ public struct YAMLLoader: Sendable {
             return (nil, [problem])
         }
         do {
-            // The basic resolver tags nothing by regex: scalars are read by `YAMLScalar` later, and Yams's
-            // duplicate-key check would otherwise run a regex per key.
-            let parser = try Parser(yaml: text, resolver: .basic)
-            guard let root = try parser.singleRoot() else {
+            var composer = YAMLComposer(file: display, budget: limits.maxNodes, textBudget: limits.maxExpandedBytes)
+            guard let node = try composer.compose(Array(text.utf8)) else {
                 return (nil, [.error(.e106, "the file is empty", at: .file(display), hint: emptyHint)])
             }
-            var converter = NodeConverter(file: display, budget: limits.maxNodes, textBudget: limits.maxExpandedBytes)
-            let node = try converter.convert(root, depth: 0)
-            return (node, converter.diagnostics)
-        } catch let error as YamlError {
-            return (nil, [YAMLErrorMapping.diagnostic(for: error, file: display, text: text)])
+            return (node, composer.diagnostics)
+        } catch let problem as YAMLProblem {
+            return (nil, [YAMLErrorMapping.diagnostic(for: problem, file: display, text: text)])
         } catch let diagnostic as Diagnostic {
             return (nil, [diagnostic])
         } catch {

@@ -1,7 +1,7 @@
 import CrewCore
 
-/// A YAML node with its position, copied out of Yams so that it is `Sendable` and so that aliases and merge keys
-/// are already expanded (under a budget). The only YAML representation the rest of the compiler sees.
+/// A YAML node with its position, composed from libyaml's events (`YAMLComposer`) with aliases and merge keys
+/// already expanded (under a budget). The only YAML representation the rest of the compiler sees.
 public struct YAMLNode: Sendable {
     public enum Kind: Sendable {
         /// A scalar's text; `plain` is false for quoted and block scalars, which are always strings.
