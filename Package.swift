@@ -31,6 +31,7 @@ let package = Package(
     products: [
         .executable(name: "crew", targets: ["crew"]),
         .executable(name: "crew-mcp", targets: ["crew-mcp"]),
+        .executable(name: "crew-server", targets: ["crew-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -141,14 +142,24 @@ let package = Package(
             name: "CrewCLI",
             dependencies: [
                 "CrewCore", "CrewDocuments", "CrewSpec", "CrewPlanner", "CrewBuild", "CrewProviders", "CrewRuntime",
-                "CrewKnowledge", "CrewKit", "CrewServer", "CrewTelemetry",
+                "CrewKnowledge", "CrewKit", "CrewTelemetry", "CrewMCPLink",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), "CrewTools",
+            ], swiftSettings: strict),
+        // `crew serve` and `crew token`, the commands of crew-server: the only CLI code that links the server.
+        .target(
+            name: "CrewServeCLI",
+            dependencies: [
+                "CrewCLI", "CrewServer", "CrewKit", "CrewCore", "CrewDocuments", "CrewTelemetry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: strict),
         .executableTarget(
             name: "crew", dependencies: ["CrewCLI", "CrewKit"], swiftSettings: strict, linkerSettings: shippedLinking),
         .executableTarget(
             name: "crew-mcp", dependencies: ["CrewMCP"], swiftSettings: strict, linkerSettings: shippedLinking),
+        .executableTarget(
+            name: "crew-server", dependencies: ["CrewServeCLI"], swiftSettings: strict,
+            linkerSettings: shippedLinking),
         .executableTarget(
             name: "crew-bench",
             dependencies: [
@@ -234,7 +245,8 @@ let package = Package(
         .testTarget(
             name: "CrewCLITests",
             dependencies: [
-                "CrewDocuments", "crew", "crew-mcp", "CrewTestSupport", "CrewCore", "CrewRuntime", "CrewCLI",
+                "CrewDocuments", "crew", "crew-mcp", "crew-server", "CrewTestSupport", "CrewCore", "CrewRuntime",
+                "CrewCLI", "CrewServeCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),

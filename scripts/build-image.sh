@@ -8,9 +8,10 @@ tag=${1:-localhost/crew:dev}
 build=.build-static
 swift build -c release --static-swift-stdlib --product crew --build-path "$build"
 swift build -c release --static-swift-stdlib --product crew-mcp --build-path "$build"
+swift build -c release --static-swift-stdlib --product crew-server --build-path "$build"
 context=$(mktemp -d)
 trap 'rm -rf "$context"' EXIT
-bash scripts/image-rootfs.sh "$context/rootfs" "$build/release/crew" "$build/release/crew-mcp"
+bash scripts/image-rootfs.sh "$context/rootfs" "$build/release/crew" "$build/release/crew-mcp" "$build/release/crew-server"
 # The Containerfile's final stage, from the folder instead of the build stage.
 sed -n '/^FROM scratch/,$p' Containerfile | sed 's#COPY --from=build /rootfs/ /#COPY rootfs/ /#' > "$context/Containerfile"
 buildah bud -q -t "$tag" "$context"

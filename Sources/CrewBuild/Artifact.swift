@@ -19,7 +19,9 @@ public struct Artifact: Sendable {
     /// `extraFiles` are compiled knowledge indexes (`indexes/<name>.*`), relative to the artifact folder.
     public init(validated: ValidatedCrew, plan: Plan, inputFiles: [SourceFile], extraFiles: [String: [UInt8]] = [:]) {
         document = PlanBuilder.document(validated, plan)
-        files = ["plan.json": Data(document.fileText.utf8)]
+        var text = document.fileText
+        // From the bytes themselves: `Data(String.UTF8View)` casts the view to a protocol at run time.
+        files = ["plan.json": text.withUTF8 { Data(buffer: $0) }]
         for (path, bytes) in extraFiles { files[path] = Data(bytes) }
         manifest = Self.manifest(crew: validated.crew.name.value, files: files, inputs: inputFiles)
     }
@@ -31,7 +33,9 @@ public struct Artifact: Sendable {
 
     /// The hash of the whole artifact: SHA-256 over `path\tsha256\n` lines of every file but the manifest, sorted.
     public static func artifactHash(fileHashes: [String: String]) -> String {
-        Hashing.sha256(fileHashes.keys.sorted().map { "\($0)\t\(fileHashes[$0]!)\n" }.joined())
+        var lines = ""
+        for path in fileHashes.keys.sorted() { lines += "\(path)\t\(fileHashes[path]!)\n" }
+        return Hashing.sha256(lines)
     }
 
     static func manifest(crew: String, files: [String: Data], inputs: [SourceFile]) -> JSONValue {

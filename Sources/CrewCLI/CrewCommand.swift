@@ -12,8 +12,8 @@ public struct CrewCommand: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, BuildCommand.self, GraphCommand.self, RunCommand.self, RunsCommand.self,
             ShowCommand.self, LogsCommand.self, StatsCommand.self, ModelsCommand.self, QueryCommand.self,
-            ToolsCommand.self, TestCommand.self, DiffCommand.self, PlanCommand.self, ServeCommand.self,
-            TokenCommand.self,
+            ToolsCommand.self, TestCommand.self, DiffCommand.self, PlanCommand.self, ServeLauncher.self,
+            TokenLauncher.self,
             InitCommand.self, CompletionsCommand.self,
         ]
     )
@@ -22,8 +22,15 @@ public struct CrewCommand: AsyncParsableCommand {
 
     /// Parses the process arguments, runs the command and exits with the documented code.
     public static func runAndExit(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
+        await CommandMain.run(Self.self, arguments)
+    }
+}
+
+/// How a program of commands runs (`crew`, `crew-server`): parse, run, and exit with the documented code.
+package enum CommandMain {
+    package static func run<Root: ParsableCommand>(_ root: Root.Type, _ arguments: [String]) async -> Never {
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try root.parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -33,8 +40,8 @@ public struct CrewCommand: AsyncParsableCommand {
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
         } catch {
-            let code = exitCode(for: error)
-            let message = fullMessage(for: error)
+            let code = root.exitCode(for: error)
+            let message = root.fullMessage(for: error)
             if code == .success {
                 print(message)
                 Foundation.exit(0)

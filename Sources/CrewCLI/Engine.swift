@@ -6,7 +6,7 @@ import Foundation
 
 /// The `crew` process's one engine (made on first use, so `crew --version` makes none), and the way every command
 /// gets a plan and reports a failure.
-enum Engine {
+package enum Engine {
     static let shared: CrewEngine = {
         var configuration = CrewEngine.Configuration()
         configuration.readsProjectEnvironmentFile = true
@@ -14,7 +14,7 @@ enum Engine {
     }()
 
     /// A coded failure on stderr; the command then ends with `code`.
-    static func fail(_ error: any Error, exit code: Int32 = 1) -> ExitCode {
+    package static func fail(_ error: any Error, exit code: Int32 = 1) -> ExitCode {
         Terminal.err(ErrorReport.text(error))
         return ExitCode(code)
     }

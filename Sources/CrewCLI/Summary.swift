@@ -4,7 +4,7 @@ import CrewRuntime
 import Foundation
 
 /// The table after a run and in `crew show`: a row per task with status, duration, tokens and cost.
-enum Summary {
+package enum Summary {
     /// `events` and `results`, when the caller has read them already, save reading the record again.
     static func table(
         runID: String, store: RunStore, events: [RunEvent]? = nil, results: [String: TaskResult]? = nil
@@ -37,7 +37,7 @@ enum Summary {
     }
 
     /// The first `leftColumns` columns are text (left-aligned); the rest are figures (right-aligned).
-    static func render(_ rows: [[String]], leftColumns: Int = 2) -> String {
+    package static func render(_ rows: [[String]], leftColumns: Int = 2) -> String {
         guard let first = rows.first else { return "" }
         let widths = first.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         var text = ""

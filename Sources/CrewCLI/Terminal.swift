@@ -2,7 +2,7 @@ import CrewCore
 import Foundation
 
 /// What the process writes to: colour only on a terminal, never when NO_COLOR is set.
-enum Terminal {
+package enum Terminal {
     static func useColor(fileDescriptor: Int32) -> Bool {
         let environment = ProcessInfo.processInfo.environment
         if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
@@ -12,11 +12,11 @@ enum Terminal {
 
     /// Prints text that holds names, outputs or messages from a crew or a model: control characters (but newline and
     /// tab) and bidi overrides are shown as escapes, so no crew can drive the terminal.
-    static func out(_ text: String) {
+    package static func out(_ text: String) {
         outRaw(TerminalText.escapeBlock(text))
     }
 
-    static func err(_ text: String) {
+    package static func err(_ text: String) {
         errRaw(TerminalText.escapeBlock(text))
     }
 

@@ -42,7 +42,7 @@ public enum TemplateParser {
                     flush()
                     segments.append(segment)
                 } else {
-                    text += String(String.UnicodeScalarView(chars[i..<end]))
+                    text += scalarText(chars[i..<end])
                 }
                 i = end
                 continue
@@ -67,6 +67,14 @@ public enum TemplateParser {
         return (Template(source: source, segments: segments, location: location), problems)
     }
 
+    /// The text of some scalars. A loop of concrete appends: the generic `UnicodeScalarView(_:)` is not
+    /// specialised across modules and looks `ArraySlice: Collection` up at run time on its first call.
+    static func scalarText(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        var view = String.UnicodeScalarView()
+        for scalar in scalars { view.append(scalar) }
+        return String(view)
+    }
+
     /// True when `source` holds no `$` (and no `{` when inputs count): nothing in it can start a reference.
     static func isPlain(_ source: String, inputs: Bool) -> Bool {
         var source = source
@@ -83,7 +91,7 @@ public enum TemplateParser {
         guard j < chars.count, isIdentifierStart(chars[j]) else { return nil }
         while j < chars.count, isIdentifierPart(chars[j]) { j += 1 }
         guard j < chars.count, chars[j] == "}" else { return nil }
-        return (String(String.UnicodeScalarView(chars[(start + 1)..<j])), j + 1)
+        return (scalarText(chars[(start + 1)..<j]), j + 1)
     }
 
     /// `{{name}}`, the escape that renders as a literal `{name}`.
@@ -97,13 +105,13 @@ public enum TemplateParser {
     /// `${env:NAME}` or `${file:PATH}` starting at `start` (which holds `$`).
     static func reference(_ chars: [Unicode.Scalar], from start: Int) -> (Template.Segment?, Int, Problem?) {
         guard let close = chars[start...].firstIndex(of: "}") else {
-            let fragment = String(String.UnicodeScalarView(chars[start...]))
+            let fragment = scalarText(chars[start...])
             return (
                 nil, chars.count,
                 Problem(message: "`${` is not closed", hint: "write `${env:NAME}`", fragment: fragment)
             )
         }
-        let body = String(String.UnicodeScalarView(chars[(start + 2)..<close]))
+        let body = scalarText(chars[(start + 2)..<close])
         let fragment = "${\(body)}"
         if body.hasPrefix("env:") {
             let name = String(body.dropFirst(4))

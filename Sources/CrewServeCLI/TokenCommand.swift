@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrewCLI
 import CrewCore
 import CrewDocuments
 import CrewKit
