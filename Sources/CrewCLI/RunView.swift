@@ -52,7 +52,7 @@ final class RunView: Sendable {
         live?.stop()
         if showSummary {
             // The record is read back once: a long run's events.jsonl is most of what ending a run costs.
-            let events = store.events(outcome.runID)
+            let events = store.events(outcome.runID, kinds: RunStore.endingKinds)
             let results = store.taskResults(outcome.runID, events: events)
             finalOutput(outcome, store: store, results: results)
             Terminal.out(Summary.table(runID: outcome.runID, store: store, events: events, results: results))

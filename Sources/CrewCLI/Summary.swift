@@ -10,7 +10,7 @@ package enum Summary {
         runID: String, store: RunStore, events: [RunEvent]? = nil, results: [String: TaskResult]? = nil
     ) -> String {
         guard let run = store.record(runID) else { return "" }
-        let events = events ?? store.events(runID)
+        let events = events ?? store.events(runID, kinds: RunStore.endingKinds)
         let skipped = Set(events.filter { $0.kind == .taskSkipped }.compactMap(\.task))
         var rows: [[String]] = [["task", "status", "duration", "tokens in", "tokens out", "cost"]]
         let results = results ?? store.taskResults(runID, events: events)

@@ -253,6 +253,10 @@ public struct RunSession: Sendable {
         // A refused or unreachable endpoint fails the request at once; crew's own retries (RetryPolicy) back off,
         // instead of the pool retrying each attempt until its 10 s connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
+        // No span of the client's own per request: crew's traces are made from its run events (CrewTelemetry), and
+        // the global tracer this would use is never bootstrapped, yet each request paid for a no-op span, its task
+        // local and its attributes (parsing the URL again): about 40 K instructions.
+        configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 }

@@ -110,4 +110,30 @@ import Testing
         #expect(store.taskResult(Self.runID, task: "shaped")?.outputFormat == .json)
         #expect(store.finishedOutputs(Self.runID) == ["old": "from before", "shaped": #"{"a": 1}"#])
     }
+
+    /// Reading only some kinds of event gives what reading them all and keeping those kinds gives, whatever the
+    /// lines hold: key order, escaped keys, a repeated `type` (the last counts), other types, broken lines.
+    @Test func readingSomeKindsIsReadingAllAndFiltering() throws {
+        let folder = TemporaryFolder()
+        let lines = [
+            #"{"ts":"2026-12-05T12:00:00.000Z","type":"task_started","task":"a"}"#,
+            #"{"type":"task_finished","task":"a","input_tokens":2,"ts":"2026-12-05T12:00:01.000Z"}"#,
+            #"{"ty\u0070e":"task_failed","task":"b","error":"boom"}"#,
+            #"{"type":"request","type":"task_skipped","task":"c"}"#,
+            #"{"type":"task_finished","type":"request","task":"d"}"#,
+            #"{"task":"e","nested":{"type":"task_finished"},"type":"response"}"#,
+            #"{"type":"future_kind","task":"f"}"#, #"{"type":7}"#, "[1]", "not json",
+            #"{"type":"task_finished","task":"g","x":[1,{"y":"z"}]} trailing"#,
+            #"{"type":"task_finished","task":"h""#,
+        ]
+        folder.write(Self.runID + "/events.jsonl", lines.joined(separator: "\n") + "\n")
+        let store = RunStore(ConfinedPath(base: folder.path))
+        let kinds = RunStore.endingKinds
+        let some = store.events(Self.runID, kinds: kinds)
+        let all = store.events(Self.runID).filter { kinds.contains($0.kind) }
+        #expect(some.map(\.task) == all.map(\.task))
+        #expect(some.map(\.kind) == all.map(\.kind))
+        #expect(some.map(\.task) == ["a", "b", "c"])
+        #expect(store.events(Self.runID).count == 6)
+    }
 }

@@ -102,12 +102,39 @@ public struct RunStore: Sendable {
         isCrashed(id, run: run) ? "interrupted (crashed)" : run.status.rawValue
     }
 
-    /// Every complete event line; a partial last line (a crash mid-write) is skipped.
-    public func events(_ id: String, file: String = "events.jsonl") -> [RunEvent] {
+    /// Every complete event line; a partial last line (a crash mid-write) is skipped. `kinds`: only events of these
+    /// kinds; the others are recognised by their `type` without building their tree (most of a run's lines are
+    /// requests and responses, which a summary does not read).
+    public func events(_ id: String, file: String = "events.jsonl", kinds: Set<RunEvent.Kind>? = nil) -> [RunEvent] {
         guard let bytes = bytes(id, file) else { return [] }
-        return bytes.split(separator: 0x0A).compactMap { line in
-            (try? JSONParser.parse(Array(line))).flatMap(RunEvent.init(json:))
+        return bytes.split(separator: 0x0A).compactMap { piece in
+            let line = Array(piece)
+            if let kinds, let kind = Self.kind(of: line), !kinds.contains(kind) { return nil }
+            return (try? JSONParser.parse(line)).flatMap(RunEvent.init(json:))
         }
+    }
+
+    /// The kinds of event `taskResults` and a run's summary read: how tasks ended.
+    public static let endingKinds: Set<RunEvent.Kind> = [.taskFinished, .taskFailed, .taskSkipped]
+
+    /// The kind a line's `type` names; nil for a line that is not a JSON object with a known `type`, which the full
+    /// parse then refuses as before.
+    static func kind(of line: [UInt8]) -> RunEvent.Kind? {
+        var reader = JSONParser(reading: line)
+        var type: String?
+        do {
+            try reader.readObject { (key, reader) throws(JSONParser.Error) in
+                if key.matches("type") {
+                    type = try reader.readValue().stringValue
+                } else {
+                    try reader.skipValue()
+                }
+            }
+            try reader.readEnd()
+        } catch {
+            return nil
+        }
+        return type.flatMap(RunEvent.Kind.init(rawValue:))
     }
 
     /// Outputs of the tasks that finished: the result says succeeded and the output file is there.
@@ -131,7 +158,7 @@ public struct RunStore: Sendable {
     /// was recorded by an older crew, in its result.json (record version 1). A caller that has read the run's
     /// events already passes them, so that a long events.jsonl is parsed once.
     public func taskResults(_ id: String, events known: [RunEvent]? = nil) -> [String: TaskResult] {
-        var results = Self.results(in: known ?? events(id))
+        var results = Self.results(in: known ?? events(id, kinds: Self.endingKinds))
         guard Names.isRunID(id), let runs = runs(), let tasks = try? runs.entries(id + "/tasks") else {
             return results
         }
