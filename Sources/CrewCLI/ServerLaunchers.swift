@@ -5,29 +5,32 @@ import Foundation
 /// `crew serve` and `crew token`: the program `crew-server` runs them, found next to `crew` (or at `CREW_SERVER`),
 /// with the arguments as they are. `crew` does not link the server, which made every command's start slower (see
 /// `HelperProgram.server`); `crew serve --help` is crew-server's own help.
-struct ServeLauncher: ParsableCommand {
+struct ServeLauncher: ServerLauncher {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Serve a folder of crews over HTTP (API v1, live events).",
         discussion: "Runs `crew-server serve`: `crew serve --help` lists its options.")
 
     @Argument(parsing: .captureForPassthrough, help: "What `crew serve --help` lists.")
     var arguments: [String] = []
-
-    func run() throws {
-        try ServerProgram.replaceProcess(command: "serve", arguments)
-    }
 }
 
-struct TokenLauncher: ParsableCommand {
+struct TokenLauncher: ServerLauncher {
     static let configuration = CommandConfiguration(
         commandName: "token", abstract: "Manage the API tokens of `crew serve`.",
         discussion: "Runs `crew-server token`: `crew token --help` lists its commands.")
 
     @Argument(parsing: .captureForPassthrough, help: "What `crew token --help` lists.")
     var arguments: [String] = []
+}
 
+/// A command of `crew` that `crew-server` runs: its name and its arguments are handed over.
+protocol ServerLauncher: ParsableCommand {
+    var arguments: [String] { get }
+}
+
+extension ServerLauncher {
     func run() throws {
-        try ServerProgram.replaceProcess(command: "token", arguments)
+        try ServerProgram.replaceProcess(command: Self.configuration.commandName ?? "", arguments)
     }
 }
 

@@ -76,52 +76,75 @@ public struct JSONParser {
 
     /// `keeping`: the members to keep (nil: all); the others are skipped.
     private mutating func object(depth: Int, keeping: [String]? = nil) throws(Error) -> JSONValue {
-        index += 1
         // Members are gathered first and the dictionary made once at its size: growing it a member at a time
         // rehashed every key at each step (a streamed chunk is a handful of small objects).
         let base = pendingMembers.count
-        skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object([:])
-        }
-        while true {
-            skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+        try elements(closing: UInt8(ascii: "}")) { (parser) throws(Error) in
+            try parser.expectKey()
             // The key of a member that is kept; nil for one that is not, recognised by its bytes when it has no
             // escape, so that no string is made or hashed for it.
             let key: String?
-            if let keeping, let raw = plainKey() {
-                index = raw.upperBound + 1
-                key = Self.contains(keeping, bytes[raw]) ? String(decoding: bytes[raw], as: UTF8.self) : nil
+            if let keeping, let raw = parser.plainKey() {
+                parser.index = raw.upperBound + 1
+                key =
+                    Self.contains(keeping, parser.bytes[raw]) ? String(decoding: parser.bytes[raw], as: UTF8.self) : nil
             } else {
-                let parsed = try string()
+                let parsed = try parser.string()
                 key = keeping?.contains(parsed) == false ? nil : parsed
             }
-            skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected `:`") }
-            index += 1
-            skipSpace()
+            try parser.colon()
             if let key {
-                let member = try value(depth: depth + 1)
-                pendingMembers.append((key, member))
+                let member = try parser.value(depth: depth + 1)
+                parser.pendingMembers.append((key, member))
             } else {
-                try skip(depth: depth + 1)
+                try parser.skip(depth: depth + 1)
             }
+        }
+        var members = [String: JSONValue](minimumCapacity: pendingMembers.count - base)
+        // A repeated key: the last one wins, as before.
+        for (key, value) in pendingMembers[base...] { members[key] = value }
+        pendingMembers.removeSubrange(base...)
+        return .object(members)
+    }
+
+    /// Reads the object or array whose opening byte is at `index`, calling `element` at each member or item (after
+    /// any white space), until `close`: the commas, the closing byte and an empty container are handled here.
+    private mutating func elements(closing close: UInt8, _ element: (inout JSONParser) throws(Error) -> Void)
+        throws(Error)
+    {
+        index += 1
+        skipSpace()
+        if index < bytes.count, bytes[index] == close {
+            index += 1
+            return
+        }
+        while true {
+            skipSpace()
+            try element(&self)
             skipSpace()
             guard index < bytes.count else { throw error("unexpected end of JSON") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
                 continue
             }
-            guard bytes[index] == UInt8(ascii: "}") else { throw error("expected `,` or `}`") }
+            guard bytes[index] == close else {
+                throw error(close == UInt8(ascii: "}") ? "expected `,` or `}`" : "expected `,` or `]`")
+            }
             index += 1
-            var members = [String: JSONValue](minimumCapacity: pendingMembers.count - base)
-            // A repeated key: the last one wins, as before.
-            for (key, value) in pendingMembers[base...] { members[key] = value }
-            pendingMembers.removeSubrange(base...)
-            return .object(members)
+            return
         }
+    }
+
+    private func expectKey() throws(Error) {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+    }
+
+    /// The `:` after a key, and the white space around it.
+    private mutating func colon() throws(Error) {
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected `:`") }
+        index += 1
+        skipSpace()
     }
 
     /// The bytes of the key at `index` (an opening quote), when it has no escape and no control character.
@@ -141,29 +164,13 @@ public struct JSONParser {
     }
 
     private mutating func array(depth: Int) throws(Error) -> JSONValue {
-        index += 1
-        skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return .array([])
-        }
         let base = pendingItems.count
-        while true {
-            skipSpace()
-            let item = try value(depth: depth + 1)
-            pendingItems.append(item)
-            skipSpace()
-            guard index < bytes.count else { throw error("unexpected end of JSON") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            guard bytes[index] == UInt8(ascii: "]") else { throw error("expected `,` or `]`") }
-            index += 1
-            let items = Array(pendingItems[base...])
-            pendingItems.removeSubrange(base...)
-            return .array(items)
+        try elements(closing: UInt8(ascii: "]")) { (parser) throws(Error) in
+            parser.pendingItems.append(try parser.value(depth: depth + 1))
         }
+        let items = Array(pendingItems[base...])
+        pendingItems.removeSubrange(base...)
+        return .array(items)
     }
 
     /// Checks a value as `value` would and keeps nothing of it when it is a string (the usual skipped member).
@@ -342,67 +349,40 @@ extension JSONParser {
     /// `member` reads or skips. A repeated key calls `member` again: a caller keeps the last, as `parse` does.
     public mutating func readObject(_ member: (Key, inout JSONParser) throws(Error) -> Void) throws(Error) {
         guard next() == .object else { throw error("expected an object") }
-        guard nesting < Self.maxDepth else { throw error("JSON nested too deeply") }
-        nesting += 1
-        defer { nesting -= 1 }
-        index += 1
-        skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return
-        }
-        while true {
-            skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
-            let key: Key
-            if let raw = plainKey() {
-                index = raw.upperBound + 1
-                key = Key(bytes: bytes[raw])
-            } else {
-                key = Key(bytes: ArraySlice(try string().utf8))
+        try nested { (parser) throws(Error) in
+            try parser.elements(closing: UInt8(ascii: "}")) { (parser) throws(Error) in
+                try parser.expectKey()
+                let key: Key
+                if let raw = parser.plainKey() {
+                    parser.index = raw.upperBound + 1
+                    key = Key(bytes: parser.bytes[raw])
+                } else {
+                    key = Key(bytes: ArraySlice(try parser.string().utf8))
+                }
+                try parser.colon()
+                try member(key, &parser)
             }
-            skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected `:`") }
-            index += 1
-            try member(key, &self)
-            skipSpace()
-            guard index < bytes.count else { throw error("unexpected end of JSON") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            guard bytes[index] == UInt8(ascii: "}") else { throw error("expected `,` or `}`") }
-            index += 1
-            return
         }
     }
 
     /// Reads the array that comes next, calling `item` with each item's position and this reader at the item.
     public mutating func readArray(_ item: (Int, inout JSONParser) throws(Error) -> Void) throws(Error) {
         guard next() == .array else { throw error("expected an array") }
+        try nested { (parser) throws(Error) in
+            var position = 0
+            try parser.elements(closing: UInt8(ascii: "]")) { (parser) throws(Error) in
+                try item(position, &parser)
+                position += 1
+            }
+        }
+    }
+
+    /// One level deeper for what `body` reads, within the bound on nesting.
+    private mutating func nested(_ body: (inout JSONParser) throws(Error) -> Void) throws(Error) {
         guard nesting < Self.maxDepth else { throw error("JSON nested too deeply") }
         nesting += 1
         defer { nesting -= 1 }
-        index += 1
-        skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return
-        }
-        var position = 0
-        while true {
-            try item(position, &self)
-            position += 1
-            skipSpace()
-            guard index < bytes.count else { throw error("unexpected end of JSON") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            guard bytes[index] == UInt8(ascii: "]") else { throw error("expected `,` or `]`") }
-            index += 1
-            return
-        }
+        try body(&self)
     }
 
     /// Reads the next value whole.
