@@ -109,6 +109,8 @@ public struct JSONParser {
 
     /// Reads the object or array whose opening byte is at `index`, calling `element` at each member or item (after
     /// any white space), until `close`: the commas, the closing byte and an empty container are handled here.
+    /// Always inlined, so that each caller's closure is too (a call per element cost 1.3 % of a 200-task run).
+    @inline(__always)
     private mutating func elements(closing close: UInt8, _ element: (inout JSONParser) throws(Error) -> Void)
         throws(Error)
     {
@@ -378,6 +380,7 @@ extension JSONParser {
     }
 
     /// One level deeper for what `body` reads, within the bound on nesting.
+    @inline(__always)
     private mutating func nested(_ body: (inout JSONParser) throws(Error) -> Void) throws(Error) {
         guard nesting < Self.maxDepth else { throw error("JSON nested too deeply") }
         nesting += 1
