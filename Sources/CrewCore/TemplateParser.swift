@@ -137,8 +137,10 @@ public enum TemplateParser {
         return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || isDigit($0) }
     }
 
+    /// ASCII letters by their ranges: the same set as `isASCII && properties.isAlphabetic`, without a Unicode
+    /// property lookup per character (names are checked wherever a record is read).
     public static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
-        c == "_" || (c.isASCII && c.properties.isAlphabetic)
+        c == "_" || (c >= "a" && c <= "z") || (c >= "A" && c <= "Z")
     }
 
     public static func isIdentifierPart(_ c: Unicode.Scalar) -> Bool {

@@ -22,3 +22,16 @@ import Testing
         #expect(Self.segments("a { b") == [.text("a { b")])
     }
 }
+
+@Suite struct IdentifierCharacterTests {
+    /// The letter ranges are exactly the ASCII scalars Unicode calls alphabetic, and nothing else starts a name.
+    @Test func lettersAreTheASCIIAlphabeticScalars() {
+        for value in UInt32(0)...0x2FFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let expected = scalar == "_" || (scalar.isASCII && scalar.properties.isAlphabetic)
+            #expect(TemplateParser.isIdentifierStart(scalar) == expected, "U+\(String(value, radix: 16))")
+        }
+        #expect(!TemplateParser.isIdentifierStart("é") && !TemplateParser.isIdentifierStart("Ω"))
+        #expect(Names.isValid("a_b-9") && !Names.isValid("9a") && !Names.isValid("café") && !Names.isValid("-x"))
+    }
+}

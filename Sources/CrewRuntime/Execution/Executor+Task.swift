@@ -133,7 +133,8 @@ extension Executor {
                             "error": .string(FailureText.short(error, secrets: clients.secrets)),
                         ]))
             case .delta(let piece):
-                let tokens = counter.delta(characters: piece.count)
+                // Scalars, not characters: an estimate either way, without grapheme breaking per streamed piece.
+                let tokens = counter.delta(characters: piece.unicodeScalars.count)
                 for observer in observers {
                     observer.progress(task: name, outputTokens: tokens)
                     observer.output(task: name, piece: piece)
