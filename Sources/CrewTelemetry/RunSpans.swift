@@ -329,8 +329,6 @@ public final class RunSpans<T: Tracer>: RunObserver, @unchecked Sendable {
 }
 
 extension RunSpans: ToolCallTracing {
-    public var toolCallTracing: (any ToolCallTracing)? { self }
-
     /// The tool call's span context, as the tracer's propagator writes it (W3C `traceparent`).
     public func traceHeaders(task: String, callID: String) -> [TraceHeader] {
         guard propagate, let context = lock.withLock({ tools[task + "/" + callID]?.context }) else { return [] }

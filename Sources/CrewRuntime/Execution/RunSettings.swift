@@ -47,6 +47,11 @@ public protocol ToolCallTracing: RunObserver {
     func traceHeaders(task: String, callID: String) -> [TraceHeader]
 }
 
+extension ToolCallTracing {
+    /// Every tracer of tool calls names itself as one, so that no conformer can forget to.
+    public var toolCallTracing: (any ToolCallTracing)? { self }
+}
+
 /// What happened to one task.
 public enum TaskOutcome: Sendable {
     case succeeded(TaskReport)
