@@ -20,8 +20,11 @@ public enum EventLoopJobs {
             // Run as the global executor's jobs run, on the generic executor. Run on the loop's serial executor
             // instead (`EventLoop.executor`), a job would leave it at its first nonisolated async call: a hop through
             // the loop's queue for every call, some 130 a model request (Benchmarks/orchestration/README.md).
-            let address = unsafeBitCast(job, to: UnsafeMutableRawPointer.self)
-            MultiThreadedEventLoopGroup.singleton.any().execute { crew_run_job_as_global(address) }
+            // The job crosses to the loop as its address: an integer is Sendable, a pointer is not.
+            let address = UInt(bitPattern: unsafeBitCast(job, to: UnsafeMutableRawPointer.self))
+            MultiThreadedEventLoopGroup.singleton.any().execute {
+                crew_run_job_as_global(UnsafeMutableRawPointer(bitPattern: address))
+            }
         }
         // A thin function is one code pointer, with no context: the runtime calls it as the hook's C type says.
         return withUnsafeBytes(of: hook) { crew_install_enqueue_hook($0.load(as: UnsafeMutableRawPointer?.self)) } == 1

@@ -109,17 +109,9 @@ public struct HTTPEmbedder: Embedder {
 
     /// One attempt, within `timeout` to the last byte; the answer is held to `ProviderLimits.maxAnswerBytes`.
     private func fetch(_ spec: HTTPRequestSpec) async throws(ProviderError) -> [UInt8] {
-        var request = HTTPClientRequest(url: spec.url)
-        request.method = .POST
-        for header in spec.headers { request.headers.add(name: header.name, value: header.value) }
-        request.body = .bytes(ByteBuffer(bytes: spec.body))
-        return try await HTTPAttempt.run(seconds: timeout) { [http, request] deadline in
-            let response = try await http.execute(request, deadline: deadline)
-            guard (200..<300).contains(response.status.code) else {
-                throw try await HTTPAttempt.failure(response, message: OpenAIWire().errorMessage)
-            }
-            return try await HTTPAttempt.collect(response.body, limit: ProviderLimits.maxAnswerBytes)
-        }
+        try await ProviderExchange.run(
+            spec, http: http, seconds: timeout, reader: WholeBody(limit: ProviderLimits.maxAnswerBytes),
+            message: OpenAIWire().errorMessage)
     }
 }
 

@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import CrewCore
-import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -49,52 +48,74 @@ public struct HTTPChatClient: ChatClient {
         return response
     }
 
-    /// One attempt, within `timeout`.
+    /// One attempt, within `timeout` to the answer's last byte.
     func send(_ spec: HTTPRequestSpec, streaming: Bool, observe: @escaping @Sendable (ClientEvent) -> Void)
         async throws(ProviderError) -> ChatResponse
     {
-        try await HTTPAttempt.run(seconds: timeout) { deadline in
-            try await attempt(spec, streaming: streaming, deadline: deadline, observe: observe)
-        }
+        let reader = ChatAnswerReader(wire: wire, streaming: streaming, limit: answerLimit, observe: observe)
+        return try await ProviderExchange.run(
+            spec, http: http, seconds: timeout, reader: reader, message: wire.errorMessage)
+    }
+}
+
+/// A chat answer as its bytes arrive: a stream's events as they come, each delta passed to the observer, or a whole
+/// body parsed at its end. Every byte received counts against `limit`, comments and keep-alives included, and so,
+/// separately, does the text and arguments assembled from them.
+struct ChatAnswerReader: AnswerReader {
+    let wire: any WireFormat
+    let observe: @Sendable (ClientEvent) -> Void
+    private let streaming: Bool
+    private var received: ByteBudget
+    private var body: Body
+
+    private enum Body {
+        case undecided
+        case events(SSEParser, StreamAssembly)
+        case whole([UInt8])
     }
 
-    private func attempt(
-        _ spec: HTTPRequestSpec, streaming: Bool, deadline: NIODeadline,
-        observe: @escaping @Sendable (ClientEvent) -> Void
-    ) async throws -> ChatResponse {
-        var request = HTTPClientRequest(url: spec.url)
-        request.method = HTTPMethod(rawValue: spec.method)
-        for header in spec.headers { request.headers.add(name: header.name, value: header.value) }
-        request.body = .bytes(ByteBuffer(bytes: spec.body))
-        let response = try await http.execute(request, deadline: deadline)
-        guard (200..<300).contains(response.status.code) else {
-            throw try await HTTPAttempt.failure(response, message: wire.errorMessage)
-        }
-        let isStream = streaming && (response.headers.first(name: "content-type") ?? "").contains("text/event-stream")
-        guard isStream else {
-            return try wire.parseResponse(try await HTTPAttempt.collect(response.body, limit: answerLimit))
-        }
-        return try await readStream(response.body, observe: observe)
+    init(wire: any WireFormat, streaming: Bool, limit: Int, observe: @escaping @Sendable (ClientEvent) -> Void) {
+        self.wire = wire
+        self.observe = observe
+        self.streaming = streaming
+        received = ByteBudget(limit: limit)
+        body = .undecided
     }
 
-    /// Reads events until the provider marks the end. Every byte received counts against `answerLimit`, comments
-    /// and keep-alives included, and so, separately, does the text and arguments assembled from them.
-    private func readStream(_ body: HTTPClientResponse.Body, observe: @escaping @Sendable (ClientEvent) -> Void)
-        async throws -> ChatResponse
-    {
-        var parser = SSEParser()
-        var received = ByteBudget(limit: answerLimit)
-        var answer = StreamAssembly(answerTool: wire.answerTool, limit: answerLimit)
-        for try await buffer in body {
-            try received.spend(buffer.readableBytes)
-            for event in try parser.feed(buffer.readableBytesView) {
+    /// A streamed request may still be answered whole: a provider or proxy that ignores `stream`.
+    mutating func begin(_ head: HTTPResponseHead) {
+        let isStream = streaming && (head.headers.first(name: "content-type") ?? "").contains("text/event-stream")
+        body =
+            isStream
+            ? .events(SSEParser(), StreamAssembly(answerTool: wire.answerTool, limit: received.limit)) : .whole([])
+    }
+
+    mutating func read(_ bytes: ByteBufferView) throws(ProviderError) -> ChatResponse? {
+        try received.spend(bytes.count)
+        switch body {
+        case .undecided:
+            return nil
+        case .whole(var kept):
+            body = .undecided  // so that the bytes are not copied while they grow
+            kept += bytes
+            body = .whole(kept)
+            return nil
+        case .events(var parser, var answer):
+            body = .undecided
+            defer { body = .events(parser, answer) }
+            for event in try parser.feed(bytes) {
                 let step = try wire.parseStreamEvent(event)
                 for item in step.events {
                     if let piece = try answer.apply(item) { observe(.delta(piece)) }
                 }
                 if step.done { return answer.response() }
             }
+            return nil
         }
-        throw ProviderError.streamCut
+    }
+
+    mutating func end() throws(ProviderError) -> ChatResponse {
+        guard case .whole(let kept) = body else { throw .streamCut }
+        return try wire.parseResponse(kept)
     }
 }

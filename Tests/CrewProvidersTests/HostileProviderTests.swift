@@ -162,6 +162,19 @@ import Testing
         }
     }
 
+    /// The answer is whole at the provider's end mark: a response left open after it is not waited for.
+    @Test(arguments: [Endpoint.Provider.openai, .anthropic])
+    func anAnswerIsReadAtItsEndMarkThoughTheResponseStaysOpen(provider: Endpoint.Provider) async throws {
+        try await Self.withClient(provider: provider, timeout: 30, { _ in .lingering(of: .reply(text: "all here")) }) {
+            server, client in
+            let start = Date()
+            let answer = try await client.complete(Self.request(stream: true), observe: { _ in })
+            #expect(answer.text == "all here")
+            #expect(Date().timeIntervalSince(start) < 10)
+            #expect(server.requests.count == 1)
+        }
+    }
+
     /// A timeout past any representable wait does not trap: it waits as long as it can, and the answer arrives.
     @Test func anEnormousTimeoutIsClamped() async throws {
         try await Self.withClient(timeout: 1e300, { _ in .reply(text: "fine") }) { _, client in

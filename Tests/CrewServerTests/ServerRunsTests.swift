@@ -188,7 +188,7 @@ struct SlowProvider {
     {
         let server = try await ServerHarness.start(store: store)
         defer { Task { await server.stop() } }
-        let id = try await server.finishedEchoRun()
+        _ = try await server.finishedEchoRun()
         let hostile = ["' OR '1'='1", "echo'; DROP TABLE runs; --", "\" OR 1=1 --", "%", "_", "\\", "echo%"]
         for text in hostile {
             let escaped = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!

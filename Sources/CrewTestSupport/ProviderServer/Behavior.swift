@@ -50,6 +50,9 @@ public indirect enum Behavior: Sendable {
     case endlessLine
     /// The answer `of`, one byte every `seconds` (the head at once), then its end as usual.
     case trickle(every: Double, of: Behavior = .reply())
+    /// The answer `of` streamed whole, its end mark included, then neither the final empty HTTP chunk nor a close:
+    /// the response stays open until the client closes the connection. The answer is complete at its end mark.
+    case lingering(of: Behavior = .reply())
 }
 
 /// The API family a request was addressed to, judged from its path.

@@ -74,7 +74,7 @@ final class ProviderConnectionHandler: ChannelInboundHandler, RemovableChannelHa
         case .reply, .replyJSON, .toolCalls, .status, .malformedJSON:
             guard let plan = ResponseBuilder.plan(behavior, for: request) else { return }
             send(plan.delivery(), pace: pace, context: context)
-        case .endless, .keepAlive, .endlessLine, .trickle:
+        case .endless, .keepAlive, .endlessLine, .trickle, .lingering:
             performHostile(behavior, request, context: context)
         }
     }
@@ -93,6 +93,10 @@ final class ProviderConnectionHandler: ChannelInboundHandler, RemovableChannelHa
             endless(start, repeating: repeating, pace: 0, context: context)
         case .keepAlive(let seconds):
             endless(streamHead, repeating: Array(": keep-alive\n\n".utf8), pace: seconds, context: context)
+        case .lingering:
+            guard let plan = ResponseBuilder.plan(behavior, for: request) else { return }
+            release()
+            endless(plan.delivery(), repeating: [], pace: 0, context: context)
         case .endlessLine:
             var start = streamHead
             start.parts = [Array("data: ".utf8)]

@@ -13,8 +13,8 @@ enum ResponseBuilder {
     }
 
     /// The plan for an answering behaviour; nil for behaviours that do not answer (`hang`, `closeConnection`,
-    /// `keepAlive`, `endlessLine`) or only wrap another (`delay`, `paced`). `cutStream`, `endless` and `trickle` get
-    /// the normal answer, which the handler then cuts, repeats or slows.
+    /// `keepAlive`, `endlessLine`) or only wrap another (`delay`, `paced`). `cutStream`, `endless`, `trickle` and
+    /// `lingering` get the normal answer, which the handler then cuts, repeats, slows or leaves open.
     static func plan(_ behavior: Behavior, for request: RecordedRequest) -> ResponsePlan? {
         let format = format(for: request.route)
         switch behavior {
@@ -33,7 +33,7 @@ enum ResponseBuilder {
             return plan
         case .malformedJSON:
             return plan(.reply(), for: request)?.malformed()
-        case .cutStream(_, let answer), .endless(let answer), .trickle(_, let answer):
+        case .cutStream(_, let answer), .endless(let answer), .trickle(_, let answer), .lingering(let answer):
             return plan(answer, for: request)
         case .delay, .paced, .hang, .closeConnection, .keepAlive, .endlessLine:
             return nil
