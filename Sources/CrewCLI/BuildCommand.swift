@@ -8,8 +8,8 @@ import Foundation
 
 /// `crew build`: compile a crew into a reproducible artifact folder.
 struct BuildCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "build", abstract: "Validate and plan a crew, compile its knowledge, and write the build artifact."
+    static let configuration = CommandConfiguration.crew(
+        "build", abstract: "Validate and plan a crew, compile its knowledge, and write the build artifact."
     )
 
     @OptionGroup var crew: CrewPathOptions

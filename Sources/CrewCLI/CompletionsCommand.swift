@@ -2,8 +2,8 @@ import ArgumentParser
 
 /// `crew completions SHELL`: print a completion script (bash, zsh or fish).
 struct CompletionsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "completions", abstract: "Print a shell completion script.",
+    static let configuration = CommandConfiguration.crew(
+        "completions", abstract: "Print a shell completion script.",
         discussion: "bash: crew completions bash > /etc/bash_completion.d/crew")
 
     @Argument(help: "bash, zsh or fish.")

@@ -5,8 +5,11 @@ import Foundation
 
 /// `crew`: the root command. Usage errors exit 2, invalid crews exit 1.
 public struct CrewCommand: AsyncParsableCommand {
+    /// The program's name, which each subcommand also names as its super command (see `leaf(named:)`).
+    static let name = "crew"
+
     public static let configuration = CommandConfiguration(
-        commandName: "crew",
+        commandName: name,
         abstract: "Compile and run teams of LLM agents declared in YAML.",
         version: CrewVersion.current,
         subcommands: [
@@ -22,34 +25,78 @@ public struct CrewCommand: AsyncParsableCommand {
 
     /// Parses the process arguments, runs the command and exits with the documented code.
     public static func runAndExit(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
+        if let command = parsedAlone(arguments) { await CommandMain.execute(command, root: Self.self) }
         await CommandMain.run(Self.self, arguments)
+    }
+
+    /// The subcommand the arguments start with, parsed as a root of its own; nil when they name none, or when it does
+    /// not parse that way, and the root parses them instead. Parsed from the root, ArgumentParser first reflects two
+    /// hidden commands to look for a completion-script request: a tenth of `crew run`'s start-up
+    /// (Benchmarks/orchestration/README.md). A subcommand skips that as a root only when it names a super command
+    /// (`CommandConfiguration.crew`). Help, `--version`, completion requests and every usage error go through the
+    /// root, so they read exactly as they always did.
+    package static func parsedAlone(_ arguments: [String]) -> (any ParsableCommand)? {
+        guard let name = arguments.first,
+            let leaf = configuration.subcommands.first(where: {
+                $0._commandName == name && $0.configuration._superCommandName == Self.name
+            })
+        else { return nil }
+        // `--help` parses as ArgumentParser's help command, for the root to answer.
+        guard let command = try? leaf.parseAsRoot(Array(arguments.dropFirst())), type(of: command) == leaf else {
+            return nil
+        }
+        return command
+    }
+}
+
+extension CommandConfiguration {
+    /// A subcommand of `crew`, which names `crew` as its super command: parsed on its own, it is still `crew <name>`
+    /// (`CrewCommand.parsedAlone`).
+    static func crew(_ name: String, abstract: String, discussion: String = "") -> CommandConfiguration {
+        CommandConfiguration(
+            commandName: name, _superCommandName: CrewCommand.name, abstract: abstract, discussion: discussion)
     }
 }
 
 /// How a program of commands runs (`crew`, `crew-server`): parse, run, and exit with the documented code.
 package enum CommandMain {
     package static func run<Root: ParsableCommand>(_ root: Root.Type, _ arguments: [String]) async -> Never {
+        let command: any ParsableCommand
         do {
-            var command = try root.parseAsRoot(arguments)
+            command = try root.parseAsRoot(arguments)
+        } catch {
+            exit(root, error)
+        }
+        await execute(command, root: root)
+    }
+
+    /// Runs a parsed command; `root` reports its errors.
+    package static func execute<Root: ParsableCommand>(_ parsed: any ParsableCommand, root: Root.Type) async -> Never {
+        var command = parsed
+        do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
             Foundation.exit(0)
-        } catch let code as ExitCode {
-            Foundation.exit(code.rawValue)
         } catch {
-            let code = root.exitCode(for: error)
-            let message = root.fullMessage(for: error)
-            if code == .success {
-                print(message)
-                Foundation.exit(0)
-            }
-            FileHandle.standardError.write(Data((message + "\n").utf8))
-            // Every parse or argument error is a usage error; the documented code for those is 2.
-            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+            exit(root, error)
         }
+    }
+
+    /// Exits with the documented code for `error`, after its message.
+    private static func exit<Root: ParsableCommand>(_ root: Root.Type, _ error: any Error) -> Never {
+        if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
+        let code = root.exitCode(for: error)
+        let message = root.fullMessage(for: error)
+        if code == .success {
+            print(message)
+            Foundation.exit(0)
+        }
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        // Every parse or argument error is a usage error; the documented code for those is 2.
+        Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
     }
 }
 

@@ -5,8 +5,8 @@ import Foundation
 
 /// `crew diff OLD NEW [CREW]`: what a change does to a crew, for a pull request (specs/diff.md).
 struct DiffCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "diff",
+    static let configuration = CommandConfiguration.crew(
+        "diff",
         abstract: "Show what changes between two versions of a crew: tasks, prompts, graph, models, tools, knowledge.",
         discussion: """
             OLD and NEW are folders or git revisions; CREW (default `.`) is the crew's path below each: in the \

@@ -6,8 +6,8 @@ import CrewPlanner
 
 /// `crew graph`: print the planned DAG as Mermaid or Graphviz DOT, waves as clusters.
 struct GraphCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "graph", abstract: "Print the planned task graph (Mermaid or DOT).")
+    static let configuration = CommandConfiguration.crew(
+        "graph", abstract: "Print the planned task graph (Mermaid or DOT).")
 
     @OptionGroup var crew: CrewPathOptions
 

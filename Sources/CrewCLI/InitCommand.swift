@@ -4,8 +4,8 @@ import Foundation
 
 /// `crew init`: write a starter crew that validates, builds and shows the format's main features.
 struct InitCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "init", abstract: "Create a starter crew in a folder (default: the current folder).")
+    static let configuration = CommandConfiguration.crew(
+        "init", abstract: "Create a starter crew in a folder (default: the current folder).")
 
     @Argument(help: "The folder to create the crew in.", completion: .directory)
     var directory: String = "."

@@ -9,8 +9,8 @@ import Foundation
 
 /// `crew models [PATH] [--check]`: the crew's models, and with `--check` one tiny request to each.
 struct ModelsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "models", abstract: "List a crew's models; --check sends each one a tiny request.")
+    static let configuration = CommandConfiguration.crew(
+        "models", abstract: "List a crew's models; --check sends each one a tiny request.")
 
     @OptionGroup var crew: CrewPathOptions
 

@@ -7,8 +7,8 @@ import Foundation
 
 /// `crew plan`: what `crew run` would do now, from the task cache, without calling a model (specs/cache.md).
 struct PlanCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "plan",
+    static let configuration = CommandConfiguration.crew(
+        "plan",
         abstract: "Show what a run would do now: which tasks the cache answers, which run, and their estimated cost.")
 
     @OptionGroup var crew: CrewPathOptions

@@ -8,8 +8,8 @@ import Foundation
 
 /// `crew query [ARTIFACT|PATH] KB "question"`: search a compiled knowledge base; `--batch` for evaluations in CI.
 struct QueryCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "query", abstract: "Search a knowledge base of a crew or build artifact.")
+    static let configuration = CommandConfiguration.crew(
+        "query", abstract: "Search a knowledge base of a crew or build artifact.")
 
     @Argument(help: "A build artifact folder, or a crew (built first into .crew/build).")
     var path: String

@@ -9,8 +9,8 @@ import Foundation
 
 /// `crew run`: execute a crew (or a build artifact) against its models, recording everything under .crew/runs.
 struct RunCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Run a crew or a build artifact.",
+    static let configuration = CommandConfiguration.crew(
+        "run", abstract: "Run a crew or a build artifact.",
         discussion: "Exit status: 0 when every task succeeded, 1 when one failed, 130 when interrupted.")
 
     @OptionGroup var crew: CrewPathOptions

@@ -54,7 +54,7 @@ struct RunReference: ParsableArguments {
 
 /// `crew runs`: the recorded runs, newest first.
 struct RunsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "runs", abstract: "List recorded runs.")
+    static let configuration = CommandConfiguration.crew("runs", abstract: "List recorded runs.")
 
     @Argument(
         help: "A crew folder (or crew file, or crewAI project): its runs are in .crew/runs below it.",
@@ -89,7 +89,7 @@ struct RunsCommand: ParsableCommand {
 
 /// `crew show RUN_ID`: a run's tasks and their outputs.
 struct ShowCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a run's tasks and outputs.")
+    static let configuration = CommandConfiguration.crew("show", abstract: "Show a run's tasks and outputs.")
 
     @OptionGroup var reference: RunReference
 
@@ -120,7 +120,7 @@ struct ShowCommand: ParsableCommand {
 
 /// `crew logs RUN_ID [--follow]`: a run's events; `--follow` waits for new ones until the run ends.
 struct LogsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print a run's events.")
+    static let configuration = CommandConfiguration.crew("logs", abstract: "Print a run's events.")
 
     @OptionGroup var reference: RunReference
 

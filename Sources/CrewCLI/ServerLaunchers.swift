@@ -6,8 +6,8 @@ import Foundation
 /// with the arguments as they are. `crew` does not link the server, which made every command's start slower (see
 /// `HelperProgram.server`); `crew serve --help` is crew-server's own help.
 struct ServeLauncher: ServerLauncher {
-    static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Serve a folder of crews over HTTP (API v1, live events).",
+    static let configuration = CommandConfiguration.crew(
+        "serve", abstract: "Serve a folder of crews over HTTP (API v1, live events).",
         discussion: "Runs `crew-server serve`: `crew serve --help` lists its options.")
 
     @Argument(parsing: .captureForPassthrough, help: "What `crew serve --help` lists.")
@@ -15,8 +15,8 @@ struct ServeLauncher: ServerLauncher {
 }
 
 struct TokenLauncher: ServerLauncher {
-    static let configuration = CommandConfiguration(
-        commandName: "token", abstract: "Manage the API tokens of `crew serve`.",
+    static let configuration = CommandConfiguration.crew(
+        "token", abstract: "Manage the API tokens of `crew serve`.",
         discussion: "Runs `crew-server token`: `crew token --help` lists its commands.")
 
     @Argument(parsing: .captureForPassthrough, help: "What `crew token --help` lists.")

@@ -7,8 +7,8 @@ import Foundation
 /// `crew stats [PATH] [--since 7d] [--until T] [--by crew|model|task|day] [--format table|json|csv]`: the server's
 /// analytics (`GET /v1/analytics/{summary,crews,models,tasks}`) read from the run records, with no server.
 struct StatsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "stats",
+    static let configuration = CommandConfiguration.crew(
+        "stats",
         abstract: "Success rate, p50/p95 duration, tokens and cost of recorded runs, by crew, model, task or day.",
         discussion: """
             Counts the runs that started in [--since, --until), read from the run records as `crew runs` reads \

@@ -8,8 +8,8 @@ import Foundation
 /// `crew test`: run a crew's tests (specs/testing.md) and report each; exit 0 when all pass, 1 when one fails or
 /// the crew or a test file has errors, 2 on a usage error, as `crew validate` does.
 struct TestCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "test",
+    static let configuration = CommandConfiguration.crew(
+        "test",
         abstract: "Run the crew's tests: each a run from its cassette (or live), then its assertions.",
         discussion: "Tests live in tests/*.yaml or under `tests:` in crew.yaml; see specs/testing.md.")
 

@@ -9,8 +9,8 @@ import Foundation
 /// `crew tools`: every tool each agent would be offered, as the model sees it. Sets the tools up as a run does
 /// (MCP servers start, `${env:...}` references must be set), so it also checks that they can be set up.
 struct ToolsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "tools", abstract: "List the tools each agent would be offered, with their input schemas.",
+    static let configuration = CommandConfiguration.crew(
+        "tools", abstract: "List the tools each agent would be offered, with their input schemas.",
         discussion: "Starts the crew's MCP servers to ask them for their tools. Exit status: 0, or 1 when the crew "
             + "is invalid or a tool cannot be set up.")
 

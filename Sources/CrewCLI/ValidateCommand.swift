@@ -7,8 +7,8 @@ import CrewSpec
 
 /// `crew validate`: report every problem in a crew; exit 0 when valid (warnings allowed), 1 on errors.
 struct ValidateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "validate", abstract: "Check a crew and report every problem with its file:line:column.")
+    static let configuration = CommandConfiguration.crew(
+        "validate", abstract: "Check a crew and report every problem with its file:line:column.")
 
     @OptionGroup var crew: CrewPathOptions
 

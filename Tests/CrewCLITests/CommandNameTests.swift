@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrewCLI
+import CrewCore
 import CrewServeCLI
 import Foundation
 import Testing
@@ -16,6 +17,42 @@ import Testing
             seen += 1
         }
         #expect(seen >= 25)
+    }
+}
+
+/// A subcommand named first is parsed as a root of its own (`CrewCommand.parsedAlone`) when it parses that way:
+/// the same command as below `crew`, and everything else (help, usage errors, `--version`) from the root, as before.
+@Suite struct LeafCommandTests {
+    let cli = CLITests()
+
+    @Test(arguments: [
+        ["run", "crew.yaml", "--quiet", "--max-parallel", "4", "--runs-dir", "r", "--input", "topic=x"],
+        ["run", "--resume", "20261205-101010-abcd", "."], ["validate", "x.yaml", "--format", "json"],
+        ["build", ".", "--output", "out", "--quiet"], ["show", "last"], ["logs", "last", "--json"], ["stats"],
+        ["init", "folder"], ["completions", "zsh"],
+        ["serve", "--port", "1"], ["token", "list"],
+    ])
+    func aSubcommandParsesAloneAsBelowTheRoot(arguments: [String]) throws {
+        let alone = try #require(CrewCommand.parsedAlone(arguments))
+        let below = try CrewCommand.parseAsRoot(arguments)
+        #expect(String(reflecting: alone) == String(reflecting: below))
+    }
+
+    @Test(arguments: [
+        [], ["--version"], ["help", "run"], ["no-such-command"], ["run", "--help"], ["run", "--no-such-option"],
+        ["validate", "--version"], ["show", "a", "b", "c"], ["run", "--generate-completion-script", "bash"],
+    ])
+    func theRestGoesToTheRoot(arguments: [String]) {
+        #expect(CrewCommand.parsedAlone(arguments) == nil)
+    }
+
+    @Test func helpAndUsageErrorsReadAsBelowTheRoot() async throws {
+        let help = try await cli.crew(["run", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("USAGE: crew run [<options>] [<path>]"))
+        let wrong = try await cli.crew(["validate", "--no-such-option"])
+        #expect(wrong.status == 2 && wrong.stderr.contains("See 'crew validate --help' for more information."))
+        let version = try await cli.crew(["validate", "--version"])
+        #expect(version.status == 0 && version.stdout == CrewVersion.current + "\n")
     }
 }
 
