@@ -55,6 +55,21 @@ extension ConfinedFolder {
         try write(Array(text.utf8), to: relative, replace: replace)
     }
 
+    /// Writes straight into `relative` (made, or emptied first), with missing parent folders made, refusing a link
+    /// there. Not atomic: a process killed mid-write leaves part of the bytes. Only for a file that another write,
+    /// made after it, declares whole (a task's output and its `task_finished` line, specs/run-record.md): a temporary
+    /// file and a rename for each were most of what a run's record cost the kernel.
+    public func writeInPlace(_ bytes: [UInt8], to relative: String) throws(PathFailure) {
+        let (walked, name, shown) = try parent(of: relative, create: true)
+        defer { walked.release() }
+        // O_NONBLOCK: a FIFO put there fails to open (ENXIO) instead of waiting for a reader; a regular file ignores it.
+        let fd = openat(walked.fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw PathFailure.classify(errno: errno, at: walked.fd, name: name, shown: shown) }
+        let written = Self.writeAll(fd, bytes)
+        close(fd)
+        if let written { throw PathFailure(shown, .system(written)) }
+    }
+
     /// Opens a regular file below the folder for reading, refusing links, folders, FIFOs, devices and sockets
     /// before a single byte is read (`O_NONBLOCK` keeps the open of a FIFO from waiting for a writer).
     /// The caller closes the descriptor.

@@ -104,17 +104,16 @@ public final class ConfinedFolder: Sendable {
     func walk(_ parts: ArraySlice<String>, create: Bool, shown: String) throws(PathFailure) -> Walked {
         var current = Walked(fd: descriptor, owned: false)
         for part in parts {
-            var next = openat(current.fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            if next < 0, errno == ENOENT, create {
-                if mkdirat(current.fd, part, 0o755) != 0, errno != EEXIST {
-                    let failure = PathFailure.fromErrno(shown)
-                    current.release()
-                    throw failure
-                }
-                next = openat(current.fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            }
+            // Made first, then opened: a run makes a folder per task, and opening first failed once for each.
+            let made = !create || mkdirat(current.fd, part, 0o755) == 0 ? 0 : errno
+            let next = openat(current.fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             if next < 0 {
-                let failure = PathFailure.classify(errno: errno, at: current.fd, name: part, shown: shown)
+                let opened = errno
+                // A folder that could not be made (not there, and read-only, full or forbidden) says why.
+                let failure =
+                    opened == ENOENT && made != 0 && made != EEXIST
+                    ? PathFailure.fromErrno(shown, code: made)
+                    : PathFailure.classify(errno: opened, at: current.fd, name: part, shown: shown)
                 current.release()
                 throw failure
             }

@@ -60,8 +60,7 @@ public struct PathFailure: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    static func fromErrno(_ path: String) -> PathFailure {
-        let code = errno
+    static func fromErrno(_ path: String, code: Int32 = errno) -> PathFailure {
         if code == ENOENT { return PathFailure(path, .missing) }
         if code == EEXIST { return PathFailure(path, .exists) }
         return PathFailure(path, .system(String(cString: strerror(code))))

@@ -101,6 +101,53 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: outside.path + "/runs/x"))
     }
 
+    /// An in-place write (a task's output) makes its folders, empties what was there, and refuses a link, a FIFO
+    /// (at once, not waiting for a reader) and a folder, leaving them as they were.
+    @Test func anInPlaceWriteReplacesBytesButNeverALinkOrAFIFO() throws {
+        let folder = try ConfinedFolder(opening: root.path)
+        try folder.writeInPlace(Array("a longer first output".utf8), to: "tasks/t1/output.md")
+        try folder.writeInPlace(Array("short".utf8), to: "tasks/t1/output.md")
+        #expect(try folder.read("tasks/t1/output.md", limit: 100) == Array("short".utf8))
+        outside.write("secret", "keep")
+        try link(outside.path + "/secret", at: "tasks/t1/linked.md")
+        #expect(throws: PathFailure(folder.display("tasks/t1/linked.md"), .link("linked.md"))) {
+            try folder.writeInPlace(Array("pwned".utf8), to: "tasks/t1/linked.md")
+        }
+        #expect(try String(contentsOfFile: outside.path + "/secret", encoding: .utf8) == "keep")
+        #expect(mkfifo(root.path + "/tasks/t1/pipe.md", 0o644) == 0)
+        #expect(throws: PathFailure.self) { try folder.writeInPlace(Array("x".utf8), to: "tasks/t1/pipe.md") }
+        #expect(folder.kind(of: "tasks/t1/pipe.md") == .fifo)
+        #expect(throws: PathFailure.self) { try folder.writeInPlace(Array("x".utf8), to: "tasks/t1") }
+        try link(outside.path, at: "tasks/t2")
+        #expect(throws: PathFailure.self) { try folder.writeInPlace(Array("x".utf8), to: "tasks/t2/output.md") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path) == ["secret"])
+    }
+
+    /// Folders are made before they are opened: one that cannot be made says why, one already there is opened, and a
+    /// file or link in its place is refused.
+    @Test func foldersAreMadeOrOpenedAndNeverFollowed() throws {
+        let folder = try ConfinedFolder(opening: root.path)
+        _ = try folder.folder("a/b", create: true)
+        _ = try folder.folder("a/b", create: true)
+        root.write("file", "x")
+        #expect(throws: PathFailure(folder.display("file/c"), .notFolder("file"))) {
+            try folder.folder("file/c", create: true)
+        }
+        try link(outside.path, at: "linked")
+        #expect(throws: PathFailure(folder.display("linked/c"), .link("linked"))) {
+            try folder.folder("linked/c", create: true)
+        }
+        #expect(chmod(root.path + "/a", 0o500) == 0)
+        defer { chmod(root.path + "/a", 0o755) }
+        if getuid() != 0 {  // root writes anywhere
+            #expect(throws: PathFailure(folder.display("a/new"), .system("Permission denied"))) {
+                try folder.folder("a/new", create: true)
+            }
+        }
+        _ = try folder.folder("a/b", create: true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+    }
+
     /// Writes race a thread that swaps the target's parent folder for a link to an outside folder: none lands there.
     @Test func aRenameRaceNeverWritesOutside() throws {
         root.write("out/keep", "k")

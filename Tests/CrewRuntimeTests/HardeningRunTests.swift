@@ -346,6 +346,48 @@ import Testing
         #expect(server.requests.filter { $0.lastUserText.hasPrefix("FAST") }.count == 1)
     }
 
+    /// An output is written in place before the line that declares it whole: one cut short by a crash is no result,
+    /// and a resume runs its task again and writes the output anew.
+    @Test func anOutputCutShortIsWrittenAnewOnResume() async throws {
+        let server = try await ProviderTestServer.start { request in
+            request.lastUserText.hasPrefix("SLOW") ? .hang : .reply(text: "the whole answer of \(request.lastUserText)")
+        }
+        defer { Task { try? await server.shutdown() } }
+        let folder = TemporaryFolder(prefix: "crew-harden-cut")
+        let model =
+            "models:\n  m: { provider: openai, model: t, base_url: \"\(server.baseURL)/v1\", api_key: \"${env:CREW_TEST_KEY}\", timeout: 120s }\n"
+        let plan = try Self.planJSON(
+            crew(
+                model,
+                tasks:
+                    "  fast: { agent: a, description: FAST }\n  slow: { agent: a, description: SLOW, context: [fast] }\n"
+            ), in: folder)
+        let runs = ConfinedPath(base: folder.path + "/runs")
+        let options = Self.options(runs: runs, output: folder.path + "/crew")
+        let id = try RunRecorder.reserve(runs: runs)
+        let live = Task {
+            try await RunSession.start(
+                plan: try ExecutionPlan.decode(plan, artifactHash: "test"), inputs: [:], options: options,
+                observers: [], runID: id)
+        }
+        try await Self.waitFor { server.requests.contains { $0.lastUserText.hasPrefix("SLOW") } }
+        live.cancel()
+        #expect(try await live.value.status == .interrupted)
+        let slowOutput = folder.path + "/runs/\(id)/tasks/slow/output.md"
+        let fastOutput = folder.path + "/runs/\(id)/tasks/fast/output.md"
+        let fastBefore = try String(contentsOfFile: fastOutput, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            atPath: folder.path + "/runs/\(id)/tasks/slow", withIntermediateDirectories: true)
+        try "the whole answer of SLOW, cut sh".write(toFile: slowOutput, atomically: false, encoding: .utf8)
+        server.setScript { .reply(text: "the whole answer of \($0.lastUserText.prefix(4))") }
+        let resumed = try await RunSession.resume(runID: id, options: options, observers: [])
+        #expect(resumed.status == .succeeded)
+        #expect(server.requests.filter { $0.lastUserText.hasPrefix("SLOW") }.count == 2)
+        #expect(server.requests.filter { $0.lastUserText.hasPrefix("FAST") }.count == 1)
+        #expect(try String(contentsOfFile: slowOutput, encoding: .utf8) == "the whole answer of SLOW")
+        #expect(try String(contentsOfFile: fastOutput, encoding: .utf8) == fastBefore)
+    }
+
     @Test func aRunningRecordWithAFreeLockIsCrashed() throws {
         let folder = TemporaryFolder(prefix: "crew-harden-crash")
         let runs = ConfinedPath(base: folder.path + "/runs")

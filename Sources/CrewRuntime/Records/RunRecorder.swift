@@ -3,9 +3,10 @@ import CrewDocuments
 import Foundation
 
 /// Writes a run's record as the run goes (specs/run-record.md, record version 2): events and messages appended one
-/// whole line per `write`, every other file written atomically, so `kill -9` at any moment leaves a record that
-/// `--resume` can read. A task adds one file to the record, its output: its messages and its result are lines of the
-/// run's two logs, because creating files is what a fast run spent most of its system time on.
+/// whole line per `write`, each output written before the line that declares it whole, every other file atomically,
+/// so `kill -9` at any moment leaves a record that `--resume` can read. A task adds one file to the record, its
+/// output: its messages and its result are lines of the run's two logs, because creating files is what a fast run
+/// spent most of its system time on.
 public final class RunRecorder: RunObserver, @unchecked Sendable {
     /// The run folder's path, as shown.
     public let folder: String
@@ -94,10 +95,11 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
         lock.withLock { sentMessages[task] = conversation }
     }
 
-    /// A task's output, in its folder: written before the `task_finished` event that says it is whole.
+    /// A task's output, in its folder: written in place, before the `task_finished` event that says it is whole. An
+    /// output cut short by a crash has no such event, so it is nobody's result, and a resume writes it anew.
     public func writeOutput(task: String, _ output: String, format: TaskResult.OutputFormat) throws(PathFailure) {
         try Self.check(task)
-        try tasks.write(output, to: task + "/" + format.fileName)
+        try tasks.writeInPlace(Array(output.utf8), to: task + "/" + format.fileName)
     }
 
     /// A task's name passes the name rule, or nothing of it is recorded: a name is never a path.
