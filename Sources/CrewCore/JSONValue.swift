@@ -98,38 +98,42 @@ public enum JSONValue: Sendable, Hashable {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
-            var i = 0
-            var copied = 0  // Bytes before this one that need no escape are copied as one run.
-            while i < bytes.count {
-                let byte = bytes[i]
-                guard Self.mayNeedEscape[Int(byte)] else {
+            // The table is read through a pointer: as a global array, each byte paid for its lazy initialisation
+            // check and a bounds check (strings are most of what a run's record writes).
+            Self.mayNeedEscape.withUnsafeBufferPointer { table in
+                var i = 0
+                var copied = 0  // Bytes before this one that need no escape are copied as one run.
+                while i < bytes.count {
+                    let byte = bytes[i]
+                    guard table[Int(byte)] else {
+                        i += 1
+                        continue
+                    }
+                    out += bytes[copied..<i]
+                    switch byte {
+                    case UInt8(ascii: "\""): out += #"\""#.utf8
+                    case UInt8(ascii: "\\"): out += #"\\"#.utf8
+                    case 0x0A: out += #"\n"#.utf8
+                    case 0x0D: out += #"\r"#.utf8
+                    case 0x09: out += #"\t"#.utf8
+                    case 0..<0x20, 0x7F: escape(UInt32(byte), to: &out)
+                    // Lead bytes of C1 controls (U+0080–U+009F), U+061C and U+200E–U+2069: decode only these.
+                    default:
+                        let (scalar, width) = decode(bytes, at: i)
+                        if let scalar, TerminalText.isUnsafe(scalar, keepLayout: false) {
+                            escape(scalar.value, to: &out)
+                        } else {
+                            out += bytes[i..<min(i + width, bytes.count)]
+                        }
+                        i += width
+                        copied = i
+                        continue
+                    }
                     i += 1
-                    continue
+                    copied = i
                 }
                 out += bytes[copied..<i]
-                switch byte {
-                case UInt8(ascii: "\""): out += #"\""#.utf8
-                case UInt8(ascii: "\\"): out += #"\\"#.utf8
-                case 0x0A: out += #"\n"#.utf8
-                case 0x0D: out += #"\r"#.utf8
-                case 0x09: out += #"\t"#.utf8
-                case 0..<0x20, 0x7F: escape(UInt32(byte), to: &out)
-                // Lead bytes of C1 controls (U+0080–U+009F), U+061C and U+200E–U+2069: decode only these.
-                default:
-                    let (scalar, width) = decode(bytes, at: i)
-                    if let scalar, TerminalText.isUnsafe(scalar, keepLayout: false) {
-                        escape(scalar.value, to: &out)
-                    } else {
-                        out += bytes[i..<min(i + width, bytes.count)]
-                    }
-                    i += width
-                    copied = i
-                    continue
-                }
-                i += 1
-                copied = i
             }
-            out += bytes[copied..<i]
         }
         out.append(UInt8(ascii: "\""))
     }

@@ -39,6 +39,13 @@ import Testing
         #expect(throws: JSONParser.Error.self) { try JSONParser.parse(text) }
     }
 
+    /// Integers are written as their decimal digits, the extremes and zero included, and read back the same.
+    @Test(arguments: [0, 7, -1, 10, -10, 99, 100, 1_000_000, Int.max, Int.min, Int.min + 1, -9_876_543_210])
+    func integersAreWrittenAsTheirDecimalDigits(_ value: Int) throws {
+        #expect(JSONValue.int(value).serialized() == String(value))
+        #expect(try JSONParser.parse(JSONValue.array([.int(value)]).serialized()) == .array([.int(value)]))
+    }
+
     /// Keys come out in UTF-8 byte order: a prefix first, bytes above 0x7F after ASCII, long keys compared whole.
     @Test func keysAreWrittenInByteOrder() {
         let long = String(repeating: "k", count: 40)
