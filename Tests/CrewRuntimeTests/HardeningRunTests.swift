@@ -294,12 +294,11 @@ import Testing
 
     // MARK: - Locks and crashes
 
-    @Test func aLiveRunCannotBeResumedAndIsNotCrashed() async throws {
-        let server = try await ProviderTestServer.start { request in
-            request.lastUserText.hasPrefix("SLOW") ? .hang : .reply()
-        }
-        defer { Task { try? await server.shutdown() } }
-        let folder = TemporaryFolder(prefix: "crew-harden-lock")
+    /// Starts a run of two tasks, `fast` then `slow`, against `server`, and returns once `slow` has asked its model
+    /// (a server that answers SLOW by hanging keeps the run live).
+    static func startFastThenSlow(_ server: ProviderTestServer, in folder: TemporaryFolder) async throws -> (
+        id: String, runs: ConfinedPath, options: RunSession.Options, live: Task<RunSession.Outcome, any Error>
+    ) {
         let model =
             "models:\n  m: { provider: openai, model: t, base_url: \"\(server.baseURL)/v1\", api_key: \"${env:CREW_TEST_KEY}\", timeout: 120s }\n"
         let plan = try Self.planJSON(
@@ -309,14 +308,24 @@ import Testing
                     "  fast: { agent: a, description: FAST }\n  slow: { agent: a, description: SLOW, context: [fast] }\n"
             ), in: folder)
         let runs = ConfinedPath(base: folder.path + "/runs")
-        let options = Self.options(runs: runs, output: folder.path + "/crew")
+        let runOptions = Self.options(runs: runs, output: folder.path + "/crew")
         let id = try RunRecorder.reserve(runs: runs)
         let live = Task {
             try await RunSession.start(
-                plan: try ExecutionPlan.decode(plan, artifactHash: "test"), inputs: [:], options: options,
+                plan: try ExecutionPlan.decode(plan, artifactHash: "test"), inputs: [:], options: runOptions,
                 observers: [], runID: id)
         }
         try await Self.waitFor { server.requests.contains { $0.lastUserText.hasPrefix("SLOW") } }
+        return (id, runs, runOptions, live)
+    }
+
+    @Test func aLiveRunCannotBeResumedAndIsNotCrashed() async throws {
+        let server = try await ProviderTestServer.start { request in
+            request.lastUserText.hasPrefix("SLOW") ? .hang : .reply()
+        }
+        defer { Task { try? await server.shutdown() } }
+        let folder = TemporaryFolder(prefix: "crew-harden-lock")
+        let (id, runs, options, live) = try await Self.startFastThenSlow(server, in: folder)
         let store = RunStore(runs)
         #expect(store.isCrashed(id) == false)
         #expect(store.shownStatus(id, run: try #require(store.record(id))) == "running")
@@ -354,23 +363,7 @@ import Testing
         }
         defer { Task { try? await server.shutdown() } }
         let folder = TemporaryFolder(prefix: "crew-harden-cut")
-        let model =
-            "models:\n  m: { provider: openai, model: t, base_url: \"\(server.baseURL)/v1\", api_key: \"${env:CREW_TEST_KEY}\", timeout: 120s }\n"
-        let plan = try Self.planJSON(
-            crew(
-                model,
-                tasks:
-                    "  fast: { agent: a, description: FAST }\n  slow: { agent: a, description: SLOW, context: [fast] }\n"
-            ), in: folder)
-        let runs = ConfinedPath(base: folder.path + "/runs")
-        let options = Self.options(runs: runs, output: folder.path + "/crew")
-        let id = try RunRecorder.reserve(runs: runs)
-        let live = Task {
-            try await RunSession.start(
-                plan: try ExecutionPlan.decode(plan, artifactHash: "test"), inputs: [:], options: options,
-                observers: [], runID: id)
-        }
-        try await Self.waitFor { server.requests.contains { $0.lastUserText.hasPrefix("SLOW") } }
+        let (id, _, options, live) = try await Self.startFastThenSlow(server, in: folder)
         live.cancel()
         #expect(try await live.value.status == .interrupted)
         let slowOutput = folder.path + "/runs/\(id)/tasks/slow/output.md"
