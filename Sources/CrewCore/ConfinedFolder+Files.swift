@@ -62,7 +62,8 @@ extension ConfinedFolder {
     public func writeInPlace(_ bytes: [UInt8], to relative: String) throws(PathFailure) {
         let (walked, name, shown) = try parent(of: relative, create: true)
         defer { walked.release() }
-        // O_NONBLOCK: a FIFO put there fails to open (ENXIO) instead of waiting for a reader; a regular file ignores it.
+        // O_NONBLOCK: a FIFO put there fails to open (ENXIO) instead of waiting for a reader; a regular file ignores
+        // it.
         let fd = openat(walked.fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw PathFailure.classify(errno: errno, at: walked.fd, name: name, shown: shown) }
         let written = Self.writeAll(fd, bytes)

@@ -123,8 +123,8 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path) == ["secret"])
     }
 
-    /// Folders are made before they are opened: one that cannot be made says why, one already there is opened, and a
-    /// file or link in its place is refused.
+    /// Folders are made before they are opened: one that cannot be made says why, one already there is opened, and
+    /// a file or link in its place is refused.
     @Test func foldersAreMadeOrOpenedAndNeverFollowed() throws {
         let folder = try ConfinedFolder(opening: root.path)
         _ = try folder.folder("a/b", create: true)
