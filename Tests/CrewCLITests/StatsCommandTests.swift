@@ -88,7 +88,7 @@ import Testing
             ("tasks", .array(run.tasks.map { .string($0.name) })), ("totals", totals),
         ])
         try Data(record.serialized(pretty: true).utf8).write(to: URL(fileURLWithPath: folder + "/run.json"))
-        if run.status == "running" { FileManager.default.createFile(atPath: folder + "/lock", contents: nil) }
+        if run.status == "running" { _ = FileManager.default.createFile(atPath: folder + "/lock", contents: nil) }
         if let plan { try plan.write(to: URL(fileURLWithPath: folder + "/plan.json")) }
         for task in run.tasks {
             try FileManager.default.createDirectory(

@@ -80,10 +80,8 @@ struct TelemetryCLITests {
         let failed = try #require(chats.first { $0["status"]?["code"]?.intValue == 2 })
         #expect(failed["events"]?.arrayValue?.contains { $0["name"]?.stringValue == "exception" } == true)
         // run.json names the trace; no byte sent holds the key.
-        let record = try #require(
-            try JSONParser.parse(
-                Array(
-                    try String(contentsOfFile: Self.runJSON(folder.path + "/crew"), encoding: .utf8).utf8)))
+        let record = try JSONParser.parse(
+            Array(try String(contentsOfFile: Self.runJSON(folder.path + "/crew"), encoding: .utf8).utf8))
         #expect(record["trace_id"]?.stringValue == trace)
         for request in requests {
             let raw = try #require(Data(base64Encoded: request["raw"]?.stringValue ?? ""))

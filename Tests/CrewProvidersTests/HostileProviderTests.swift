@@ -175,6 +175,19 @@ import Testing
         }
     }
 
+    /// A streamed request answered whole (a provider or proxy that ignores `stream`) is read as a whole answer.
+    @Test(arguments: Endpoint.Provider.allCases)
+    func aStreamedRequestAnsweredWholeIsRead(provider: Endpoint.Provider) async throws {
+        try await Self.withClient(provider: provider, { _ in .unstreamed(of: .reply(text: "whole anyway")) }) {
+            server, client in
+            let deltas = Deltas()
+            let answer = try await client.complete(Self.request(stream: true), observe: deltas.add)
+            #expect(answer.text == "whole anyway")
+            #expect(deltas.total == 0)
+            #expect(server.requests.count == 1 && server.requests[0].streaming)
+        }
+    }
+
     /// A timeout past any representable wait does not trap: it waits as long as it can, and the answer arrives.
     @Test func anEnormousTimeoutIsClamped() async throws {
         try await Self.withClient(timeout: 1e300, { _ in .reply(text: "fine") }) { _, client in

@@ -53,6 +53,9 @@ public indirect enum Behavior: Sendable {
     /// The answer `of` streamed whole, its end mark included, then neither the final empty HTTP chunk nor a close:
     /// the response stays open until the client closes the connection. The answer is complete at its end mark.
     case lingering(of: Behavior = .reply())
+    /// The answer `of` whole, with a Content-Length, even to a request that asked for a stream: a provider or proxy
+    /// that ignores `stream`.
+    case unstreamed(of: Behavior = .reply())
 }
 
 /// The API family a request was addressed to, judged from its path.

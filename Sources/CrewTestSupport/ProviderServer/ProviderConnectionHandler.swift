@@ -71,7 +71,7 @@ final class ProviderConnectionHandler: ChannelInboundHandler, RemovableChannelHa
         case .cutStream(let chunks, _):
             guard let plan = ResponseBuilder.plan(behavior, for: request) else { return }
             send(plan.cut(afterChunks: chunks), pace: pace, context: context)
-        case .reply, .replyJSON, .toolCalls, .status, .malformedJSON:
+        case .reply, .replyJSON, .toolCalls, .status, .malformedJSON, .unstreamed:
             guard let plan = ResponseBuilder.plan(behavior, for: request) else { return }
             send(plan.delivery(), pace: pace, context: context)
         case .endless, .keepAlive, .endlessLine, .trickle, .lingering:

@@ -35,6 +35,10 @@ enum ResponseBuilder {
             return plan(.reply(), for: request)?.malformed()
         case .cutStream(_, let answer), .endless(let answer), .trickle(_, let answer), .lingering(let answer):
             return plan(answer, for: request)
+        case .unstreamed(let answer):
+            var whole = request
+            whole.streaming = false
+            return plan(answer, for: whole)
         case .delay, .paced, .hang, .closeConnection, .keepAlive, .endlessLine:
             return nil
         }
