@@ -63,12 +63,14 @@ extension ConfinedFolder {
         let (walked, name, shown) = try parent(of: relative, create: true)
         defer { walked.release() }
         // O_NONBLOCK: a FIFO put there fails to open (ENXIO) instead of waiting for a reader; a regular file ignores
-        // it.
-        let fd = openat(walked.fd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o644)
+        // it. No O_TRUNC: nothing is changed before the file is known to be this name's alone.
+        let fd = openat(walked.fd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw PathFailure.classify(errno: errno, at: walked.fd, name: name, shown: shown) }
-        let written = Self.writeAll(fd, bytes)
-        close(fd)
-        if let written { throw PathFailure(shown, .system(written)) }
+        defer { close(fd) }
+        // A rename would replace a device or a hard link to another file; writing in place would write through it.
+        let size = try Self.regularSize(fd, shown: shown, soleName: true)
+        if size > 0, ftruncate(fd, 0) != 0 { throw PathFailure.fromErrno(shown) }
+        if let written = Self.writeAll(fd, bytes) { throw PathFailure(shown, .system(written)) }
     }
 
     /// Opens a regular file below the folder for reading, refusing links, folders, FIFOs, devices and sockets
@@ -105,11 +107,15 @@ extension ConfinedFolder {
     }
 
     /// The size of the open file `fd`, which must be a regular file.
-    private static func regularSize(_ fd: Int32, shown: String) throws(PathFailure) -> Int {
+    /// `soleName`: the file must have no other name (no hard link to it elsewhere), for a caller that writes to it.
+    private static func regularSize(_ fd: Int32, shown: String, soleName: Bool = false) throws(PathFailure) -> Int {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw PathFailure.fromErrno(shown) }
         let kind = EntryKind(mode: info.st_mode)
         guard kind == .file else { throw PathFailure(shown, .notRegular(kind)) }
+        guard !soleName || info.st_nlink == 1 else {
+            throw PathFailure(shown, .system("the file has other names (a hard link); crew writes through no link"))
+        }
         return Int(info.st_size)
     }
 

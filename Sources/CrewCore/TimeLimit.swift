@@ -1,11 +1,12 @@
 import Foundation
 
 /// Races work against a clock. Past the limit the work is cancelled and the caller decides what a timeout means
-/// (a provider's `.timeout`, a tool's error result), so every deadline in crew is this one race.
+/// (a task's `.timeout`, a tool's error result). One model request is not raced here: AsyncHTTPClient holds it to
+/// its deadline (CrewProviders' `ProviderExchange`), without a timer on another thread.
 public enum TimeLimit {
     /// The work's value, or nil when `seconds` pass first; the work's own error is thrown as it is. The work runs as
     /// one child task and the clock is a dispatch timer: a sleeping second task would cost a task, its timer and the
-    /// wake-ups between threads on every model request.
+    /// wake-ups between threads.
     public static func run<T: Sendable>(seconds: Double, _ work: @escaping @Sendable () async throws -> T)
         async throws -> T?
     {

@@ -101,8 +101,8 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: outside.path + "/runs/x"))
     }
 
-    /// An in-place write (a task's output) makes its folders, empties what was there, and refuses a link, a FIFO
-    /// (at once, not waiting for a reader) and a folder, leaving them as they were.
+    /// An in-place write (a task's output) makes its folders, empties what was there, and refuses a link (symbolic
+    /// or hard), a FIFO (at once, not waiting for a reader) and a folder, leaving them as they were.
     @Test func anInPlaceWriteReplacesBytesButNeverALinkOrAFIFO() throws {
         let folder = try ConfinedFolder(opening: root.path)
         try folder.writeInPlace(Array("a longer first output".utf8), to: "tasks/t1/output.md")
@@ -117,6 +117,9 @@ import Testing
         #expect(mkfifo(root.path + "/tasks/t1/pipe.md", 0o644) == 0)
         #expect(throws: PathFailure.self) { try folder.writeInPlace(Array("x".utf8), to: "tasks/t1/pipe.md") }
         #expect(folder.kind(of: "tasks/t1/pipe.md") == .fifo)
+        #expect(Glibc.link(outside.path + "/secret", root.path + "/tasks/t1/hard.md") == 0)
+        #expect(throws: PathFailure.self) { try folder.writeInPlace(Array("pwned".utf8), to: "tasks/t1/hard.md") }
+        #expect(try String(contentsOfFile: outside.path + "/secret", encoding: .utf8) == "keep")
         #expect(throws: PathFailure.self) { try folder.writeInPlace(Array("x".utf8), to: "tasks/t1") }
         try link(outside.path, at: "tasks/t2")
         #expect(throws: PathFailure.self) { try folder.writeInPlace(Array("x".utf8), to: "tasks/t2/output.md") }
