@@ -52,6 +52,8 @@ final class LiveView: RunObserver, @unchecked Sendable {
         }
     }
 
+    var followsStreamedText: Bool { true }
+
     func progress(task: String, outputTokens: Int) {
         queue.async { [self] in
             if let index = running.firstIndex(where: { $0.name == task }) { running[index].tokens = outputTokens }

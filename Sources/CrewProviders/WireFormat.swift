@@ -1,15 +1,36 @@
 import CrewCore
 
-/// One server-sent event.
+/// One server-sent event. Its data is kept as the bytes that arrived: a wire format parses them as JSON, so a
+/// string made of them for every streamed piece would only be taken apart again.
 public struct SSEEvent: Sendable, Hashable {
     public var event: String?
-    public var data: String
+    public var dataBytes: [UInt8]
     public var id: String?
 
+    public var data: String {
+        get { String(decoding: dataBytes, as: UTF8.self) }
+        set { dataBytes = Array(newValue.utf8) }
+    }
+
     public init(event: String? = nil, data: String, id: String? = nil) {
+        self.init(event: event, dataBytes: Array(data.utf8), id: id)
+    }
+
+    public init(event: String? = nil, dataBytes: [UInt8], id: String? = nil) {
         self.event = event
-        self.data = data
+        self.dataBytes = dataBytes
         self.id = id
+    }
+
+    /// Events are equal when their text is: invalid UTF-8 reads as U+FFFD, as it would in a browser.
+    public static func == (lhs: SSEEvent, rhs: SSEEvent) -> Bool {
+        lhs.event == rhs.event && lhs.id == rhs.id && lhs.data == rhs.data
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(event)
+        hasher.combine(data)
+        hasher.combine(id)
     }
 }
 

@@ -59,6 +59,8 @@ struct LiveOutputObserver: RunObserver {
         }
     }
 
+    var followsStreamedText: Bool { true }
+
     func output(task: String, piece: String) {
         pulse.output.append(task: task, piece: piece)
         pulse.signal()

@@ -60,4 +60,34 @@ import Testing
         #expect(requests[2].header("x-goog-api-key") == "test-key-123")
         #expect(requests.allSatisfy { !$0.path.contains("test-key-123") })
     }
+
+    @Test func streamedTextReachesOnlyTheObserversThatFollowIt() async throws {
+        let harness = try await RunHarness.start { _ in .reply(text: "alpha beta gamma delta", outputTokens: 4) }
+        defer { Task { try? await harness.server.shutdown() } }
+        let follower = TextLog(follows: true)
+        let bystander = TextLog(follows: false)
+        let run = try await harness.run(
+            crew(harness.model(), tasks: "  t: { agent: a, description: D }\n"), observers: [follower, bystander])
+        #expect(run.outcome.status == .succeeded)
+        #expect(follower.pieces.joined() == "alpha beta gamma delta")
+        #expect(follower.lastTokens == 6, "22 characters are about 6 tokens, counted as the pieces come")
+        #expect(bystander.pieces.isEmpty && bystander.lastTokens == nil)
+    }
+}
+
+/// What an observer was told of a task's streamed text.
+final class TextLog: RunObserver, @unchecked Sendable {
+    let followsStreamedText: Bool
+    private let lock = NSLock()
+    private var received: [String] = []
+    private var tokens: Int?
+
+    init(follows: Bool) { followsStreamedText = follows }
+
+    var pieces: [String] { lock.withLock { received } }
+    var lastTokens: Int? { lock.withLock { tokens } }
+
+    func handle(_ event: RunEvent) {}
+    func progress(task: String, outputTokens: Int) { lock.withLock { tokens = outputTokens } }
+    func output(task: String, piece: String) { lock.withLock { received.append(piece) } }
 }

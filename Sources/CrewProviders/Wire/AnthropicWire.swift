@@ -191,7 +191,7 @@ public struct AnthropicWire: WireFormat {
 
     /// Unknown event types are ignored, as Anthropic asks of clients; `ping` and `content_block_stop` carry nothing.
     public func parseStreamEvent(_ event: SSEEvent) throws(ProviderError) -> StreamStep {
-        let json = try WireSupport.object(Array(event.data.utf8), "a stream event")
+        let json = try WireSupport.object(event.dataBytes, "a stream event")
         guard let type = json["type"]?.stringValue ?? event.event else {
             throw .malformed("a stream event has no type")
         }

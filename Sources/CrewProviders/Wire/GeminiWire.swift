@@ -176,7 +176,7 @@ public struct GeminiWire: WireFormat {
     /// A chunk yields its text, its finish reason, then its usage (cumulative: the last one is the total). The
     /// chunk with a finish reason is the last.
     public func parseStreamEvent(_ event: SSEEvent) throws(ProviderError) -> StreamStep {
-        let json = try WireSupport.object(Array(event.data.utf8), "a stream chunk")
+        let json = try WireSupport.object(event.dataBytes, "a stream chunk")
         try Self.throwIfError(json)
         let candidate = try Self.candidates(json).first
         let usage = try Self.usage(json["usageMetadata"])

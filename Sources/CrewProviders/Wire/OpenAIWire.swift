@@ -132,8 +132,8 @@ public struct OpenAIWire: WireFormat {
     /// A chunk yields its text, then its finish reason, then its usage (the last chunk, with `include_usage`).
     /// Only `[DONE]` ends the stream: the usage chunk comes after the one with the finish reason.
     public func parseStreamEvent(_ event: SSEEvent) throws(ProviderError) -> StreamStep {
-        if event.data == "[DONE]" { return StreamStep(events: [], done: true) }
-        let chunk = try StreamChunk(Array(event.data.utf8))
+        if event.dataBytes.elementsEqual("[DONE]".utf8) { return StreamStep(events: [], done: true) }
+        let chunk = try StreamChunk(event.dataBytes)
         try Self.throwIfError(chunk.error)
         var events: [StreamEvent] = []
         if chunk.choicesIsNotAnArray { throw .malformed("`choices` is not an array") }

@@ -118,7 +118,7 @@ extension Executor {
     ) async throws(ProviderError) -> ChatResponse {
         let name = task.name
         let counter = Counter()
-        let observers = self.observers
+        let observers = textObservers
         let observe: @Sendable (ClientEvent) -> Void = { [self] event in
             switch event {
             case .request(let attempt):
@@ -133,6 +133,7 @@ extension Executor {
                             "error": .string(FailureText.short(error, secrets: clients.secrets)),
                         ]))
             case .delta(let piece):
+                guard !observers.isEmpty else { return }
                 // Scalars, not characters: an estimate either way, without grapheme breaking per streamed piece.
                 let tokens = counter.delta(characters: piece.unicodeScalars.count)
                 for observer in observers {

@@ -21,6 +21,8 @@ public final class Executor: Sendable {
     let cache: CacheSettings?
     /// The observer that traces tool calls, when one does.
     let tracing: (any ToolCallTracing)?
+    /// The observers that follow streamed text.
+    let textObservers: [any RunObserver]
 
     public init(
         plan: ExecutionPlan, inputs: [String: String], clients: ModelClients, recorder: RunRecorder,
@@ -37,6 +39,7 @@ public final class Executor: Sendable {
         self.recorder = recorder
         self.observers = observers
         tracing = observers.lazy.compactMap { $0.toolCallTracing }.first
+        textObservers = observers.filter(\.followsStreamedText)
         self.settings = settings
     }
 

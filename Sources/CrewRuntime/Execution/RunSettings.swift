@@ -29,6 +29,9 @@ public protocol RunObserver: Sendable {
     /// A piece of the answer a task's model is streaming now (a `request` event starts a new answer); not recorded:
     /// the finished output is.
     func output(task: String, piece: String)
+    /// Whether `progress` and `output` do anything: streamed pieces are counted and passed on only when one does,
+    /// since for a quiet run that cost more than reading them.
+    var followsStreamedText: Bool { get }
     /// The observer as a tracer of tool calls, when it is one. A requirement rather than an `as?` cast: a cast to a
     /// protocol scans every conformance in the binary the first time for each observer type, at every run's start.
     var toolCallTracing: (any ToolCallTracing)? { get }
@@ -37,6 +40,7 @@ public protocol RunObserver: Sendable {
 extension RunObserver {
     public func progress(task: String, outputTokens: Int) {}
     public func output(task: String, piece: String) {}
+    public var followsStreamedText: Bool { false }
     public var toolCallTracing: (any ToolCallTracing)? { nil }
 }
 
