@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 import CrewCore
 import CrewDocuments
 import CrewKit
@@ -20,7 +19,7 @@ struct ModelsCommand: AsyncParsableCommand {
     func run() async throws {
         let plan = try await Engine.plan(at: crew.path, crewAI: crew.crewAI).plan
         var failures = 0
-        let http = Engine.shared.http
+        let transport = Engine.shared.transport
         for name in plan.models.keys.sorted() {
             guard let model = plan.models[name] else { continue }
             let line = "\(name): \(model.provider.rawValue) \(model.model)"
@@ -28,7 +27,7 @@ struct ModelsCommand: AsyncParsableCommand {
                 Terminal.out(line + "\n")
                 continue
             }
-            let verdict = await ModelCheck.run(model, plan: plan, http: http)
+            let verdict = await ModelCheck.run(model, plan: plan, transport: transport)
             if !verdict.ok { failures += 1 }
             Terminal.out("\(verdict.ok ? "ok  " : "FAIL") \(line): \(verdict.text)\n")
         }
@@ -42,13 +41,13 @@ enum ModelCheck {
         var text: String
     }
 
-    static func run(_ model: ModelDefinition, plan: ExecutionPlan, http: HTTPClient) async -> Verdict {
+    static func run(_ model: ModelDefinition, plan: ExecutionPlan, transport: ProviderTransport) async -> Verdict {
         var single = plan
         single.models = [model.name: model]
         let clients: ModelClients
         do {
             clients = try ModelClients(
-                plan: single, http: http, environment: Engine.shared.configuration.environment,
+                plan: single, transport: transport, environment: Engine.shared.configuration.environment,
                 retry: RetryPolicy(maxRetries: 0))
         } catch {
             return Verdict(ok: false, text: error.message)

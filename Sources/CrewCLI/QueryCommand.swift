@@ -65,7 +65,7 @@ struct QueryCommand: AsyncParsableCommand {
         do {
             searcher = try KnowledgeSearcher(
                 plan: plan, artifact: folder, environment: Engine.shared.configuration.environment,
-                http: Engine.shared.http)
+                transport: Engine.shared.transport)
         } catch {
             throw Engine.fail(error)
         }

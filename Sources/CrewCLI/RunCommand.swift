@@ -120,7 +120,7 @@ struct RunCommand: AsyncParsableCommand {
             let searcher = runnable.artifactFolder.flatMap {
                 try? KnowledgeSearcher(
                     plan: plan, artifact: $0, environment: Engine.shared.configuration.environment,
-                    http: Engine.shared.http)
+                    transport: Engine.shared.transport)
             }
             Terminal.out(await DryRun.render(plan, inputs: values, knowledge: searcher))
             await searcher?.close()

@@ -104,7 +104,7 @@ enum ToolCatalog {
         guard needed, let folder = source.artifactFolder else { return nil }
         do {
             return try KnowledgeSearcher(
-                plan: plan, artifact: folder, environment: environment, http: Engine.shared.http)
+                plan: plan, artifact: folder, environment: environment, transport: Engine.shared.transport)
         } catch {
             throw Engine.fail(error)
         }

@@ -57,7 +57,7 @@ extension CrewEngine {
     /// What the knowledge compiler reads for `kb`, with the embedder its plan names.
     func source(_ kb: KnowledgeDefinition, _ document: PlanDocument) throws -> KnowledgeCompiler.Source {
         let embedder = try kb.embedder.flatMap { document.embedders[$0] }.map {
-            try EmbedderFactory.make($0, http: http, environment: configuration.environment)
+            try EmbedderFactory.make($0, transport: transport, environment: configuration.environment)
         }
         var source = KnowledgeCompiler.Source(
             name: kb.name, files: kb.files, texts: kb.texts, chunkSize: kb.chunkSize, chunkOverlap: kb.chunkOverlap,

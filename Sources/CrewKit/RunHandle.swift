@@ -237,7 +237,7 @@ extension CrewEngine {
             settings: settings, environment: try environment(for: runnable), retry: configuration.retry,
             artifactFolder: runnable.artifactFolder, crewFolder: runnable.baseFolder, reviewer: options.reviewer)
         session.toolStartTimeout = configuration.toolStartTimeout
-        session.http = http
+        session.transport = transport
         session.limiters = limiters
         session.traceID = options.traceID
         session.cassette = options.cassette
@@ -276,7 +276,8 @@ extension CrewEngine {
                 requested: options.cache,
                 folder: options.cacheFolder
                     ?? ConfinedPath(base: runnable.baseFolder, below: CacheSettings.defaultFolder))
-        return try await RunPreview.make(runnable.plan, inputs: inputs, cache: cache, options: session, http: http)
+        return try await RunPreview.make(
+            runnable.plan, inputs: inputs, cache: cache, options: session, transport: transport)
     }
 
     /// A resume goes on with the plan the run started with; when the crew has changed since, that is said and the

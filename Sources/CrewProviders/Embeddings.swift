@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import CrewCore
 import Foundation
 import NIOCore
@@ -16,12 +15,13 @@ public struct HTTPEmbedder: Embedder {
     public let model: String
     public let dimensions: Int?
     public let batchSize: Int
-    public let http: HTTPClient
+    public let transport: ProviderTransport
     public let retry: RetryPolicy
     public let timeout: Double
 
     public init(
-        format: Format, endpoint: Endpoint, model: String, dimensions: Int?, batchSize: Int, http: HTTPClient,
+        format: Format, endpoint: Endpoint, model: String, dimensions: Int?, batchSize: Int,
+        transport: ProviderTransport,
         retry: RetryPolicy = RetryPolicy(), timeout: Double = 60
     ) {
         self.format = format
@@ -29,7 +29,7 @@ public struct HTTPEmbedder: Embedder {
         self.model = model
         self.dimensions = dimensions
         self.batchSize = batchSize
-        self.http = http
+        self.transport = transport
         self.retry = retry
         self.timeout = timeout
     }
@@ -109,8 +109,8 @@ public struct HTTPEmbedder: Embedder {
 
     /// One attempt, within `timeout` to the last byte; the answer is held to `ProviderLimits.maxAnswerBytes`.
     private func fetch(_ spec: HTTPRequestSpec) async throws(ProviderError) -> [UInt8] {
-        try await ProviderExchange.run(
-            spec, http: http, seconds: timeout, reader: WholeBody(limit: ProviderLimits.maxAnswerBytes),
+        try await transport.exchange(
+            spec, seconds: timeout, reader: WholeBody(limit: ProviderLimits.maxAnswerBytes),
             message: OpenAIWire().errorMessage)
     }
 }

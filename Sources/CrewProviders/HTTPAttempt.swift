@@ -1,23 +1,39 @@
-import AsyncHTTPClient
 import CrewCore
 import NIOCore
 import NIOHTTP1
+import NIOSSL
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// How an HTTP attempt's failures read: connection failures in words a user can act on.
 enum HTTPAttempt {
     /// Connection-level failures, in words a user can act on (no URL with a key in it: keys go in headers).
     static func classify(_ error: any Error) -> ProviderError {
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .deadlineExceeded, .readTimeout, .connectTimeout: return .timeout
-            case .cancelled: return .cancelled
-            case .remoteConnectionClosed: return .streamCut
-            default: return .connection(plain(String(describing: error)))
-            }
-        }
+        switch error {
+        case let error as ProviderError:
+            return error
+        case ChannelError.connectTimeout:
+            return .timeout
+        case ChannelError.ioOnClosedChannel, ChannelError.eof, ChannelError.outputClosed:
+            return .streamCut
         // NIO's parser reports a connection closed mid-body (a cut stream or a cut Content-Length body) this way.
-        if let error = error as? HTTPParserError, error == .invalidEOFState { return .streamCut }
-        return .connection(plain(String(describing: error)))
+        case HTTPParserError.invalidEOFState:
+            return .streamCut
+        case let error as HTTPParserError:
+            return .malformed("the answer is not valid HTTP (\(error))")
+        case let error as IOError where [ECONNRESET, EPIPE].contains(error.errnoCode):
+            return .streamCut
+        case let error as NIOSSLError:
+            return .connection("the TLS handshake failed (\(error))")
+        case let error as BoringSSLError:
+            return .connection("the TLS handshake failed (\(error))")
+        case let error as NIOSSLExtraError:
+            return .connection("the server's certificate is not valid for its name (\(error))")
+        default:
+            return .connection(plain(String(describing: error)))
+        }
     }
 
     /// NIO's socket errors as a user reads them: `connection reset (error set): Connection refused (errno: 111)`

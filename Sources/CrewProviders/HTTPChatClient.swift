@@ -1,14 +1,13 @@
-import AsyncHTTPClient
 import CrewCore
 import NIOCore
 import NIOHTTP1
 
-/// A chat client for one model over HTTP: its wire format, the shared `HTTPClient`, retries with backoff, the
+/// A chat client for one model over HTTP: its wire format, the shared `ProviderTransport`, retries with backoff, the
 /// model's shared rate limit, a total deadline per attempt, and a bound on the size of each answer.
 public struct HTTPChatClient: ChatClient {
     public let endpoint: Endpoint
     public let wire: any WireFormat
-    public let http: HTTPClient
+    public let transport: ProviderTransport
     public let retry: RetryPolicy
     public let limiter: RateLimiter?
     /// Seconds one attempt may take, from sending the request to the answer's last byte, streamed or not (the
@@ -18,12 +17,13 @@ public struct HTTPChatClient: ChatClient {
     public let answerLimit: Int
 
     public init(
-        endpoint: Endpoint, wire: any WireFormat, http: HTTPClient, retry: RetryPolicy, limiter: RateLimiter?,
+        endpoint: Endpoint, wire: any WireFormat, transport: ProviderTransport, retry: RetryPolicy,
+        limiter: RateLimiter?,
         timeout: Double, answerLimit: Int = ProviderLimits.maxAnswerBytes
     ) {
         self.endpoint = endpoint
         self.wire = wire
-        self.http = http
+        self.transport = transport
         self.retry = retry
         self.limiter = limiter
         self.timeout = timeout
@@ -53,8 +53,7 @@ public struct HTTPChatClient: ChatClient {
         async throws(ProviderError) -> ChatResponse
     {
         let reader = ChatAnswerReader(wire: wire, streaming: streaming, limit: answerLimit, observe: observe)
-        return try await ProviderExchange.run(
-            spec, http: http, seconds: timeout, reader: reader, message: wire.errorMessage)
+        return try await transport.exchange(spec, seconds: timeout, reader: reader, message: wire.errorMessage)
     }
 }
 

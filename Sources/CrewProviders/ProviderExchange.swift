@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import CrewCore
 import NIOConcurrencyHelpers
 import NIOCore
@@ -16,20 +15,19 @@ protocol AnswerReader: Sendable {
     mutating func end() throws(ProviderError) -> Answer
 }
 
-/// One request to a provider, answered on the connection's event loop: AsyncHTTPClient hands each part of the response
-/// to this delegate as it is read, the reader turns it into the answer, and the caller's task resumes once, with the
-/// answer or a `ProviderError`. Reading through the client's async body stream instead cost a hand-off between the
-/// loop and the task for every part, and a second timer per request for the deadline to the last byte
-/// (Benchmarks/orchestration/README.md).
+/// One request's answer, read on its connection's event loop as the parts of the response arrive: the reader turns
+/// them into the answer, and the caller's task resumes once, with the answer or a `ProviderError`.
 ///
-/// `@unchecked Sendable`: AsyncHTTPClient calls a delegate on its task's event loop only, and `settle` runs there too,
-/// so the mutable state below is confined to that loop.
-final class ProviderExchange<Reader: AnswerReader>: HTTPClientResponseDelegate, @unchecked Sendable {
-    typealias Response = Void
-
+/// `@unchecked Sendable`: the reader's state is touched only on the connection's event loop (`ProviderConnection`
+/// calls every method but `cancel` there); settling, which `cancel` may do from any thread, is guarded by a lock.
+final class ProviderExchange<Reader: AnswerReader>: ResponseSink, @unchecked Sendable {
     private enum State {
         case head(Reader)
         case answer(Reader)
+        /// The answer is whole (a stream's end mark); it is settled when the response ends or, if the end is not
+        /// among the bytes read so far, when this read is over. A response that ends in the same read thus frees its
+        /// connection before the caller asks again, and one that never ends does not hold the answer back.
+        case ready(Reader.Answer)
         /// An error status, with the start of its body, kept for the provider's message.
         case error(HTTPResponseHead, [UInt8])
         /// The answer is settled; whatever else arrives is not read.
@@ -37,102 +35,66 @@ final class ProviderExchange<Reader: AnswerReader>: HTTPClientResponseDelegate, 
     }
 
     private var state: State
-    private let answer: EventLoopPromise<Reader.Answer>
+    let answer: EventLoopPromise<Reader.Answer>
     private let message: @Sendable ([UInt8]) -> String?
+    private let settled = NIOLockedValueBox(false)
 
-    private init(
-        reader: Reader, answer: EventLoopPromise<Reader.Answer>, message: @escaping @Sendable ([UInt8]) -> String?
-    ) {
+    init(reader: Reader, answer: EventLoopPromise<Reader.Answer>, message: @escaping @Sendable ([UInt8]) -> String?) {
         self.state = .head(reader)
         self.answer = answer
         self.message = message
     }
 
-    /// Sends `spec` with `http` and reads its answer with `reader`, within `seconds` from now to the answer's last
-    /// byte: AsyncHTTPClient holds the whole exchange to that deadline, so a server that trickles its body or sends
-    /// keep-alives forever is cut too. `message` finds the provider's words in an error body.
-    static func run(
-        _ spec: HTTPRequestSpec, http: HTTPClient, seconds: Double, reader: Reader,
-        message: @escaping @Sendable ([UInt8]) -> String?
-    ) async throws(ProviderError) -> Reader.Answer {
-        let request: HTTPClient.Request
-        do {
-            var headers = HTTPHeaders()
-            for header in spec.headers { headers.add(name: header.name, value: header.value) }
-            request = try HTTPClient.Request(
-                url: spec.url, method: HTTPMethod(rawValue: spec.method), headers: headers,
-                body: .byteBuffer(ByteBuffer(bytes: spec.body)))
-        } catch {
-            throw HTTPAttempt.classify(error)
-        }
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(Seconds.nanoseconds(seconds)))
-        // Called from an event loop, `any()` is that loop, the one the client also picks for the request: the answer
-        // is completed where the caller resumes.
-        let exchange = ProviderExchange(
-            reader: reader, answer: http.eventLoopGroup.any().makePromise(), message: message)
-        let running = NIOLockedValueBox<HTTPClient.Task<Void>?>(nil)
-        do {
-            return try await withTaskCancellationHandler {
-                let task = http.execute(
-                    request: request, delegate: exchange, eventLoop: .indifferent, deadline: deadline)
-                running.withLockedValue { $0 = task }
-                if Task.isCancelled { task.cancel() }
-                task.futureResult.whenComplete { exchange.finished($0) }
-                return try await exchange.answer.futureResult.get()
-            } onCancel: {
-                running.withLockedValue { $0 }?.cancel()
-            }
-        } catch let error as ProviderError {
-            throw error
-        } catch {
-            throw HTTPAttempt.classify(error)
+    func head(_ head: HTTPResponseHead) {
+        guard case .head(var reader) = state else { return }
+        if (200..<300).contains(head.status.code) {
+            reader.begin(head)
+            state = .answer(reader)
+        } else {
+            state = .error(head, [])
         }
     }
 
-    func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        if case .head(var reader) = state {
-            if (200..<300).contains(head.status.code) {
-                reader.begin(head)
-                state = .answer(reader)
-            } else {
-                state = .error(head, [])
-            }
-        }
-        return task.eventLoop.makeSucceededVoidFuture()
-    }
-
-    func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+    func body(_ buffer: ByteBuffer) -> Bool {
         switch state {
-        case .head, .over:
-            return task.eventLoop.makeSucceededVoidFuture()
+        case .head, .over, .ready:
+            return true
         case .answer(var reader):
             state = .over  // so that the reader is not copied while it changes
             do {
                 if let whole = try reader.read(buffer.readableBytesView) {
-                    settle(.success(whole))
+                    state = .ready(whole)
                 } else {
                     state = .answer(reader)
                 }
-                return task.eventLoop.makeSucceededVoidFuture()
+                return true
             } catch {
-                return stop(task, settling: error)
+                settle(.failure(error))
+                return false
             }
         case .error(let head, var bytes):
             state = .over
             bytes += buffer.readableBytesView.prefix(ProviderLimits.maxErrorBodyBytes - bytes.count)
             guard bytes.count >= ProviderLimits.maxErrorBodyBytes else {
                 state = .error(head, bytes)
-                return task.eventLoop.makeSucceededVoidFuture()
+                return true
             }
-            // The rest of a huge error body is not read: the client closes the connection.
-            return stop(task, settling: failure(head, bytes))
+            // The rest of a huge error body is not read: the connection is closed.
+            settle(.failure(failure(head, bytes)))
+            return false
         }
     }
 
-    func didFinishRequest(task: HTTPClient.Task<Void>) throws {
+    func readComplete() {
+        if case .ready(let whole) = state { settle(.success(whole)) }
+    }
+
+    func end() {
         switch state {
+        case .ready(let whole):
+            settle(.success(whole))
         case .head, .over:
-            break
+            settle(.failure(.streamCut))
         case .answer(var reader):
             state = .over
             do throws(ProviderError) {
@@ -145,32 +107,34 @@ final class ProviderExchange<Reader: AnswerReader>: HTTPClientResponseDelegate, 
         }
     }
 
-    /// The request is over: an answer not settled yet fails with the client's error (or, with no error, as cut).
-    private func finished(_ result: Result<Void, any Error>) {
-        switch result {
-        case .success: settle(.failure(.streamCut))
-        case .failure(let error as ProviderError): settle(.failure(error))
-        case .failure(let error): settle(.failure(HTTPAttempt.classify(error)))
-        }
+    /// The exchange ended without its response's end: an answer already whole still stands, anything else fails.
+    func fail(_ error: ProviderError) {
+        if case .ready(let whole) = state { return settle(.success(whole)) }
+        settle(.failure(error))
     }
 
-    private var settled = false
+    /// Fails the answer as cancelled unless it is settled already; safe from any thread, since it leaves the reader
+    /// alone.
+    func cancel() {
+        guard settleOnce() else { return }
+        answer.fail(ProviderError.cancelled)
+    }
 
     /// Completes the answer, once; the first outcome counts.
     private func settle(_ result: Result<Reader.Answer, ProviderError>) {
         state = .over
-        guard !settled else { return }
-        settled = true
+        guard settleOnce() else { return }
         switch result {
         case .success(let value): answer.succeed(value)
         case .failure(let error): answer.fail(error)
         }
     }
 
-    /// Settles with `error` and stops the client reading: the failed future ends the request.
-    private func stop(_ task: HTTPClient.Task<Void>, settling error: ProviderError) -> EventLoopFuture<Void> {
-        settle(.failure(error))
-        return task.eventLoop.makeFailedFuture(error)
+    private func settleOnce() -> Bool {
+        settled.withLockedValue { done in
+            defer { done = true }
+            return !done
+        }
     }
 
     /// An error status as `.http`, with the provider's message (or the body's start) and its Retry-After.

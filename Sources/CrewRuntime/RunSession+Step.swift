@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import CrewCore
 import CrewDocuments
 import CrewProviders
@@ -41,17 +40,17 @@ extension RunSession {
                     + "tasks/NAME/events.jsonl, and its output)")
         }
         let recorder = try RunRecorder(runs: options.runsFolder, runID: runID, logs: "tasks/\(name)")
-        let http = options.http ?? makeHTTPClient(maxParallel: 1)
+        let transport = options.transport ?? ProviderTransport()
         var tools = ToolBox.empty
         do {
-            let (clients, knowledge) = try await setUp(plan, options: options, http: http, tools: &tools)
+            let (clients, knowledge) = try await setUp(plan, options: options, transport: transport, tools: &tools)
             let executor = Executor(
                 plan: plan, inputs: inputs, clients: clients, recorder: recorder, observers: [],
                 settings: options.settings, knowledge: knowledge, tools: tools, reviewer: options.reviewer,
                 cache: options.cache)
             let outcome = await executor.perform(task, context: task.context.map { ($0, outputs[$0] ?? "") })
             await tools.close()
-            if options.http == nil { try? await http.shutdown() }
+            if options.transport == nil { transport.shutdown() }
             switch outcome {
             case .succeeded: return .succeeded
             case .failed(let message, let report): return .failed(message, retryable: report.retryable)
@@ -59,7 +58,7 @@ extension RunSession {
             }
         } catch {
             await tools.close()
-            if options.http == nil { try? await http.shutdown() }
+            if options.transport == nil { transport.shutdown() }
             throw error
         }
     }

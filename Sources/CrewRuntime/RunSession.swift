@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import CrewCore
 import CrewDocuments
 import CrewProviders
@@ -23,8 +22,9 @@ public struct RunSession: Sendable {
         public var reviewer: (any Reviewer)?
         /// Seconds each MCP server has to start and list its tools.
         public var toolStartTimeout: Double = 30
-        /// The process's HTTP client, shared by every run; nil makes one for this run (and shuts it down after).
-        public var http: HTTPClient?
+        /// The process's connections to providers, shared by every run; nil makes a transport for this run (and
+        /// closes its connections after).
+        public var transport: ProviderTransport?
         /// The process's rate limiters, shared by every run; nil makes a set for this run.
         public var limiters: RateLimiterPool?
         /// The trace this attempt is exported as, recorded in run.json and in `run_started`.
@@ -149,11 +149,11 @@ public struct RunSession: Sendable {
         let (plan, header, recorder, lock, finished) = (
             prepared.plan, prepared.header, prepared.recorder, prepared.lock, prepared.reusing
         )
-        let http = options.http ?? makeHTTPClient(maxParallel: options.settings.maxParallel)
-        let ownsHTTP = options.http == nil
+        let transport = options.transport ?? ProviderTransport()
+        let ownsTransport = options.transport == nil
         var tools = ToolBox.empty
         do {
-            let (clients, knowledge) = try await setUp(plan, options: options, http: http, tools: &tools)
+            let (clients, knowledge) = try await setUp(plan, options: options, transport: transport, tools: &tools)
             try Task.checkCancellation()
             let start = RunEvent(.runStarted, fields: header.startFields(reused: finished.count))
             for observer in [recorder] + observers { observer.handle(start) }
@@ -178,12 +178,12 @@ public struct RunSession: Sendable {
             let end = RunEvent(.runFinished, time: ended, fields: fields)
             for observer in [recorder] + observers { observer.handle(end) }
             await tools.close()
-            if ownsHTTP { try? await http.shutdown() }
+            if ownsTransport { transport.shutdown() }
             withExtendedLifetime(lock) {}
             return Outcome(runID: header.id, folder: recorder.folder, status: status, record: run)
         } catch {
             await tools.close()
-            if ownsHTTP { try? await http.shutdown() }
+            if ownsTransport { transport.shutdown() }
             let status: RunStatus = Task.isCancelled || error is CancellationError ? .interrupted : .failed
             let record = header.record(status: status, totals: nil, finished: Date())
             try? recorder.writeRun(record)
@@ -197,13 +197,15 @@ public struct RunSession: Sendable {
 
     /// The model clients, the knowledge searcher and the tools of a run (or of one step), set up the one way every
     /// run sets them up. `tools` is the caller's, so that it closes them on every way out.
-    static func setUp(_ plan: ExecutionPlan, options: Options, http: HTTPClient, tools: inout ToolBox) async throws
+    static func setUp(
+        _ plan: ExecutionPlan, options: Options, transport: ProviderTransport, tools: inout ToolBox
+    ) async throws
         -> (ModelClients, KnowledgeSearcher?)
     {
         let clients = try ModelClients(
-            plan: plan, http: http, environment: options.environment, retry: options.retry,
+            plan: plan, transport: transport, environment: options.environment, retry: options.retry,
             limiters: options.limiters ?? RateLimiterPool(), cassette: options.cassette)
-        let knowledge = try knowledgeSearcher(plan, options: options, http: http)
+        let knowledge = try knowledgeSearcher(plan, options: options, transport: transport)
         tools = try await ToolBox.open(
             plan: plan, crewFolder: options.crewFolder, environment: options.environment, knowledge: knowledge,
             startTimeout: options.toolStartTimeout)
@@ -212,7 +214,7 @@ public struct RunSession: Sendable {
     }
 
     /// A searcher when an agent reads knowledge: through `knowledge_context: auto` or a `knowledge` tool.
-    static func knowledgeSearcher(_ plan: ExecutionPlan, options: Options, http: HTTPClient) throws
+    static func knowledgeSearcher(_ plan: ExecutionPlan, options: Options, transport: ProviderTransport) throws
         -> KnowledgeSearcher?
     {
         let usedTools = Set(plan.agents.values.flatMap(\.tools))
@@ -220,7 +222,8 @@ public struct RunSession: Sendable {
             plan.agents.values.contains { $0.knowledgeContext == .auto && !$0.knowledge.isEmpty }
             || plan.tools.values.contains { $0.type == .knowledge && usedTools.contains($0.name) }
         guard needsKnowledge, let folder = options.artifactFolder else { return nil }
-        return try KnowledgeSearcher(plan: plan, artifact: folder, environment: options.environment, http: http)
+        return try KnowledgeSearcher(
+            plan: plan, artifact: folder, environment: options.environment, transport: transport)
     }
 
     /// Two tools of one agent with the same name (an MCP server's tool named like a built-in one, say).
@@ -242,21 +245,5 @@ public struct RunSession: Sendable {
             }
         }
         if !problems.isEmpty { throw CrewFailure(.r514, problems.joined(separator: "\n")) }
-    }
-
-    /// One client for the whole run. Its per-host connection limit must not be the bottleneck: AsyncHTTPClient's
-    /// default of 8 would cap a 16-wide fan-out to one provider at 8 requests in flight.
-    public static func makeHTTPClient(maxParallel: Int) -> HTTPClient {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, maxParallel))
-        // A refused or unreachable endpoint fails the request at once; crew's own retries (RetryPolicy) back off,
-        // instead of the pool retrying each attempt until its 10 s connect timeout.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        // No span of the client's own per request: crew's traces are made from its run events (CrewTelemetry), and
-        // the global tracer this would use is never bootstrapped, yet each request paid for a no-op span, its task
-        // local and its attributes (parsing the URL again): about 40 K instructions.
-        configuration.tracing.tracer = nil
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 }

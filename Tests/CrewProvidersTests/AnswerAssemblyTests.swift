@@ -106,20 +106,21 @@ import Testing
         _ body: (ProviderTestServer, HTTPEmbedder) async throws -> Void
     ) async throws {
         let server = try await ProviderTestServer.start(script: script)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let transport = ProviderTransport()
         let embedder = HTTPEmbedder(
             format: .openai,
             endpoint: Endpoint(provider: .openai, baseURL: server.baseURL, apiKey: nil, keySource: nil),
-            model: "e", dimensions: nil, batchSize: 8, http: http, retry: RetryPolicy(maxRetries: 2, baseDelay: 0.05),
+            model: "e", dimensions: nil, batchSize: 8, transport: transport,
+            retry: RetryPolicy(maxRetries: 2, baseDelay: 0.05),
             timeout: timeout)
         do {
             try await body(server, embedder)
         } catch {
-            try? await http.shutdown()
+            transport.shutdown()
             try? await server.shutdown()
             throw error
         }
-        try await http.shutdown()
+        transport.shutdown()
         try await server.shutdown()
     }
 

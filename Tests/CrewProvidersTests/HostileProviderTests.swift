@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import CrewCore
 import CrewProviders
 import CrewTestSupport
@@ -27,7 +26,7 @@ import Testing
         _ body: (ProviderTestServer, HTTPChatClient) async throws -> Void
     ) async throws {
         let server = try await ProviderTestServer.start(script: script)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let transport = ProviderTransport()
         let wire: any WireFormat =
             switch provider {
             case .openai: OpenAIWire()
@@ -36,16 +35,17 @@ import Testing
             }
         let client = HTTPChatClient(
             endpoint: Endpoint(provider: provider, baseURL: server.baseURL, apiKey: Secret("k"), keySource: nil),
-            wire: wire, http: http, retry: RetryPolicy(maxRetries: maxRetries, baseDelay: 0.05, maxDelay: 0.1),
+            wire: wire, transport: transport,
+            retry: RetryPolicy(maxRetries: maxRetries, baseDelay: 0.05, maxDelay: 0.1),
             limiter: nil, timeout: timeout, answerLimit: answerLimit)
         do {
             try await body(server, client)
         } catch {
-            try? await http.shutdown()
+            transport.shutdown()
             try? await server.shutdown()
             throw error
         }
-        try await http.shutdown()
+        transport.shutdown()
         try await server.shutdown()
     }
 

@@ -368,7 +368,7 @@ private func post(
 }
 
 /// Polls `condition` for up to two seconds; the server learns of a client's close asynchronously.
-private func eventually(_ condition: () -> Bool) async -> Bool {
+func eventually(_ condition: () -> Bool) async -> Bool {
     for _ in 0..<200 {
         if condition() { return true }
         try? await Task.sleep(nanoseconds: 10_000_000)

@@ -40,7 +40,7 @@ private let oslo = #"{"city":"Oslo","days":2}"#
         _ body: (ProviderTestServer, HTTPChatClient) async throws -> Void
     ) async throws {
         let server = try await ProviderTestServer.start(script: script)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let transport = ProviderTransport()
         let wire: any WireFormat =
             switch provider {
             case .openai: OpenAIWire()
@@ -49,17 +49,17 @@ private let oslo = #"{"city":"Oslo","days":2}"#
             }
         let endpoint = Endpoint(provider: provider, baseURL: server.baseURL, apiKey: Secret("k"), keySource: nil)
         let client = HTTPChatClient(
-            endpoint: endpoint, wire: wire, http: http,
+            endpoint: endpoint, wire: wire, transport: transport,
             retry: RetryPolicy(maxRetries: 2, baseDelay: 0.01, maxDelay: 0.02),
             limiter: nil, timeout: 10)
         do {
             try await body(server, client)
         } catch {
-            try? await http.shutdown()
+            transport.shutdown()
             try? await server.shutdown()
             throw error
         }
-        try await http.shutdown()
+        transport.shutdown()
         try await server.shutdown()
     }
 

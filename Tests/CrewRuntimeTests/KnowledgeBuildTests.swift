@@ -36,13 +36,13 @@ import Testing
             request.index == 0 ? .status(429, retryAfter: "0") : .reply()
         }
         defer { Task { try? await server.shutdown() } }
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        defer { Task { try? await http.shutdown() } }
+        let transport = ProviderTransport()
+        defer { transport.shutdown() }
         let folder = TemporaryFolder()
         corpus(folder, files: 5)
         let endpoint = Endpoint(provider: .openai, baseURL: server.baseURL + "/v1", apiKey: Secret("k"), keySource: "K")
         let embedder = HTTPEmbedder(
-            format: .openai, endpoint: endpoint, model: "embed", dimensions: nil, batchSize: 4, http: http,
+            format: .openai, endpoint: endpoint, model: "embed", dimensions: nil, batchSize: 4, transport: transport,
             retry: RetryPolicy(maxRetries: 2, baseDelay: 0.01, maxDelay: 0.02))
         let first = try await compile(folder, files: 5, embedder: embedder)
         #expect(first.chunks > 5)

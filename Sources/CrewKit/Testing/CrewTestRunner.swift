@@ -62,7 +62,7 @@ public struct CrewTestRunner: Sendable {
         let store = RunStore(ConfinedPath(base: runnable.baseFolder, below: Self.runsFolder))
         let check = AssertionCheck(store: store, runID: outcome.runID)
         let clients = try ModelClients(
-            plan: plan, http: engine.http, environment: engine.configuration.environment,
+            plan: plan, transport: engine.transport, environment: engine.configuration.environment,
             retry: engine.configuration.retry, cassette: options.cassette)
         let judge = RubricJudge(clients: clients, plan: plan)
         for assertion in test.assertions {

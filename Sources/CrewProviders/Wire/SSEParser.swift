@@ -80,7 +80,8 @@ public struct SSEParser: Sendable {
             try extendLine(chunk[position..<end])
             var whole: [UInt8] = []
             swap(&whole, &line)  // so that reading it leaves `self` free to change
-            try whole.withUnsafeBufferPointer { (whole) throws(ProviderError) in try endLine(whole[...], into: &events) }
+            try whole.withUnsafeBufferPointer { (whole) throws(ProviderError) in try endLine(whole[...], into: &events)
+            }
             whole.removeAll(keepingCapacity: true)
             if line.isEmpty { line = whole }
         }

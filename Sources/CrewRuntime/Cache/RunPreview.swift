@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import CrewCore
 import CrewDocuments
 import CrewKnowledge
@@ -32,14 +31,14 @@ public struct RunPreview: Sendable {
     /// answer has an agent with tools (their definitions are part of its key), and closed again.
     public static func make(
         _ plan: ExecutionPlan, inputs: [String: String], cache: CacheSettings, options: RunSession.Options,
-        http: HTTPClient
+        transport: ProviderTransport
     ) async throws -> RunPreview {
         let plan = plan.resolvingModelEnvironment(options.environment)
         let decisions = plan.tasks.map { CachePolicy.decide($0, plan: plan, requested: cache.requested) }
         let needsTools = zip(plan.tasks, decisions).contains { task, decision in
             decision == .use && plan.document.agents(reachableFrom: task.agent).contains { !$0.tools.isEmpty }
         }
-        let searcher = try RunSession.knowledgeSearcher(plan, options: options, http: http)
+        let searcher = try RunSession.knowledgeSearcher(plan, options: options, transport: transport)
         let tools =
             needsTools
             ? try await ToolBox.open(

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import CrewCore
 import CrewDocuments
 import CrewProviders
@@ -6,7 +5,9 @@ import Foundation
 
 /// Makes the embedder a plan names, reading its key at this moment (build time or query time) and nowhere else.
 public enum EmbedderFactory {
-    public static func make(_ definition: EmbedderDefinition, http: HTTPClient, environment: [String: String])
+    public static func make(
+        _ definition: EmbedderDefinition, transport: ProviderTransport, environment: [String: String]
+    )
         throws(ModelClients.SetupError) -> any Embedder
     {
         if definition.provider == .mock {
@@ -35,6 +36,6 @@ public enum EmbedderFactory {
             keySource: definition.apiKey?.description)
         return HTTPEmbedder(
             format: format, endpoint: endpoint, model: definition.model, dimensions: definition.dimensions,
-            batchSize: definition.batchSize ?? PlanDefaults.embedderBatchSize, http: http)
+            batchSize: definition.batchSize ?? PlanDefaults.embedderBatchSize, transport: transport)
     }
 }

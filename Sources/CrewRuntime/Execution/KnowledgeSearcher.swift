@@ -1,7 +1,7 @@
-import AsyncHTTPClient
 import CrewCore
 import CrewDocuments
 import CrewKnowledge
+import CrewProviders
 import Foundation
 
 /// Searches the knowledge bases of an artifact: opens each one's indexes on first use, and embeds queries with the
@@ -15,22 +15,24 @@ public final class KnowledgeSearcher: @unchecked Sendable {
 
     let plan: ExecutionPlan
     let artifact: String
-    let http: HTTPClient
-    let ownsHTTP: Bool
+    let transport: ProviderTransport
+    let ownsTransport: Bool
     let environment: [String: String]
     private let lock = NSLock()
     private var indexes: [String: KnowledgeIndex] = [:]
 
-    public init(plan: ExecutionPlan, artifact: String, environment: [String: String], http: HTTPClient? = nil) throws {
+    public init(
+        plan: ExecutionPlan, artifact: String, environment: [String: String], transport: ProviderTransport? = nil
+    ) throws {
         self.plan = plan
         self.artifact = artifact
         self.environment = environment
-        self.http = http ?? RunSession.makeHTTPClient(maxParallel: 4)
-        ownsHTTP = http == nil
+        self.transport = transport ?? ProviderTransport()
+        ownsTransport = transport == nil
     }
 
     public func close() async {
-        if ownsHTTP { try? await http.shutdown() }
+        if ownsTransport { transport.shutdown() }
     }
 
     func index(_ name: String) throws -> KnowledgeIndex {
@@ -60,7 +62,7 @@ public final class KnowledgeSearcher: @unchecked Sendable {
             guard let embedderName = definition.embedder, let embedder = plan.embedders[embedderName] else {
                 throw SearchError(message: "knowledge base `\(name)` has vectors but the plan names no embedder")
             }
-            let client = try EmbedderFactory.make(embedder, http: http, environment: environment)
+            let client = try EmbedderFactory.make(embedder, transport: transport, environment: environment)
             guard client.identity == embedder.identity else {
                 throw SearchError(
                     message:

@@ -1,11 +1,10 @@
-import AsyncHTTPClient
 import CrewCore
 import CrewDocuments
 import CrewProviders
 import Foundation
 
 /// One client per model of the plan, built when the run starts: secrets are read here (from the environment or a
-/// secret file) and nowhere else, and every HTTP model shares the run's one `HTTPClient`.
+/// secret file) and nowhere else, and every HTTP model shares the run's one `ProviderTransport`.
 public struct ModelClients: Sendable {
     /// A model or embedder that cannot be set up: R511 (no key) or R512 (a secret file cannot be read).
     public struct SetupError: CodedFailure {
@@ -30,7 +29,8 @@ public struct ModelClients: Sendable {
 
     /// `retry` overrides the backoff timing (tests use short delays); `maxRetries` still comes from each model.
     public init(
-        plan: ExecutionPlan, http: HTTPClient, environment: [String: String], retry: RetryPolicy = RetryPolicy(),
+        plan: ExecutionPlan, transport: ProviderTransport, environment: [String: String],
+        retry: RetryPolicy = RetryPolicy(),
         limiters: RateLimiterPool = RateLimiterPool(), cassette: CassetteMode? = nil
     ) throws(SetupError) {
         self.cassette = cassette
@@ -52,7 +52,7 @@ public struct ModelClients: Sendable {
                 policy.maxRetries = model.maxRetries ?? retry.maxRetries
                 let limiter = limiters.limiter(for: model, endpoint: endpoint)
                 let client = HTTPChatClient(
-                    endpoint: endpoint, wire: Self.wire(endpoint.provider), http: http, retry: policy,
+                    endpoint: endpoint, wire: Self.wire(endpoint.provider), transport: transport, retry: policy,
                     limiter: limiter, timeout: model.timeout ?? PlanDefaults.modelTimeout)
                 remotes[name] = Remote(client: client, definition: model)
             } catch {

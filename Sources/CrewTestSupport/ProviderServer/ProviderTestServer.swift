@@ -70,6 +70,19 @@ public final class ProviderTestServer: Sendable {
     /// Response body bytes written to all connections since start (heads not counted). With the socket buffers,
     /// an upper bound on what clients received: a client that stops reading keeps an endless answer near its limit.
     public var bytesSent: Int { state.bytesSent }
+    /// Connections accepted since start: a client that keeps its connections alive opens fewer than it sends
+    /// requests.
+    public var acceptedConnections: Int { state.accepted }
+    /// Connections open now.
+    public var openConnections: Int { state.open.count }
+
+    /// Closes every open connection, as a server does to idle ones when its keep-alive timeout passes; it keeps
+    /// listening.
+    public func closeConnections() async {
+        for connection in state.open {
+            try? await connection.close()
+        }
+    }
 
     /// Changes the script for requests that arrive from now on.
     public func setScript(_ script: @escaping @Sendable (RecordedRequest) -> Behavior) {

@@ -14,6 +14,7 @@ final class ServerState: @unchecked Sendable {
     private var highWater = 0
     private var bodyBytes = 0
     private var connections: [ObjectIdentifier: any Channel] = [:]
+    private var acceptedTotal = 0
     private var closed = false
 
     init(script: @escaping Script) {
@@ -59,12 +60,15 @@ final class ServerState: @unchecked Sendable {
     var inFlight: Int { locked { current } }
     var maxInFlight: Int { locked { highWater } }
     var bytesSent: Int { locked { bodyBytes } }
+    var accepted: Int { locked { acceptedTotal } }
+    var open: [any Channel] { locked { Array(connections.values) } }
 
     /// Tracks an accepted connection so shutdown can close it; false once shut down.
     func register(_ channel: any Channel) -> Bool {
         locked {
             guard !closed else { return false }
             connections[ObjectIdentifier(channel)] = channel
+            acceptedTotal += 1
             return true
         }
     }

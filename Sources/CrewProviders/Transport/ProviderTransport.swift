@@ -1,0 +1,217 @@
+import CrewCore
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// How crew talks to model providers: HTTP/1.1 over kept-alive connections (TLS for `https`), one request per
+/// connection at a time, each answer read on the connection's event loop as its bytes arrive.
+///
+/// It is not a general HTTP client (tools, MCP and webhooks use AsyncHTTPClient): it sends a request built by a wire
+/// format and reads its answer, nothing else. That is what keeps it cheap. A request's head and body leave in one
+/// write, the answer is read with no state machine of a general client in between, and no generic type is
+/// instantiated per request (Benchmarks/orchestration/README.md, "A transport for providers").
+public final class ProviderTransport: Sendable {
+    private let group: any EventLoopGroup
+    private let idle = NIOLockedValueBox<[Origin: [IdleConnection]]>([:])
+    private let tls = NIOLockedValueBox<NIOSSLContext?>(nil)
+    /// The most idle connections kept per provider; more are closed as their requests end.
+    private let idlePerOrigin: Int
+
+    public init(idlePerOrigin: Int = 64, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.idlePerOrigin = max(1, idlePerOrigin)
+        self.group = group
+    }
+
+    /// Closes the idle connections. Requests may still be made: they open new ones.
+    public func shutdown() {
+        let connections = idle.withLockedValue { pools -> [IdleConnection] in
+            defer { pools = [:] }
+            return pools.values.flatMap { $0 }
+        }
+        for connection in connections { connection.channel.close(promise: nil) }
+    }
+
+    /// Sends `spec` and reads its answer with `reader`, within `seconds` from now to the answer's last byte.
+    /// `message` finds the provider's words in an error body.
+    func exchange<Reader: AnswerReader>(
+        _ spec: HTTPRequestSpec, seconds: Double, reader: Reader, message: @escaping @Sendable ([UInt8]) -> String?
+    ) async throws(ProviderError) -> Reader.Answer {
+        let target = try RequestTarget(spec)
+        let head = try target.head(spec)
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(Seconds.nanoseconds(seconds)))
+        // Called from an event loop, `any()` is that loop: the answer is completed where the caller resumes.
+        let loop = group.any()
+        let exchange = ProviderExchange(reader: reader, answer: loop.makePromise(), message: message)
+        let started = NIOLockedValueBox<(any Channel)?>(nil)
+        do {
+            return try await withTaskCancellationHandler {
+                connection(for: target.origin, on: loop, deadline: deadline).whenComplete { result in
+                    switch result {
+                    case .success(let connection):
+                        started.withLockedValue { $0 = connection.channel }
+                        connection.handler.value.send(head, body: spec.body, to: exchange, until: deadline)
+                    case .failure(let error):
+                        exchange.fail(HTTPAttempt.classify(error))
+                    }
+                }
+                return try await exchange.answer.futureResult.get()
+            } onCancel: {
+                exchange.cancel()
+                started.withLockedValue { $0 }?.close(promise: nil)
+            }
+        } catch let error as ProviderError {
+            throw error
+        } catch {
+            throw HTTPAttempt.classify(error)
+        }
+    }
+
+    /// An idle connection to `origin`, one on `loop` first; else a new one on `loop`.
+    private func connection(for origin: Origin, on loop: any EventLoop, deadline: NIODeadline)
+        -> EventLoopFuture<IdleConnection>
+    {
+        if let kept = takeIdle(origin, preferring: loop) {
+            return kept.channel.eventLoop.makeSucceededFuture(kept)
+        }
+        let context: NIOSSLContext?
+        do {
+            context = origin.secure ? try sslContext() : nil
+        } catch {
+            return loop.makeFailedFuture(error)
+        }
+        let handler = ProviderConnection(origin: origin) { [weak self] channel, handler in
+            self?.keepIdle(IdleConnection(channel: channel, handler: handler), for: origin)
+        }
+        let timeout = max(deadline - .now(), .milliseconds(1))
+        return ClientBootstrap(group: loop)
+            .connectTimeout(timeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    if let context {
+                        try pipeline.addHandler(
+                            NIOSSLClientHandler(context: context, serverHostname: origin.serverName))
+                    }
+                    try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .fireError)
+                    try pipeline.addHandler(handler)
+                }
+            }
+            .connect(host: origin.host, port: origin.port)
+            .map { channel in IdleConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: loop)) }
+    }
+
+    private func takeIdle(_ origin: Origin, preferring loop: any EventLoop) -> IdleConnection? {
+        idle.withLockedValue { pools -> IdleConnection? in
+            guard var pool = pools[origin] else { return nil }
+            defer { pools[origin] = pool.isEmpty ? nil : pool }
+            pool.removeAll { !$0.channel.isActive }
+            let index = pool.lastIndex { $0.channel.eventLoop === loop } ?? pool.indices.last
+            return index.map { pool.remove(at: $0) }
+        }
+    }
+
+    private func keepIdle(_ connection: IdleConnection, for origin: Origin) {
+        let kept = idle.withLockedValue { pools -> Bool in
+            guard pools[origin, default: []].count < idlePerOrigin else { return false }
+            pools[origin, default: []].append(connection)
+            return true
+        }
+        if !kept { connection.channel.close(promise: nil) }
+    }
+
+    /// One TLS context for every provider: it holds the system's trust roots, which are costly to load.
+    private func sslContext() throws -> NIOSSLContext {
+        try tls.withLockedValue { kept in
+            if let kept { return kept }
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.applicationProtocols = ["http/1.1"]
+            let made = try NIOSSLContext(configuration: configuration)
+            kept = made
+            return made
+        }
+    }
+}
+
+/// A kept-alive connection between two requests.
+struct IdleConnection: Sendable {
+    let channel: any Channel
+    let handler: NIOLoopBound<ProviderConnection>
+}
+
+/// Where a provider listens; connections are kept per origin.
+struct Origin: Hashable, Sendable {
+    var secure: Bool
+    var host: String
+    var port: Int
+
+    /// The name sent for SNI and checked against the certificate; nil for an address, which the certificate's IP
+    /// names are checked against instead.
+    var serverName: String? {
+        host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : host
+    }
+
+    /// The `Host` header: an IPv6 address in brackets, and the port when it is not the scheme's.
+    var hostHeader: String {
+        let name = host.contains(":") ? "[\(host)]" : host
+        return port == (secure ? 443 : 80) ? name : "\(name):\(port)"
+    }
+}
+
+/// A request's origin and target (path and query), read from its URL once.
+struct RequestTarget {
+    let origin: Origin
+    let path: String
+
+    init(_ spec: HTTPRequestSpec) throws(ProviderError) {
+        guard let url = URLComponents(string: spec.url), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", var host = url.host, !host.isEmpty
+        else {
+            throw .connection("`\(Self.shown(spec.url))` is not an http or https URL")
+        }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let secure = scheme == "https"
+        origin = Origin(secure: secure, host: host, port: url.port ?? (secure ? 443 : 80))
+        let query = url.percentEncodedQuery.map { "?" + $0 } ?? ""
+        path = (url.percentEncodedPath.isEmpty ? "/" : url.percentEncodedPath) + query
+    }
+
+    /// The request's head. A header that would break the request's framing (a line break in a key read from the
+    /// environment, say) is refused before anything is sent; the error names the header, never its value.
+    func head(_ spec: HTTPRequestSpec) throws(ProviderError) -> HTTPRequestHead {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(spec.headers.count + 2)
+        headers.add(name: "Host", value: origin.hostHeader)
+        for header in spec.headers {
+            guard Self.isToken(header.name), Self.isFieldValue(header.value) else {
+                throw .connection(
+                    "the request header `\(String(header.name.prefix(64)))` holds a line break or a control "
+                        + "character; check the key or the value it is read from")
+            }
+            headers.add(name: header.name, value: header.value)
+        }
+        headers.add(name: "Content-Length", value: String(spec.body.count))
+        return HTTPRequestHead(
+            version: .http1_1, method: HTTPMethod(rawValue: spec.method), uri: path, headers: headers)
+    }
+
+    /// A header name: RFC 9110's token characters.
+    private static func isToken(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { (0x21...0x7E).contains($0) && !separators.contains($0) }
+    }
+
+    private static let separators = Set("\"(),/:;<=>?@[\\]{}".utf8)
+
+    /// Visible characters, spaces, tabs and any non-ASCII byte; no CR, LF, NUL or other control character.
+    private static func isFieldValue(_ value: String) -> Bool {
+        value.utf8.allSatisfy { $0 >= 0x20 && $0 != 0x7F || $0 == 0x09 }
+    }
+
+    /// A URL as an error shows it: without its query, where a key could be.
+    private static func shown(_ url: String) -> String {
+        String(url.prefix { $0 != "?" }.prefix(200))
+    }
+}
