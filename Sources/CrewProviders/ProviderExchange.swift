@@ -130,6 +130,9 @@ final class ProviderExchange<Reader: AnswerReader>: ResponseSink, @unchecked Sen
         }
     }
 
+    /// Whether the answer is settled (a cancelled request's connection may come too late to be used).
+    var isSettled: Bool { settled.withLockedValue { $0 } }
+
     private func settleOnce() -> Bool {
         settled.withLockedValue { done in
             defer { done = true }

@@ -83,6 +83,18 @@ import Testing
         }
     }
 
+    @Test func aCancelledRequestEndsAtOnceAndClosesItsConnection() async throws {
+        try await Self.withClient(script: { _ in .hang }) { server, client in
+            let asking = Task { try await Self.ask(client) }
+            #expect(await eventually { server.inFlight == 1 })
+            let started = Date()
+            asking.cancel()
+            await #expect(throws: ProviderError.cancelled) { _ = try await asking.value }
+            #expect(Date().timeIntervalSince(started) < 1)
+            #expect(await eventually { server.inFlight == 0 && server.openConnections == 0 })
+        }
+    }
+
     @Test func aHeaderThatWouldBreakTheRequestIsNotSent() async throws {
         try await Self.withClient(key: "k\r\nX-Injected: yes") { server, client in
             await #expect {

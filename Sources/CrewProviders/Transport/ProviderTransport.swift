@@ -50,6 +50,8 @@ public final class ProviderTransport: Sendable {
             return try await withTaskCancellationHandler {
                 connection(for: target.origin, on: loop, deadline: deadline).whenComplete { result in
                     switch result {
+                    case .success(let connection) where exchange.isSettled:
+                        self.keepIdle(connection, for: target.origin)  // cancelled while connecting: nothing is sent
                     case .success(let connection):
                         started.withLockedValue { $0 = connection.channel }
                         connection.handler.value.send(head, body: spec.body, to: exchange, until: deadline)
