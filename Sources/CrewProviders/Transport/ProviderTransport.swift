@@ -17,6 +17,9 @@ public final class ProviderTransport: Sendable {
     private let group: any EventLoopGroup
     private let idle = NIOLockedValueBox<[Origin: [IdleConnection]]>([:])
     private let tls = NIOLockedValueBox<NIOSSLContext?>(nil)
+    /// URLs already read: a run sends its requests to a handful of them, and parsing one cost more than the rest of
+    /// the request's head.
+    private let targets = NIOLockedValueBox<[String: RequestTarget]>([:])
     /// The most idle connections kept per provider; more are closed as their requests end.
     private let idlePerOrigin: Int
 
@@ -39,7 +42,7 @@ public final class ProviderTransport: Sendable {
     func exchange<Reader: AnswerReader>(
         _ spec: HTTPRequestSpec, seconds: Double, reader: Reader, message: @escaping @Sendable ([UInt8]) -> String?
     ) async throws(ProviderError) -> Reader.Answer {
-        let target = try RequestTarget(spec)
+        let target = try target(spec.url)
         let head = try target.head(spec)
         let deadline = NIODeadline.now() + .nanoseconds(Int64(Seconds.nanoseconds(seconds)))
         // Called from an event loop, `any()` is that loop: the answer is completed where the caller resumes.
@@ -71,6 +74,16 @@ public final class ProviderTransport: Sendable {
         }
     }
 
+    private func target(_ url: String) throws(ProviderError) -> RequestTarget {
+        if let known = targets.withLockedValue({ $0[url] }) { return known }
+        let parsed = try RequestTarget(url)
+        targets.withLockedValue { known in
+            if known.count >= 64 { known.removeAll() }  // a bound, for a process that talks to many providers
+            known[url] = parsed
+        }
+        return parsed
+    }
+
     /// An idle connection to `origin`, one on `loop` first; else a new one on `loop`.
     private func connection(for origin: Origin, on loop: any EventLoop, deadline: NIODeadline)
         -> EventLoopFuture<IdleConnection>
@@ -98,7 +111,10 @@ public final class ProviderTransport: Sendable {
                         try pipeline.addHandler(
                             NIOSSLClientHandler(context: context, serverHostname: origin.serverName))
                     }
-                    try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .fireError)
+                    // Headers are checked before anything is sent (`RequestTarget.head`), so NIO's own check, a
+                    // handler more on every connection and a pass over every request's headers, is left out.
+                    try pipeline.addHTTPClientHandlers(
+                        leftOverBytesStrategy: .fireError, enableOutboundHeaderValidation: false)
                     try pipeline.addHandler(handler)
                 }
             }
@@ -164,15 +180,15 @@ struct Origin: Hashable, Sendable {
 }
 
 /// A request's origin and target (path and query), read from its URL once.
-struct RequestTarget {
+struct RequestTarget: Sendable {
     let origin: Origin
     let path: String
 
-    init(_ spec: HTTPRequestSpec) throws(ProviderError) {
-        guard let url = URLComponents(string: spec.url), let scheme = url.scheme?.lowercased(),
+    init(_ text: String) throws(ProviderError) {
+        guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(),
             scheme == "http" || scheme == "https", var host = url.host, !host.isEmpty
         else {
-            throw .connection("`\(Self.shown(spec.url))` is not an http or https URL")
+            throw .connection("`\(Self.shown(text))` is not an http or https URL")
         }
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         let secure = scheme == "https"
@@ -202,10 +218,18 @@ struct RequestTarget {
 
     /// A header name: RFC 9110's token characters.
     private static func isToken(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { (0x21...0x7E).contains($0) && !separators.contains($0) }
+        !name.isEmpty && name.utf8.allSatisfy(isTokenByte)
     }
 
-    private static let separators = Set("\"(),/:;<=>?@[\\]{}".utf8)
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
 
     /// Visible characters, spaces, tabs and any non-ASCII byte; no CR, LF, NUL or other control character.
     private static func isFieldValue(_ value: String) -> Bool {
