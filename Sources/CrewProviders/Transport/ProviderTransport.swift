@@ -15,7 +15,9 @@ import NIOSSL
 /// instantiated per request (Benchmarks/orchestration/README.md, "A transport for providers").
 public final class ProviderTransport: Sendable {
     private let group: any EventLoopGroup
-    private let idle = NIOLockedValueBox<[Origin: [IdleConnection]]>([:])
+    /// Idle connections by `Origin.key`: a string key, since a dictionary keyed by a type of our own made the runtime
+    /// scan every conformance in the binary at start.
+    private let idle = NIOLockedValueBox<[String: [IdleConnection]]>([:])
     private let tls = NIOLockedValueBox<NIOSSLContext?>(nil)
     /// URLs already read: a run sends its requests to a handful of them, and parsing one cost more than the rest of
     /// the request's head.
@@ -111,10 +113,13 @@ public final class ProviderTransport: Sendable {
                         try pipeline.addHandler(
                             NIOSSLClientHandler(context: context, serverHostname: origin.serverName))
                     }
-                    // Headers are checked before anything is sent (`RequestTarget.head`), so NIO's own check, a
-                    // handler more on every connection and a pass over every request's headers, is left out.
-                    try pipeline.addHTTPClientHandlers(
-                        leftOverBytesStrategy: .fireError, enableOutboundHeaderValidation: false)
+                    // The encoder and decoder alone: headers are checked before anything is sent
+                    // (`RequestTarget.head`), so NIO's own check (a handler more, and a pass over every request's
+                    // headers) is left out, and so is `addHTTPClientHandlers`' list of removable handlers, whose
+                    // casts scanned the binary's conformances at every start.
+                    try pipeline.addHandler(HTTPRequestEncoder())
+                    try pipeline.addHandler(
+                        ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .fireError)))
                     try pipeline.addHandler(handler)
                 }
             }
@@ -124,8 +129,8 @@ public final class ProviderTransport: Sendable {
 
     private func takeIdle(_ origin: Origin, preferring loop: any EventLoop) -> IdleConnection? {
         idle.withLockedValue { pools -> IdleConnection? in
-            guard var pool = pools[origin] else { return nil }
-            defer { pools[origin] = pool.isEmpty ? nil : pool }
+            guard var pool = pools[origin.key] else { return nil }
+            defer { pools[origin.key] = pool.isEmpty ? nil : pool }
             pool.removeAll { !$0.channel.isActive }
             let index = pool.lastIndex { $0.channel.eventLoop === loop } ?? pool.indices.last
             return index.map { pool.remove(at: $0) }
@@ -134,8 +139,8 @@ public final class ProviderTransport: Sendable {
 
     private func keepIdle(_ connection: IdleConnection, for origin: Origin) {
         let kept = idle.withLockedValue { pools -> Bool in
-            guard pools[origin, default: []].count < idlePerOrigin else { return false }
-            pools[origin, default: []].append(connection)
+            guard pools[origin.key, default: []].count < idlePerOrigin else { return false }
+            pools[origin.key, default: []].append(connection)
             return true
         }
         if !kept { connection.channel.close(promise: nil) }
@@ -161,10 +166,19 @@ struct IdleConnection: Sendable {
 }
 
 /// Where a provider listens; connections are kept per origin.
-struct Origin: Hashable, Sendable {
-    var secure: Bool
-    var host: String
-    var port: Int
+struct Origin: Sendable {
+    let secure: Bool
+    let host: String
+    let port: Int
+    /// Scheme, host and port, one string for each origin.
+    let key: String
+
+    init(secure: Bool, host: String, port: Int) {
+        self.secure = secure
+        self.host = host
+        self.port = port
+        key = "\(secure ? "https" : "http")://[\(host)]:\(port)"
+    }
 
     /// The name sent for SNI and checked against the certificate; nil for an address, which the certificate's IP
     /// names are checked against instead.
