@@ -51,10 +51,23 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     private func writeObject(_ members: [String: JSONValue], to out: inout [UInt8], pretty: Bool, indent: Int) {
-        guard !members.isEmpty else { return out += "{}".utf8 }
-        out.append(UInt8(ascii: "{"))
         // Pairs sorted once, so that no value is looked up again by its key.
-        let sorted = members.sorted { JSONValue.bytesPrecede($0.key, $1.key) }
+        Self.writeSorted(
+            members.sorted { JSONValue.bytesPrecede($0.key, $1.key) }, to: &out, pretty: pretty, indent: indent)
+    }
+
+    /// Appends the compact serialisation of the object whose members are `members` (their keys distinct), the same
+    /// bytes as `.object` of them, without making its dictionary: for a writer that has the pairs already (a run
+    /// event's line, its fields and three more).
+    public static func appendObject(_ members: [(key: String, value: JSONValue)], to out: inout [UInt8]) {
+        writeSorted(members.sorted { bytesPrecede($0.key, $1.key) }, to: &out, pretty: false, indent: 0)
+    }
+
+    private static func writeSorted(
+        _ sorted: [(key: String, value: JSONValue)], to out: inout [UInt8], pretty: Bool, indent: Int
+    ) {
+        guard !sorted.isEmpty else { return out += "{}".utf8 }
+        out.append(UInt8(ascii: "{"))
         for (i, member) in sorted.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             if pretty { JSONValue.newline(&out, indent + 1) }

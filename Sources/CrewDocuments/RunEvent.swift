@@ -45,6 +45,24 @@ public struct RunEvent: Sendable {
         return .object(members)
     }
 
+    /// `json` serialised, with its line end: written from the fields straight away, since building the merged object
+    /// (a copy of the fields, three keys hashed into it) cost more than writing it.
+    public var line: [UInt8] {
+        var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(fields.count + 3)
+        for member in fields where member.key != "type" && member.key != "ts" && (task == nil || member.key != "task") {
+            members.append(member)
+        }
+        members.append((key: "type", value: .string(kind.rawValue)))
+        members.append((key: "ts", value: .string(Timestamp.iso8601(time))))
+        if let task { members.append((key: "task", value: .string(task))) }
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        JSONValue.appendObject(members, to: &out)
+        out.append(UInt8(ascii: "\n"))
+        return out
+    }
+
     public init?(json: JSONValue) {
         guard let type = json["type"]?.stringValue, let kind = Kind(rawValue: type) else { return nil }
         var fields = json.objectValue ?? [:]

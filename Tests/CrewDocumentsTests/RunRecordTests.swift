@@ -99,4 +99,16 @@ import Testing
             #expect(error.code == .r503)
         }
     }
+
+    @Test(arguments: [
+        RunEvent(
+            .taskFinished, task: "draft", fields: ["output_tokens": .int(12), "note": .string("é \u{202E} \"q\"")]),
+        RunEvent(.runStarted, fields: ["inputs": .object(["b": .int(1), "a": .array([.null, .bool(true)])])]),
+        RunEvent(.retry, task: "t", fields: ["type": .string("x"), "ts": .int(1), "task": .string("other")]),
+        RunEvent(.request, fields: ["task": .string("kept without a task"), "Z": .double(1.5), "a": .string("")]),
+        RunEvent(.taskStarted, task: "t"),
+    ])
+    func anEventsLineIsItsJSONSerialised(event: RunEvent) {
+        #expect(event.line == Array((event.json.serialized() + "\n").utf8))
+    }
 }

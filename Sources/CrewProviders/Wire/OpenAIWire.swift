@@ -205,7 +205,10 @@ enum WireSupport {
     }
 
     static func encode(_ value: JSONValue) -> [UInt8] {
-        Array(value.serialized().utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4096)
+        value.append(to: &bytes)  // the bytes themselves, not a string made of them and copied back
+        return bytes
     }
 
     /// An optional string field: absent or null is nil, another type is malformed.

@@ -55,11 +55,11 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
     /// Appends `event` to events.jsonl, failing when it could not be written whole: a task's ending is its result,
     /// and a result that is not on disk must fail the task.
     public func append(_ event: RunEvent) throws(PathFailure) {
-        try appendLine(event.json.serialized(), to: events, file: "events.jsonl")
+        try appendLine(event.line, to: events, file: "events.jsonl")
     }
 
-    private func appendLine(_ text: String, to fd: Int32, file: String) throws(PathFailure) {
-        let line = Array((text + "\n").utf8)
+    /// Writes `line` (its end included) with one `write(2)`.
+    private func appendLine(_ line: [UInt8], to fd: Int32, file: String) throws(PathFailure) {
         let failure = lock.withLock { ConfinedFolder.writeAll(fd, line) }
         if let failure { throw PathFailure(files.display(file), .system(failure)) }
     }
@@ -91,7 +91,10 @@ public final class RunRecorder: RunObserver, @unchecked Sendable {
         let line = JSONValue.object([
             "task": .string(task), "from": .int(from), "messages": .array(Array(conversation[from...])),
         ])
-        try appendLine(line.serialized(), to: messages, file: "messages.jsonl")
+        var bytes: [UInt8] = []
+        line.append(to: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
+        try appendLine(bytes, to: messages, file: "messages.jsonl")
         lock.withLock { sentMessages[task] = conversation }
     }
 
