@@ -75,12 +75,16 @@ public enum PriceTable {
     ]
 
     /// The table's price for `model` of `provider` (`models/` and a `provider/` prefix are ignored), if it has one.
+    /// Names are compared as UTF-8 bytes: comparing them as characters (grapheme by grapheme) cost 20 K
+    /// instructions a task, which asks once for its cost.
     public static func price(provider: ModelProvider, model: String) -> (input: Double, output: Double)? {
-        var name = Substring(model)
-        if let slash = name.lastIndex(of: "/") { name = name[name.index(after: slash)...] }
-        let match = entries.filter { $0.provider == provider && name.hasPrefix($0.prefix) }
-            .max { $0.prefix.count < $1.prefix.count }
-        return match.map { ($0.input, $0.output) }
+        let utf8 = model.utf8
+        let name = utf8.lastIndex(of: UInt8(ascii: "/")).map { utf8[utf8.index(after: $0)...] } ?? utf8[...]
+        var best: Entry?
+        for entry in entries where entry.provider == provider && name.starts(with: entry.prefix.utf8) {
+            if entry.prefix.utf8.count > best?.prefix.utf8.count ?? -1 { best = entry }
+        }
+        return best.map { ($0.input, $0.output) }
     }
 }
 

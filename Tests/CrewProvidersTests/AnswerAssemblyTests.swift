@@ -149,3 +149,15 @@ import Testing
         }
     }
 }
+
+/// Which responses are read as event streams.
+@Suite struct StreamMediaTypeTests {
+    @Test func aStreamIsKnownByItsMediaTypeAlone() {
+        for value in ["text/event-stream", "Text/Event-Stream; charset=utf-8", " text/event-stream ;q=1"] {
+            #expect(ChatAnswerReader.isEventStream(value), "\(value)")
+        }
+        for value in ["", "application/json", "text/event-streams", "x-text/event-stream", "text/event"] {
+            #expect(!ChatAnswerReader.isEventStream(value), "\(value)")
+        }
+    }
+}
