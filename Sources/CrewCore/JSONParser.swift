@@ -43,10 +43,28 @@ public struct JSONParser {
     private func error(_ message: String) -> Error { Error(message: message, offset: index) }
 
     private mutating func skipSpace() {
-        while index < bytes.count,
-            bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09
-        {
-            index += 1
+        index = bytes.withUnsafeBufferPointer { buffer in
+            var i = index
+            while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x0A || buffer[i] == 0x0D || buffer[i] == 0x09 {
+                i += 1
+            }
+            return i
+        }
+    }
+
+    /// From `start` (inside a string): the index of the first quote, backslash or control character, or the end of
+    /// the input. Read through a pointer, each index checked against the count: strings are most of what a parse
+    /// reads, and subscripting the array cost a bounds check and a load of its storage per byte.
+    @inline(__always)
+    private func stringBreak(from start: Int) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var i = start
+            while i < buffer.count {
+                let byte = buffer[i]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return i }
+                i += 1
+            }
+            return buffer.count
         }
     }
 
@@ -151,14 +169,8 @@ public struct JSONParser {
 
     /// The bytes of the key at `index` (an opening quote), when it has no escape and no control character.
     private func plainKey() -> Range<Int>? {
-        var end = index + 1
-        while end < bytes.count {
-            let byte = bytes[end]
-            if byte == UInt8(ascii: "\"") { return (index + 1)..<end }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
-            end += 1
-        }
-        return nil
+        let end = stringBreak(from: index + 1)
+        return end < bytes.count && bytes[end] == UInt8(ascii: "\"") ? (index + 1)..<end : nil
     }
 
     private static func contains(_ keys: [String], _ key: ArraySlice<UInt8>) -> Bool {
@@ -183,32 +195,30 @@ public struct JSONParser {
         }
         index += 1
         var unescaped: [UInt8] = []  // what escapes decode to, dropped: escapes are checked as `string` checks them
-        while index < bytes.count {
+        while true {
+            index = stringBreak(from: index)
+            guard index < bytes.count else { throw error("unterminated string") }
             let byte = bytes[index]
             if byte < 0x20 { throw error("control character in string") }
             index += 1
             if byte == UInt8(ascii: "\"") { return }
-            if byte == UInt8(ascii: "\\") {
-                try escape(into: &unescaped)
-                unescaped.removeAll(keepingCapacity: true)
-            }
+            try escape(into: &unescaped)
+            unescaped.removeAll(keepingCapacity: true)
         }
-        throw error("unterminated string")
     }
 
     /// Most strings have no escape: they are read straight from the input, without copying byte by byte.
     private mutating func string() throws(Error) -> String {
         index += 1
         let start = index
-        while index < bytes.count {
+        index = stringBreak(from: start)
+        if index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
                 return String(decoding: bytes[start..<(index - 1)], as: UTF8.self)
             }
-            if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string") }
-            index += 1
         }
         var out = Array(bytes[start..<index])
         while index < bytes.count {
