@@ -176,6 +176,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ], swiftSettings: strict),
         .testTarget(name: "CrewCoreTests", dependencies: ["CrewCore", "CrewTestSupport"], swiftSettings: strict),
         .testTarget(
@@ -207,7 +208,7 @@ let package = Package(
             dependencies: [
                 "CrewProviders", "CrewTestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "CrewCore", .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ], swiftSettings: strict),
         .testTarget(
             name: "CrewRuntimeTests",

@@ -25,6 +25,10 @@ enum HTTPAttempt {
             return .malformed("the answer is not valid HTTP (\(error))")
         case let error as IOError where [ECONNRESET, EPIPE].contains(error.errnoCode):
             return .streamCut
+        case let error as NIOSSLError where String(describing: error).contains("CERTIFICATE_VERIFY_FAILED"):
+            return .connection(
+                "the TLS handshake failed: the server's certificate is not trusted (its chain does not end at a "
+                    + "trusted root, or it has expired)")
         case let error as NIOSSLError:
             return .connection("the TLS handshake failed (\(error))")
         case let error as BoringSSLError:

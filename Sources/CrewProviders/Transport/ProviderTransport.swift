@@ -24,10 +24,16 @@ public final class ProviderTransport: Sendable {
     private let targets = NIOLockedValueBox<[String: RequestTarget]>([:])
     /// The most idle connections kept per provider; more are closed as their requests end.
     private let idlePerOrigin: Int
+    /// How `https` providers are checked: by default the system's trust roots, the full chain and the name.
+    private let tlsConfiguration: TLSConfiguration
 
-    public init(idlePerOrigin: Int = 64, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(
+        idlePerOrigin: Int = 64, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        tls: TLSConfiguration = .makeClientConfiguration()
+    ) {
         self.idlePerOrigin = max(1, idlePerOrigin)
         self.group = group
+        tlsConfiguration = tls
     }
 
     /// Closes the idle connections. Requests may still be made: they open new ones.
@@ -150,7 +156,7 @@ public final class ProviderTransport: Sendable {
     private func sslContext() throws -> NIOSSLContext {
         try tls.withLockedValue { kept in
             if let kept { return kept }
-            var configuration = TLSConfiguration.makeClientConfiguration()
+            var configuration = tlsConfiguration
             configuration.applicationProtocols = ["http/1.1"]
             let made = try NIOSSLContext(configuration: configuration)
             kept = made

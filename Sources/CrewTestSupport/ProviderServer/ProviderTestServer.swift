@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A local HTTP server that speaks the OpenAI, Anthropic and Gemini wire formats (JSON and SSE), so provider
 /// clients are tested against real sockets without the internet. Each request's fate (answer, error status, delay,
@@ -25,9 +26,10 @@ public final class ProviderTestServer: Sendable {
     }
 
     /// Starts on 127.0.0.1 with an OS-chosen port. `script` decides each request's fate; the default replies normally.
-    public static func start(script: @escaping @Sendable (RecordedRequest) -> Behavior = { _ in .reply() })
-        async throws -> ProviderTestServer
-    {
+    /// With `tls`, connections speak HTTPS with that context's certificate.
+    public static func start(
+        tls: NIOSSLContext? = nil, script: @escaping @Sendable (RecordedRequest) -> Behavior = { _ in .reply() }
+    ) async throws -> ProviderTestServer {
         let state = ServerState(script: script)
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
@@ -37,6 +39,7 @@ public final class ProviderTestServer: Sendable {
                 guard state.register(channel) else { return channel.close() }
                 channel.closeFuture.whenComplete { _ in state.unregister(channel) }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(ProviderConnectionHandler(state: state))
                 }
