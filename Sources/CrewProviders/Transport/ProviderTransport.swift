@@ -11,8 +11,8 @@ import NIOSSL
 ///
 /// It is not a general HTTP client (tools, MCP and webhooks use AsyncHTTPClient): it sends a request built by a wire
 /// format and reads its answer, nothing else. That is what keeps it cheap. A request's head and body leave in one
-/// write, the answer is read with no state machine of a general client in between, and no generic type is
-/// instantiated per request (Benchmarks/orchestration/README.md, "A transport for providers").
+/// write, and the answer is read with no pool, state machine or request type of a general client in between
+/// (Benchmarks/orchestration/README.md, "A transport for providers").
 public final class ProviderTransport: Sendable {
     private let group: any EventLoopGroup
     /// Idle connections by `Origin.key`: a string key, since a dictionary keyed by a type of our own made the runtime
