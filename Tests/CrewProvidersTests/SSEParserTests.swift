@@ -128,6 +128,16 @@ import Testing
         #expect(events.first?.data.utf8.count == value.count)
     }
 
+    /// A line read where it lies, whole in one chunk, has the same bound as one that spans chunks.
+    @Test func anOverlongLineInOneChunkThrowsTooLarge() throws {
+        var parser = SSEParser()
+        let value = [UInt8](repeating: UInt8(ascii: "a"), count: SSEParser.maxBytes)  // a line of maxBytes + 2
+        #expect(throws: ProviderError.tooLarge(.eventLine, limit: 8 << 20)) {
+            _ = try parser.feed(Array(": ".utf8) + value + Array("\n\n".utf8))
+        }
+        #expect(try parser.feed(Array("data: ok\n\n".utf8)) == [SSEEvent(data: "ok")])
+    }
+
     /// A comment is a line too: keep-alive text without a line end cannot grow the buffer past the limit.
     @Test func overlongCommentThrowsTooLarge() throws {
         var parser = SSEParser()

@@ -75,6 +75,10 @@ public struct SSEParser: Sendable {
         }
         afterCR = chunk[end] == Self.cr
         if line.isEmpty {
+            guard end - position <= Self.maxBytes else {  // the same bound as a line that spans chunks
+                self = SSEParser()
+                throw .tooLarge(.eventLine, limit: Self.maxBytes)
+            }
             try endLine(chunk[position..<end], into: &events)
         } else {
             try extendLine(chunk[position..<end])
