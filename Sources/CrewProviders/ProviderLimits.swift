@@ -17,6 +17,9 @@ public enum ProviderLimits {
     /// The most characters of an error's message kept. More than is shown: the runtime removes secrets before it
     /// cuts a message to show it, so its own cut never halves a key.
     public static let maxErrorMessage = 8 << 10
+    /// How long a kept-alive connection to a provider may wait idle for its next request before it is closed, so
+    /// that a long-lived process (`crew serve`) holds no socket for a provider it no longer talks to.
+    public static let idleConnectionSeconds: Int64 = 60
 }
 
 /// What outgrew its bound, for `ProviderError.tooLarge`.

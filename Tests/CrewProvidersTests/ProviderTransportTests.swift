@@ -1,8 +1,10 @@
 import CrewCore
-import CrewProviders
 import CrewTestSupport
 import Foundation
+import NIOCore
 import Testing
+
+@testable import CrewProviders
 
 /// The connections under `HTTPChatClient`: kept alive between requests, one request at a time each, never reused
 /// once the server has closed them or while a response is unfinished, and nothing sent when a header would break
@@ -11,11 +13,11 @@ import Testing
     /// A client on its own transport, against a server answering by `script`; both are shut down after.
     static func withClient(
         baseURL: ((ProviderTestServer) -> String)? = nil, key: String = "k", timeout: Double = 10,
+        transport: ProviderTransport = ProviderTransport(),
         script: @escaping @Sendable (RecordedRequest) -> Behavior = { _ in .reply() },
         _ body: (ProviderTestServer, HTTPChatClient) async throws -> Void
     ) async throws {
         let server = try await ProviderTestServer.start(script: script)
-        let transport = ProviderTransport()
         let client = HTTPChatClient(
             endpoint: Endpoint(
                 provider: .openai, baseURL: baseURL?(server) ?? server.baseURL, apiKey: Secret(key), keySource: nil),
@@ -60,13 +62,27 @@ import Testing
     }
 
     @Test func aConnectionTheServerClosedIsNotReused() async throws {
-        try await Self.withClient { server, client in
-            _ = try await Self.ask(client)
+        let transport = ProviderTransport()
+        try await Self.withClient(transport: transport) { server, client in
+            _ = try await Self.ask(client, stream: false)
+            #expect(await eventually { transport.idleCount == 1 })
             await server.closeConnections()
             #expect(await eventually { server.openConnections == 0 })
+            #expect(await eventually { transport.idleCount == 0 }, "a connection closed while idle leaves the pool")
             try await Task.sleep(nanoseconds: 50_000_000)  // the client reads the close on its event loop
             let answer = try await Self.ask(client)
             #expect(answer.text.hasPrefix("echo: "), "no retry was needed: maxRetries is 0")
+            #expect(server.acceptedConnections == 2)
+        }
+    }
+
+    @Test func anIdleConnectionIsClosedAfterItsTimeout() async throws {
+        let transport = ProviderTransport(idleTimeout: .milliseconds(200))
+        try await Self.withClient(transport: transport) { server, client in
+            _ = try await Self.ask(client, stream: false)
+            #expect(server.openConnections == 1 && transport.idleCount == 1)
+            #expect(await eventually { server.openConnections == 0 && transport.idleCount == 0 })
+            _ = try await Self.ask(client, stream: false)
             #expect(server.acceptedConnections == 2)
         }
     }

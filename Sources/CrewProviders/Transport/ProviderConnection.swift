@@ -15,7 +15,8 @@ protocol ResponseSink: AnyObject, Sendable {
 }
 
 /// One connection to a provider, carrying one exchange at a time. After a response's last byte, a connection both
-/// sides keep alive goes back to the idle pool (`returnIdle`); any other ending closes it.
+/// sides keep alive goes back to the idle pool (`Pool.keep`); any other ending closes it. An idle connection is
+/// closed after `idleTimeout`, and one that closes while idle leaves the pool (`Pool.forget`).
 ///
 /// An answer may settle before its response ends (a stream's end mark): the caller resumes then, and the rest is
 /// still read here, so that the connection can carry the next request. The deadline covers that rest too: a server
@@ -24,18 +25,25 @@ final class ProviderConnection: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart
 
+    /// Where an idle connection waits, and what it tells when it leaves.
+    struct Pool: Sendable {
+        let keep: @Sendable (any Channel, NIOLoopBound<ProviderConnection>) -> Void
+        let forget: @Sendable (any Channel) -> Void
+    }
+
     private let origin: Origin
-    private let returnIdle: @Sendable (any Channel, NIOLoopBound<ProviderConnection>) -> Void
+    private let pool: Pool
+    private let idleTimeout: TimeAmount
     private var context: ChannelHandlerContext?
     private var sink: (any ResponseSink)?
     private var deadline: Scheduled<Void>?
+    private var idleTimer: Scheduled<Void>?
     private var keepAlive = false
 
-    init(
-        origin: Origin, returnIdle: @escaping @Sendable (any Channel, NIOLoopBound<ProviderConnection>) -> Void
-    ) {
+    init(origin: Origin, pool: Pool, idleTimeout: TimeAmount) {
         self.origin = origin
-        self.returnIdle = returnIdle
+        self.pool = pool
+        self.idleTimeout = idleTimeout
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -53,6 +61,8 @@ final class ProviderConnection: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         self.sink = sink
+        idleTimer?.cancel()
+        idleTimer = nil
         keepAlive = head.isKeepAlive
         let channel = context.channel
         self.deadline = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
@@ -83,12 +93,22 @@ final class ProviderConnection: ChannelInboundHandler, RemovableChannelHandler {
             deadline = nil
             // Back in the pool before the answer is settled, so that the caller's next request finds it there.
             if keepAlive, context.channel.isActive {
-                returnIdle(context.channel, NIOLoopBound(self, eventLoop: context.eventLoop))
+                goIdle()
             } else {
                 context.close(promise: nil)
             }
             sink.end()
         }
+    }
+
+    /// Puts the connection in the pool, to be closed if no request takes it within `idleTimeout`.
+    func goIdle() {
+        guard let context else { return }
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { [weak self] in
+            guard let self, self.sink == nil else { return }
+            self.context?.close(promise: nil)
+        }
+        pool.keep(context.channel, NIOLoopBound(self, eventLoop: context.eventLoop))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -97,6 +117,9 @@ final class ProviderConnection: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        idleTimer = nil
+        if sink == nil { pool.forget(context.channel) }  // closed while idle (by the server, or the idle timeout)
         abandon(.streamCut)
         context.fireChannelInactive()
     }

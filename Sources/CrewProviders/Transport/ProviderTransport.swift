@@ -26,15 +26,22 @@ public final class ProviderTransport: Sendable {
     private let idlePerOrigin: Int
     /// How `https` providers are checked: by default the system's trust roots, the full chain and the name.
     private let tlsConfiguration: TLSConfiguration
+    /// How long an idle connection waits for a request before it is closed.
+    private let idleTimeout: TimeAmount
 
     public init(
         idlePerOrigin: Int = 64, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        tls: TLSConfiguration = .makeClientConfiguration()
+        tls: TLSConfiguration = .makeClientConfiguration(),
+        idleTimeout: TimeAmount = .seconds(ProviderLimits.idleConnectionSeconds)
     ) {
         self.idlePerOrigin = max(1, idlePerOrigin)
         self.group = group
         tlsConfiguration = tls
+        self.idleTimeout = idleTimeout
     }
+
+    /// The connections waiting in the pool now.
+    var idleCount: Int { idle.withLockedValue { $0.values.reduce(0) { $0 + $1.count } } }
 
     /// Closes the idle connections. Requests may still be made: they open new ones.
     public func shutdown() {
@@ -62,7 +69,7 @@ public final class ProviderTransport: Sendable {
                 connection(for: target.origin, on: loop, deadline: deadline).whenComplete { result in
                     switch result {
                     case .success(let connection) where exchange.isSettled:
-                        self.keepIdle(connection, for: target.origin)  // cancelled while connecting: nothing is sent
+                        connection.handler.value.goIdle()  // cancelled while connecting: nothing is sent
                     case .success(let connection):
                         started.withLockedValue { $0 = connection.channel }
                         connection.handler.value.send(head, body: spec.body, to: exchange, until: deadline)
@@ -105,9 +112,12 @@ public final class ProviderTransport: Sendable {
         } catch {
             return loop.makeFailedFuture(error)
         }
-        let handler = ProviderConnection(origin: origin) { [weak self] channel, handler in
-            self?.keepIdle(IdleConnection(channel: channel, handler: handler), for: origin)
-        }
+        let pool = ProviderConnection.Pool(
+            keep: { [weak self] channel, handler in
+                self?.keepIdle(IdleConnection(channel: channel, handler: handler), for: origin)
+            },
+            forget: { [weak self] channel in self?.forget(channel, of: origin) })
+        let handler = ProviderConnection(origin: origin, pool: pool, idleTimeout: idleTimeout)
         let timeout = max(deadline - .now(), .milliseconds(1))
         return ClientBootstrap(group: loop)
             .connectTimeout(timeout)
@@ -140,6 +150,14 @@ public final class ProviderTransport: Sendable {
             pool.removeAll { !$0.channel.isActive }
             let index = pool.lastIndex { $0.channel.eventLoop === loop } ?? pool.indices.last
             return index.map { pool.remove(at: $0) }
+        }
+    }
+
+    private func forget(_ channel: any Channel, of origin: Origin) {
+        idle.withLockedValue { pools in
+            guard var pool = pools[origin.key] else { return }
+            pool.removeAll { $0.channel === channel }
+            pools[origin.key] = pool.isEmpty ? nil : pool
         }
     }
 
