@@ -35,27 +35,15 @@ import Testing
         let serverTLS = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-        let server = try await ProviderTestServer.start(tls: try NIOSSLContext(configuration: serverTLS))
         var clientTLS = TLSConfiguration.makeClientConfiguration()
         if trusting { clientTLS.trustRoots = .file(certificate) }
-        let transport = ProviderTransport(tls: clientTLS)
-        defer { transport.shutdown() }
-        let client = HTTPChatClient(
-            endpoint: Endpoint(
-                provider: .openai, baseURL: "https://\(host):\(server.port)", apiKey: Secret("k"), keySource: nil),
-            wire: OpenAIWire(), transport: transport, retry: RetryPolicy(maxRetries: 0), limiter: nil, timeout: 10)
-        do {
-            try await body(server, client)
-        } catch {
-            try? await server.shutdown()
-            throw error
-        }
-        try await server.shutdown()
+        try await ProviderTransportTests.withClient(
+            baseURL: { "https://\(host):\($0.port)" }, transport: ProviderTransport(tls: clientTLS),
+            tls: try NIOSSLContext(configuration: serverTLS), body)
     }
 
     static func ask(_ client: HTTPChatClient, stream: Bool) async throws -> ChatResponse {
-        try await client.complete(
-            ChatRequest(model: "m", messages: [ChatMessage(.user, "Hi")], stream: stream), observe: { _ in })
+        try await ProviderTransportTests.ask(client, stream: stream)
     }
 
     @Test(arguments: ["127.0.0.1", "localhost"])

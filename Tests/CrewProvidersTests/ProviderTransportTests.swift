@@ -2,6 +2,7 @@ import CrewCore
 import CrewTestSupport
 import Foundation
 import NIOCore
+import NIOSSL
 import Testing
 
 @testable import CrewProviders
@@ -10,14 +11,15 @@ import Testing
 /// once the server has closed them or while a response is unfinished, and nothing sent when a header would break
 /// the request's framing.
 @Suite struct ProviderTransportTests {
-    /// A client on its own transport, against a server answering by `script`; both are shut down after.
+    /// A client on its own transport, against a server answering by `script` (behind `tls` when given); both are
+    /// shut down after.
     static func withClient(
         baseURL: ((ProviderTestServer) -> String)? = nil, key: String = "k", timeout: Double = 10,
-        transport: ProviderTransport = ProviderTransport(),
+        transport: ProviderTransport = ProviderTransport(), tls: NIOSSLContext? = nil,
         script: @escaping @Sendable (RecordedRequest) -> Behavior = { _ in .reply() },
         _ body: (ProviderTestServer, HTTPChatClient) async throws -> Void
     ) async throws {
-        let server = try await ProviderTestServer.start(script: script)
+        let server = try await ProviderTestServer.start(tls: tls, script: script)
         let client = HTTPChatClient(
             endpoint: Endpoint(
                 provider: .openai, baseURL: baseURL?(server) ?? server.baseURL, apiKey: Secret(key), keySource: nil),
