@@ -23,10 +23,20 @@ public struct CrewCommand: AsyncParsableCommand {
 
     public init() {}
 
-    /// Parses the process arguments, runs the command and exits with the documented code.
-    public static func runAndExit(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
-        if let command = parsedAlone(arguments) { await CommandMain.execute(command, root: Self.self) }
-        await CommandMain.run(Self.self, arguments)
+    /// A command parsed from the arguments, to be run. Parsed on the main thread and run on an event loop, and never
+    /// shared: `crew` parses while the event loops start (`EventLoopJobs.takeOver`).
+    public struct Parsed: @unchecked Sendable {
+        let command: any ParsableCommand
+    }
+
+    /// Parses the arguments on the calling thread; a usage error, `--help` or `--version` is answered, and exits.
+    public static func parseOrExit(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Parsed {
+        Parsed(command: parsedAlone(arguments) ?? CommandMain.parse(Self.self, arguments))
+    }
+
+    /// Runs a parsed command and exits with the documented code.
+    public static func run(_ parsed: Parsed) async -> Never {
+        await CommandMain.execute(parsed.command, root: Self.self)
     }
 
     /// The subcommand the arguments start with, parsed as a root of its own; nil when they name none, or when it does
@@ -61,13 +71,16 @@ extension CommandConfiguration {
 /// How a program of commands runs (`crew`, `crew-server`): parse, run, and exit with the documented code.
 package enum CommandMain {
     package static func run<Root: ParsableCommand>(_ root: Root.Type, _ arguments: [String]) async -> Never {
-        let command: any ParsableCommand
+        await execute(parse(root, arguments), root: root)
+    }
+
+    /// The command `arguments` name under `root`; a usage error, help or a version request is answered, and exits.
+    package static func parse<Root: ParsableCommand>(_ root: Root.Type, _ arguments: [String]) -> any ParsableCommand {
         do {
-            command = try root.parseAsRoot(arguments)
+            return try root.parseAsRoot(arguments)
         } catch {
             exit(root, error)
         }
-        await execute(command, root: root)
     }
 
     /// Runs a parsed command; `root` reports its errors.

@@ -1,4 +1,5 @@
 import CCrewHooks
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -26,6 +27,9 @@ public enum EventLoopJobs {
                 crew_run_job_as_global(UnsafeMutableRawPointer(bitPattern: address))
             }
         }
+        // The loops start on a thread of their own while the program goes on (parsing its arguments, for `crew`): their
+        // first use costs two thread starts and some scans of the binary's conformances (Benchmarks/orchestration).
+        Thread.detachNewThread { _ = MultiThreadedEventLoopGroup.singleton }
         // A thin function is one code pointer, with no context: the runtime calls it as the hook's C type says.
         return withUnsafeBytes(of: hook) { crew_install_enqueue_hook($0.load(as: UnsafeMutableRawPointer?.self)) } == 1
     }

@@ -1,7 +1,9 @@
 import CrewCLI
 import CrewKit
 
-// A command's async code runs on the event loops that do its HTTP I/O (EventLoopJobs). `crew serve` is another
-// program (crew-server), which keeps Swift's cooperative pool.
+// A command's async code runs on the event loops that do its HTTP I/O (EventLoopJobs). They start on a thread of
+// their own while the arguments are parsed here. `crew serve` is another program (crew-server), which keeps Swift's
+// cooperative pool.
 EventLoopJobs.takeOver()
-await CrewCommand.runAndExit()
+let parsed = CrewCommand.parseOrExit()
+await CrewCommand.run(parsed)
