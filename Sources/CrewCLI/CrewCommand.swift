@@ -30,7 +30,7 @@ public struct CrewCommand: AsyncParsableCommand {
     }
 
     /// Parses the arguments on the calling thread; a usage error, `--help` or `--version` is answered, and exits.
-    public static func parseOrExit(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Parsed {
+    public static func parseCommand(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Parsed {
         Parsed(command: parsedAlone(arguments) ?? CommandMain.parse(Self.self, arguments))
     }
 

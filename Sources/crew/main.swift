@@ -5,5 +5,5 @@ import CrewKit
 // their own while the arguments are parsed here. `crew serve` is another program (crew-server), which keeps Swift's
 // cooperative pool.
 EventLoopJobs.takeOver()
-let parsed = CrewCommand.parseOrExit()
+let parsed = CrewCommand.parseCommand()
 await CrewCommand.run(parsed)
