@@ -28,9 +28,9 @@ public enum JSONValue: Sendable, Hashable {
     /// Writes UTF-8 bytes directly: large plans serialise in a few milliseconds.
     func write(to out: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
-        case .null: out += "null".utf8
-        case .bool(let b): out += (b ? "true" : "false").utf8
-        case .int(let i): out += String(i).utf8
+        case .null: JSONValue.append("null", to: &out)
+        case .bool(let b): JSONValue.append(b ? "true" : "false", to: &out)
+        case .int(let i): JSONValue.appendInteger(i, to: &out)
         case .double(let d): out += JSONValue.format(d).utf8
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let items): writeArray(items, to: &out, pretty: pretty, indent: indent)
@@ -39,7 +39,7 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     private func writeArray(_ items: [JSONValue], to out: inout [UInt8], pretty: Bool, indent: Int) {
-        guard !items.isEmpty else { return out += "[]".utf8 }
+        guard !items.isEmpty else { return JSONValue.append("[]", to: &out) }
         out.append(UInt8(ascii: "["))
         for (i, item) in items.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
@@ -66,13 +66,13 @@ public enum JSONValue: Sendable, Hashable {
     private static func writeSorted(
         _ sorted: [(key: String, value: JSONValue)], to out: inout [UInt8], pretty: Bool, indent: Int
     ) {
-        guard !sorted.isEmpty else { return out += "{}".utf8 }
+        guard !sorted.isEmpty else { return append("{}", to: &out) }
         out.append(UInt8(ascii: "{"))
         for (i, member) in sorted.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             if pretty { JSONValue.newline(&out, indent + 1) }
             JSONValue.writeString(member.key, to: &out)
-            out += (pretty ? ": " : ":").utf8
+            append(pretty ? ": " : ":", to: &out)
             member.value.write(to: &out, pretty: pretty, indent: indent + 1)
         }
         if pretty { JSONValue.newline(&out, indent) }
@@ -94,7 +94,36 @@ public enum JSONValue: Sendable, Hashable {
 
     private static func newline(_ out: inout [UInt8], _ indent: Int) {
         out.append(UInt8(ascii: "\n"))
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+        var spaces = 2 * indent
+        while spaces > 0 {
+            let run = min(spaces, Self.spaces.utf8CodeUnitCount)
+            out.append(contentsOf: UnsafeBufferPointer(start: Self.spaces.utf8Start, count: run))
+            spaces -= run
+        }
+    }
+
+    private static let spaces: StaticString = "                                                                "
+
+    /// Appends a literal's bytes in one copy.
+    @inline(__always)
+    static func append(_ literal: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// An integer's decimal digits, without making a string of them (`Int.min`'s magnitude fits a `UInt`).
+    static func appendInteger(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var rest = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 19 digits, filled from the end
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var position = buffer.count
+            repeat {
+                position -= 1
+                buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[position...]))
+        }
     }
 
     /// Shortest round-trip form; integral values keep a trailing `.0` so the type survives a round trip.
@@ -122,13 +151,13 @@ public enum JSONValue: Sendable, Hashable {
                         i += 1
                         continue
                     }
-                    out += bytes[copied..<i]
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<i]))
                     switch byte {
-                    case UInt8(ascii: "\""): out += #"\""#.utf8
-                    case UInt8(ascii: "\\"): out += #"\\"#.utf8
-                    case 0x0A: out += #"\n"#.utf8
-                    case 0x0D: out += #"\r"#.utf8
-                    case 0x09: out += #"\t"#.utf8
+                    case UInt8(ascii: "\""): append(#"\""#, to: &out)
+                    case UInt8(ascii: "\\"): append(#"\\"#, to: &out)
+                    case 0x0A: append(#"\n"#, to: &out)
+                    case 0x0D: append(#"\r"#, to: &out)
+                    case 0x09: append(#"\t"#, to: &out)
                     case 0..<0x20, 0x7F: escape(UInt32(byte), to: &out)
                     // Lead bytes of C1 controls (U+0080–U+009F), U+061C and U+200E–U+2069: decode only these.
                     default:
@@ -136,7 +165,8 @@ public enum JSONValue: Sendable, Hashable {
                         if let scalar, TerminalText.isUnsafe(scalar, keepLayout: false) {
                             escape(scalar.value, to: &out)
                         } else {
-                            out += bytes[i..<min(i + width, bytes.count)]
+                            out.append(
+                                contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<min(i + width, bytes.count)]))
                         }
                         i += width
                         copied = i
@@ -145,7 +175,7 @@ public enum JSONValue: Sendable, Hashable {
                     i += 1
                     copied = i
                 }
-                out += bytes[copied..<i]
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<i]))
             }
         }
         out.append(UInt8(ascii: "\""))
@@ -157,7 +187,7 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     private static func escape(_ value: UInt32, to out: inout [UInt8]) {
-        out += #"\u"#.utf8
+        append(#"\u"#, to: &out)
         for shift: UInt32 in [12, 8, 4, 0] { out.append(hexDigits[Int((value >> shift) & 0xF)]) }
     }
 

@@ -65,12 +65,16 @@ struct ChatAnswerReader: AnswerReader {
     let observe: @Sendable (ClientEvent) -> Void
     private let streaming: Bool
     private var received: ByteBudget
-    private var body: Body
+    private var body = Body.undecided
+    /// A stream's parser and answer, and a whole body's bytes: stored apart from `body`, not as its payloads, so that
+    /// each read changes them where they lie instead of taking them out and putting them back (two copies a read).
+    private var parser = SSEParser()
+    private var assembly: StreamAssembly
+    private var kept: [UInt8] = []
 
     private enum Body {
-        case undecided
-        case events(SSEParser, StreamAssembly)
-        case whole([UInt8])
+        /// `done`: the stream's end mark was read, and `assembly` holds the answer.
+        case undecided, events(done: Bool), whole
     }
 
     init(wire: any WireFormat, streaming: Bool, limit: Int, observe: @escaping @Sendable (ClientEvent) -> Void) {
@@ -78,15 +82,13 @@ struct ChatAnswerReader: AnswerReader {
         self.observe = observe
         self.streaming = streaming
         received = ByteBudget(limit: limit)
-        body = .undecided
+        assembly = StreamAssembly(answerTool: wire.answerTool, limit: limit)
     }
 
     /// A streamed request may still be answered whole: a provider or proxy that ignores `stream`.
     mutating func begin(_ head: HTTPResponseHead) {
         let isStream = streaming && Self.isEventStream(head.headers.first(name: "content-type") ?? "")
-        body =
-            isStream
-            ? .events(SSEParser(), StreamAssembly(answerTool: wire.answerTool, limit: received.limit)) : .whole([])
+        body = isStream ? .events(done: false) : .whole
     }
 
     /// Whether a `Content-Type` names an event stream: its media type, before any parameter, compared as bytes
@@ -99,32 +101,35 @@ struct ChatAnswerReader: AnswerReader {
         return type.count == wanted.count && lowered.elementsEqual(wanted)
     }
 
-    mutating func read(_ bytes: ByteBufferView) throws(ProviderError) -> ChatResponse? {
+    mutating func read(_ bytes: ByteBufferView) throws(ProviderError) -> Bool {
         try received.spend(bytes.count)
         switch body {
-        case .undecided:
-            return nil
-        case .whole(var kept):
-            body = .undecided  // so that the bytes are not copied while they grow
+        case .undecided, .events(done: true):
+            return false
+        case .whole:
             kept += bytes
-            body = .whole(kept)
-            return nil
-        case .events(var parser, var answer):
-            body = .undecided
-            defer { body = .events(parser, answer) }
+            return false
+        case .events(done: false):
             for event in try parser.feed(bytes) {
                 let step = try wire.parseStreamEvent(event)
                 for item in step.events {
-                    if let piece = try answer.apply(item) { observe(.delta(piece)) }
+                    if let piece = try assembly.apply(item) { observe(.delta(piece)) }
                 }
-                if step.done { return answer.response() }
+                if step.done {
+                    body = .events(done: true)
+                    return true
+                }
             }
-            return nil
+            return false
         }
     }
 
+    /// A stream's answer once its end mark came (a stream cut before it is an error), or the whole body parsed.
     mutating func end() throws(ProviderError) -> ChatResponse {
-        guard case .whole(let kept) = body else { throw .streamCut }
-        return try wire.parseResponse(kept)
+        switch body {
+        case .events(done: true): return assembly.response()
+        case .whole: return try wire.parseResponse(kept)
+        case .undecided, .events(done: false): throw .streamCut
+        }
     }
 }

@@ -172,4 +172,21 @@ import Testing
             try reader.readArray { (_, reader) throws(JSONParser.Error) in _ = try reader.readValue() }
         }
     }
+
+    /// Pretty output indents two spaces a level however deep the value is (the spaces are copied in runs of 64), and
+    /// literals, integers and empty containers come out as their JSON text.
+    @Test func prettyOutputIndentsEveryLevel() throws {
+        var value = JSONValue.array([.null, .bool(true), .bool(false), .int(-42), .array([]), .object([:])])
+        for level in 0..<40 { value = .object(["k\(level)": value]) }
+        let text = value.serialized(pretty: true)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (depth, line) in lines.prefix(41).enumerated() {
+            #expect(line.prefix { $0 == " " }.count == 2 * depth, "line \(depth)")
+        }
+        #expect(lines.contains { $0 == String(repeating: " ", count: 82) + "-42," })
+        #expect(try JSONParser.parse(text) == value)
+        #expect(
+            JSONValue.array([.null, .bool(true), .int(0), .array([]), .object([:])]).serialized()
+                == "[null,true,0,[],{}]")
+    }
 }

@@ -196,12 +196,17 @@ struct Origin: Sendable {
     let port: Int
     /// Scheme, host and port, one string for each origin.
     let key: String
+    /// The `Host` header: an IPv6 address in brackets, and the port when it is not the scheme's. Made once: each
+    /// request sends it, and finding the colon through Foundation's `contains` cost 4.7 K instructions a request.
+    let hostHeader: String
 
     init(secure: Bool, host: String, port: Int) {
         self.secure = secure
         self.host = host
         self.port = port
         key = "\(secure ? "https" : "http")://[\(host)]:\(port)"
+        let name = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
+        hostHeader = port == (secure ? 443 : 80) ? name : "\(name):\(port)"
     }
 
     /// The name sent for SNI and checked against the certificate; nil for an address, which the certificate's IP
@@ -210,11 +215,6 @@ struct Origin: Sendable {
         host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : host
     }
 
-    /// The `Host` header: an IPv6 address in brackets, and the port when it is not the scheme's.
-    var hostHeader: String {
-        let name = host.contains(":") ? "[\(host)]" : host
-        return port == (secure ? 443 : 80) ? name : "\(name):\(port)"
-    }
 }
 
 /// A request's origin and target (path and query), read from its URL once.
