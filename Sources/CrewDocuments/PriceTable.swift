@@ -1,3 +1,5 @@
+import Foundation
+
 /// List prices of common OpenAI, Anthropic and Gemini models, in US dollars per million tokens (standard text
 /// tokens, the base tier of tiered prices), for runs whose model sets no `price`. Compiled on `date` from the
 /// providers' pricing pages and the sources listed in specs/prices.md; a model's own `price` always wins.
@@ -78,6 +80,32 @@ public enum PriceTable {
     /// Names are compared as UTF-8 bytes: comparing them as characters (grapheme by grapheme) cost 20 K
     /// instructions a task, which asks once for its cost.
     public static func price(provider: ModelProvider, model: String) -> (input: Double, output: Double)? {
+        let key = LookupKey(provider: provider, model: model)
+        if let known = lock.withLock({ lookups[key] }) { return known.price }
+        let price = lookUp(provider: provider, model: model)
+        lock.withLock {
+            if lookups.count >= maxLookups { lookups.removeAll() }  // bounded: model names come from crews
+            lookups[key] = Lookup(price: price)
+        }
+        return price
+    }
+
+    /// Prices found so far, by provider and model: a run asks once a task, and walking the table cost 9 K
+    /// instructions.
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var lookups: [LookupKey: Lookup] = [:]
+    private static let maxLookups = 256
+
+    private struct LookupKey: Hashable {
+        var provider: ModelProvider
+        var model: String
+    }
+
+    private struct Lookup {
+        var price: (input: Double, output: Double)?
+    }
+
+    private static func lookUp(provider: ModelProvider, model: String) -> (input: Double, output: Double)? {
         let utf8 = model.utf8
         let name = utf8.lastIndex(of: UInt8(ascii: "/")).map { utf8[utf8.index(after: $0)...] } ?? utf8[...]
         var best: Entry?

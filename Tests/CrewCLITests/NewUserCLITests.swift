@@ -175,4 +175,23 @@ import Testing
         model.price = (1, 2)
         #expect(model.effectivePrice! == (1, 2))  // a model's own price wins
     }
+
+    /// Prices are remembered by provider and model, within a bound: asking again, after many other names, from many
+    /// tasks at once, gives what the table says.
+    @Test func pricesAreRememberedWithinABound() async {
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    for index in 0..<400 {
+                        let suffix = "-\(worker)-\(index)"
+                        #expect(PriceTable.price(provider: .openai, model: "gpt-4o-mini" + suffix)! == (0.15, 0.60))
+                        #expect(PriceTable.price(provider: .ollama, model: "gpt-4o-mini" + suffix) == nil)
+                    }
+                }
+            }
+        }
+        #expect(PriceTable.price(provider: .openai, model: "gpt-4o-mini-2024-07-18")! == (0.15, 0.60))
+        #expect(PriceTable.price(provider: .openai, model: "gpt-4o-mini-2024-07-18")! == (0.15, 0.60))
+        #expect(PriceTable.price(provider: .anthropic, model: "gpt-4o-mini-2024-07-18") == nil)
+    }
 }

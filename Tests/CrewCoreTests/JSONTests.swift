@@ -189,4 +189,60 @@ import Testing
             JSONValue.array([.null, .bool(true), .int(0), .array([]), .object([:])]).serialized()
                 == "[null,true,0,[],{}]")
     }
+
+    /// Strings are written eight bytes at a time where they are plain: every byte value, at every place in and
+    /// around a word, comes out as a byte-at-a-time writer would write it, and reads back the same.
+    @Test func everyByteIsEscapedAsOneAtATimeWouldBe() throws {
+        let scalars: [Unicode.Scalar] =
+            (0...0x7F).compactMap(Unicode.Scalar.init) + [
+                "é", "\u{85}", "\u{9F}", "\u{061C}", "\u{200E}", "\u{202E}", "\u{2066}", "\u{2069}", "\u{2070}", "✓",
+                "😀",
+            ]
+        for scalar in scalars {
+            for position in [0, 1, 6, 7, 8, 9, 15, 16, 17, 23] {
+                for length in [position + 1, position + 9, 25] {
+                    var text = String(repeating: "a", count: length)
+                    let index = text.index(text.startIndex, offsetBy: position)
+                    text.replaceSubrange(index...index, with: String(Character(scalar)))
+                    let written = JSONValue.string(text).serialized()
+                    #expect(written == Self.reference(text), "U+\(String(scalar.value, radix: 16)) at \(position)")
+                    #expect(try JSONParser.parse(written) == .string(text))
+                }
+            }
+        }
+    }
+
+    /// What the writer promises, a scalar at a time: quote and backslash escaped, the usual short escapes, `\uXXXX`
+    /// for other controls and for what a terminal would obey, everything else as it is.
+    static func reference(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F || TerminalText.isUnsafe(scalar, keepLayout: false) {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// The reader finds a string's end, escapes and control characters wherever they fall in a word.
+    @Test func stringsEndWhereverTheQuoteFalls() throws {
+        for position in 0..<20 {
+            let text = String(repeating: "x", count: position)
+            #expect(try JSONParser.parse("\"" + text + "\"") == .string(text))
+            #expect(try JSONParser.parse("\"" + text + "\\n\"") == .string(text + "\n"))
+            #expect(throws: JSONParser.Error.self) { try JSONParser.parse("\"" + text + "\u{1}\"") }
+            #expect(throws: JSONParser.Error.self) { try JSONParser.parse("\"" + text) }
+        }
+    }
 }
