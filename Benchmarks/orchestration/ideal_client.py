@@ -16,10 +16,12 @@ import argparse
 import json
 import os
 import socket
-import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kit_server  # noqa: E402
 
 
 def server_cpu(pid):
@@ -82,13 +84,8 @@ def main():
     import workload as kit
     tasks = kit.build("chain", 200)
     with tempfile.TemporaryDirectory(prefix="ideal-client-") as folder:
-        port_file = os.path.join(folder, "port")
-        server = subprocess.Popen([sys.executable, os.path.join(args.kit, "fake_llm.py"), "--port", "0",
-                                   "--port-file", port_file], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server, port = kit_server.start(args.kit, folder)
         try:
-            while not os.path.exists(port_file) or not open(port_file).read().strip():
-                time.sleep(0.05)
-            port = int(open(port_file).read())
             wires = {name: {"stream": stream, "requests": requests(kit, tasks, stream)}
                      for name, stream in (("whole", False), ("streamed", True))}
             results = {name: [] for name in wires}

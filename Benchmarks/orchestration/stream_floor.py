@@ -27,6 +27,9 @@ import threading
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kit_server  # noqa: E402
+
 
 def stream_call(conn, port, task, ctx, kit):
     body = json.dumps({"model": "fake", "temperature": 0, "stream": True, "messages": [
@@ -130,13 +133,8 @@ def main():
     import crew_bench
     import workload
     folder = tempfile.mkdtemp(prefix="stream-floor-")
-    port_file = os.path.join(folder, "port")
-    server = subprocess.Popen([sys.executable, os.path.join(args.kit, "fake_llm.py"), "--port", "0",
-                               "--port-file", port_file], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, port = kit_server.start(args.kit, folder)
     try:
-        while not os.path.exists(port_file) or not open(port_file).read().strip():
-            time.sleep(0.05)
-        port = int(open(port_file).read())
         for case in args.cases.split(","):
             shape_n, latency = case.split("@")
             shape = shape_n.rstrip("0123456789")
