@@ -214,7 +214,6 @@ struct Origin: Sendable {
     var serverName: String? {
         host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : host
     }
-
 }
 
 /// A request's origin and target (path and query), read from its URL once.
