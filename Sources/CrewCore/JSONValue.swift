@@ -1,5 +1,3 @@
-import Foundation
-
 /// A JSON document with a deterministic serialisation: object keys sorted by their UTF-8 bytes,
 /// integers kept as integers, no escaped slashes. Build artifacts are written through this type so that
 /// the same input always gives the same bytes.
@@ -36,25 +34,6 @@ public enum JSONValue: Sendable, Hashable {
         defer { writer.release() }
         writer.object(JSONWriter.sorted(members), indent: 0)
         out.append(contentsOf: writer.bytes)
-    }
-
-    /// UTF-8 byte order, compared with memcmp where both strings are contiguous (a generic walk over the two UTF-8
-    /// views was a fifth of writing a plan).
-    static func bytesPrecede(_ a: String, _ b: String) -> Bool {
-        let fast = a.utf8.withContiguousStorageIfAvailable { left in
-            b.utf8.withContiguousStorageIfAvailable { right -> Bool in
-                let common = min(left.count, right.count)
-                let order = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)
-                return order != 0 ? order < 0 : left.count < right.count
-            }
-        }
-        return (fast ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
-    }
-
-    /// Shortest round-trip form; integral values keep a trailing `.0` so the type survives a round trip.
-    static func format(_ d: Double) -> String {
-        guard d.isFinite else { return "null" }
-        return d.description
     }
 }
 

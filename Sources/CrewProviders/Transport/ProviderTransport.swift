@@ -212,7 +212,7 @@ struct Origin: Sendable {
     /// The name sent for SNI and checked against the certificate; nil for an address, which the certificate's IP
     /// names are checked against instead.
     var serverName: String? {
-        host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : host
+        host.utf8.contains(UInt8(ascii: ":")) || host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : host
     }
 }
 
