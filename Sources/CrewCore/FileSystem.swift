@@ -20,6 +20,15 @@ public enum FileSystem {
         return result.isEmpty ? "." : result
     }
 
+    /// A file's folder and name, split at the last slash: `.` for a bare name, `/` for a file at the root. By the
+    /// byte: `URL` and `NSString` scan every conformance in the binary the first time a process uses them.
+    public static func split(_ path: String) -> (folder: String, name: String) {
+        let bytes = path.utf8
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return (".", path) }
+        let folder = String(path[..<slash])
+        return (folder.isEmpty ? "/" : folder, String(path[bytes.index(after: slash)...]))
+    }
+
     /// Resolves `.` and `..` lexically; returns nil when `..` would climb above the start of a relative path.
     public static func normalize(_ path: String) -> String? {
         let absolute = path.hasPrefix("/")

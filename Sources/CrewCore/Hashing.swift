@@ -7,8 +7,11 @@ public enum Hashing {
         hex(SHA256.hash(data: data))
     }
 
+    /// From the string's own bytes: `Data(String.UTF8View)` casts the view to a protocol at run time, which scans
+    /// every conformance in the binary the first time.
     public static func sha256(_ string: String) -> String {
-        sha256(Data(string.utf8))
+        var string = string
+        return string.withUTF8 { hex(SHA256.hash(data: $0)) }
     }
 
     /// The digest of everything left to read from `fd`, and the byte count, read 1 MiB at a time.

@@ -80,7 +80,7 @@ public enum PriceTable {
     /// Names are compared as UTF-8 bytes: comparing them as characters (grapheme by grapheme) cost 20 K
     /// instructions a task, which asks once for its cost.
     public static func price(provider: ModelProvider, model: String) -> (input: Double, output: Double)? {
-        let key = LookupKey(provider: provider, model: model)
+        let key = "\(provider.rawValue)\u{0}\(model)"
         if let known = lock.withLock({ lookups[key] }) { return known.price }
         let price = lookUp(provider: provider, model: model)
         lock.withLock {
@@ -90,16 +90,12 @@ public enum PriceTable {
         return price
     }
 
-    /// Prices found so far, by provider and model: a run asks once a task, and walking the table cost 9 K
-    /// instructions.
+    /// Prices found so far, by provider and model (a NUL between them): a run asks once a task, and walking the
+    /// table cost 9 K instructions. A string key, since a dictionary keyed by a type of our own made the runtime scan
+    /// every conformance in the binary.
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var lookups: [LookupKey: Lookup] = [:]
+    nonisolated(unsafe) private static var lookups: [String: Lookup] = [:]
     private static let maxLookups = 256
-
-    private struct LookupKey: Hashable {
-        var provider: ModelProvider
-        var model: String
-    }
 
     private struct Lookup {
         var price: (input: Double, output: Double)?

@@ -57,6 +57,14 @@ import Testing
         #expect(FileSystem.normalize("a/../../b") == nil)
         #expect(FileSystem.join(".", "crew.yaml") == "crew.yaml")
     }
+
+    @Test func pathsSplitIntoFolderAndName() {
+        #expect(FileSystem.split("crew.yaml") == (".", "crew.yaml"))
+        #expect(FileSystem.split("crews/a/crew.yaml") == ("crews/a", "crew.yaml"))
+        #expect(FileSystem.split("/crew.yaml") == ("/", "crew.yaml"))
+        #expect(FileSystem.split("/srv/crew.yaml") == ("/srv", "crew.yaml"))
+        #expect(FileSystem.split("./x\u{301}/é.yaml") == ("./x\u{301}", "é.yaml"), "split by the byte")
+    }
 }
 
 @Suite struct RendererTests {

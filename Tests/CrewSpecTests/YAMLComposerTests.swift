@@ -78,6 +78,19 @@ import Testing
         #expect(parse("{k: 1, k: 2}\n").1.map(\.code) == ["E107"])
     }
 
+    /// Many keys are compared through a set, a few pairwise: both find the same repeats, wherever they fall.
+    @Test(arguments: [3, 16, 17, 40])
+    func repeatedKeysAreFoundInMappingsOfAnySize(_ count: Int) throws {
+        let keys = (0..<count).map { "k\($0)" }
+        #expect(parse("{" + keys.map { "\($0): 1" }.joined(separator: ", ") + "}\n").1.isEmpty)
+        for repeated in [0, count - 1] {
+            let text = (keys + [keys[repeated]]).map { "\($0): 1\n" }.joined()
+            let item = try #require(parse(text).1.first)
+            #expect(item.message == "duplicate key `\(keys[repeated])` in one mapping")
+            #expect(item.location?.line == count + 1)
+        }
+    }
+
     @Test func aSecondDocumentIsRefused() throws {
         let (node, items) = parse("a: 1\n---\nb: 2\n")
         #expect(node == nil)

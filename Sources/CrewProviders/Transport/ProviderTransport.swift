@@ -24,14 +24,15 @@ public final class ProviderTransport: Sendable {
     private let targets = NIOLockedValueBox<[String: RequestTarget]>([:])
     /// The most idle connections kept per provider; more are closed as their requests end.
     private let idlePerOrigin: Int
-    /// How `https` providers are checked: by default the system's trust roots, the full chain and the name.
-    private let tlsConfiguration: TLSConfiguration
+    /// How `https` providers are checked; nil for the default: the system's trust roots, the full chain and the name,
+    /// made with the context (a run with no `https` provider makes neither).
+    private let tlsConfiguration: TLSConfiguration?
     /// How long an idle connection waits for a request before it is closed.
     private let idleTimeout: TimeAmount
 
     public init(
         idlePerOrigin: Int = 64, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        tls: TLSConfiguration = .makeClientConfiguration(),
+        tls: TLSConfiguration? = nil,
         idleTimeout: TimeAmount = .seconds(ProviderLimits.idleConnectionSeconds)
     ) {
         self.idlePerOrigin = max(1, idlePerOrigin)
@@ -119,7 +120,7 @@ public final class ProviderTransport: Sendable {
             forget: { [weak self] channel in self?.forget(channel, of: origin) })
         let handler = ProviderConnection(origin: origin, pool: pool, idleTimeout: idleTimeout)
         let timeout = max(deadline - .now(), .milliseconds(1))
-        return ClientBootstrap(group: loop)
+        let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(timeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -139,8 +140,13 @@ public final class ProviderTransport: Sendable {
                     try pipeline.addHandler(handler)
                 }
             }
-            .connect(host: origin.host, port: origin.port)
-            .map { channel in IdleConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: loop)) }
+        // An address needs no resolver, and no race between address families.
+        let connected =
+            origin.address.map { bootstrap.connect(to: $0) }
+            ?? bootstrap.connect(host: origin.host, port: origin.port)
+        return connected.map { channel in
+            IdleConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: loop))
+        }
     }
 
     private func takeIdle(_ origin: Origin, preferring loop: any EventLoop) -> IdleConnection? {
@@ -174,7 +180,7 @@ public final class ProviderTransport: Sendable {
     private func sslContext() throws -> NIOSSLContext {
         try tls.withLockedValue { kept in
             if let kept { return kept }
-            var configuration = tlsConfiguration
+            var configuration = tlsConfiguration ?? .makeClientConfiguration()
             configuration.applicationProtocols = ["http/1.1"]
             let made = try NIOSSLContext(configuration: configuration)
             kept = made
@@ -196,6 +202,8 @@ struct Origin: Sendable {
     let port: Int
     /// Scheme, host and port, one string for each origin.
     let key: String
+    /// The host when it is an IP address: connected to as it is.
+    let address: SocketAddress?
     /// The `Host` header: an IPv6 address in brackets, and the port when it is not the scheme's. Made once: each
     /// request sends it, and finding the colon through Foundation's `contains` cost 4.7 K instructions a request.
     let hostHeader: String
@@ -207,6 +215,7 @@ struct Origin: Sendable {
         key = "\(secure ? "https" : "http")://[\(host)]:\(port)"
         let name = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
         hostHeader = port == (secure ? 443 : 80) ? name : "\(name):\(port)"
+        address = try? SocketAddress(ipAddress: host, port: port)
     }
 
     /// The name sent for SNI and checked against the certificate; nil for an address, which the certificate's IP

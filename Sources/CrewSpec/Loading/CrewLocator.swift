@@ -25,9 +25,8 @@ public enum CrewLocation: Sendable, Equatable {
                 .error(.e102, "no such file or folder: \(path)", at: nil, hint: "run `crew init` to create a crew"))
         }
         if !isDirectory.boolValue {
-            let url = URL(fileURLWithPath: path)
-            let parent = (path as NSString).deletingLastPathComponent
-            return .success(.native(root: parent.isEmpty ? "." : parent, file: url.lastPathComponent))
+            let (folder, name) = FileSystem.split(path)
+            return .success(.native(root: folder, file: name))
         }
         // The folder is the user's; what is in it comes with the crew, and is read through no link.
         guard let folder = try? ConfinedFolder(opening: path) else {

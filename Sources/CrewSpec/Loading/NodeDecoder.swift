@@ -69,6 +69,7 @@ final class NodeDecoder {
     ) -> Fields? {
         guard let list = mapping(node, what) else { return nil }
         var pairs: [String: YAMLPair] = [:]
+        pairs.reserveCapacity(list.count)
         for pair in list {
             guard let key = pair.key.scalar else {
                 typeError(pair.key, expected: "a plain name", "a key in \(what)")

@@ -137,9 +137,11 @@ struct YAMLComposer {
         }
         if let repeated = keys.repeated() { throw repeated }
         // Merge keys never override keys written in the mapping itself; earlier sources win over later ones.
-        var present = Set(pairs.compactMap(\.key.scalar))
-        for pair in merged where present.insert(pair.keyText).inserted {
-            pairs.append(pair)
+        if !merged.isEmpty {
+            var present = Set(pairs.compactMap(\.key.scalar))
+            for pair in merged where present.insert(pair.keyText).inserted {
+                pairs.append(pair)
+            }
         }
         return YAMLNode(.mapping(pairs), at: location(start.mark))
     }
@@ -198,26 +200,42 @@ struct YAMLComposer {
         SourceLocation(file: file, line: mark.line, column: mark.column)
     }
 
-    /// The scalar keys of one mapping, to find those written twice.
+    /// The scalar keys of one mapping, to find those written twice. Kept in order and compared only at the end: most
+    /// mappings hold a handful of keys, and two dictionaries a mapping cost more than composing it.
     private struct KeyRecord {
-        var first: [String: SourceLocation] = [:]
-        var again: [String: SourceLocation] = [:]
+        private var keys: [(text: String, location: SourceLocation)] = []
 
         mutating func add(_ key: String, at location: SourceLocation) {
-            if first[key] == nil {
-                first[key] = location
-            } else if again[key] == nil {
-                again[key] = location
-            }
+            keys.append((key, location))
         }
 
         /// All the repeated keys in one diagnostic, at the second writing of the first of them by name.
         func repeated() -> Diagnostic? {
+            guard hasRepeats else { return nil }
+            var first: [String: SourceLocation] = [:]
+            var again: [String: SourceLocation] = [:]
+            for (key, location) in keys {
+                if first[key] == nil {
+                    first[key] = location
+                } else if again[key] == nil {
+                    again[key] = location
+                }
+            }
             let names = again.keys.sorted()
             guard let name = names.first, let second = again[name], let first = first[name] else { return nil }
             return .error(
                 .e107, "duplicate key \(names.map { "`\($0)`" }.joined(separator: ", ")) in one mapping", at: second,
                 hint: "each name may appear once; the first `\(name)` is at line \(first.line)")
+        }
+
+        /// Pairwise for a few keys, through a set for many.
+        private var hasRepeats: Bool {
+            if keys.count > 16 { return Set(keys.lazy.map(\.text)).count < keys.count }
+            for later in keys.indices.dropFirst() where keys[..<later].contains(where: { $0.text == keys[later].text })
+            {
+                return true
+            }
+            return false
         }
     }
 }

@@ -10,9 +10,11 @@ extension Validator {
 
     /// Context references as task indices. A task listing itself is reported here as the shortest cycle.
     mutating func resolveContexts() -> [[Int]] {
-        crew.tasks.map { task in
-            var seen = Set<Int>()
-            return task.context.compactMap { reference in
+        // One flag a task, cleared after each context: a `Set<Int>` made the runtime scan every conformance in the
+        // binary at start.
+        var seen = [Bool](repeating: false, count: crew.tasks.count)
+        return crew.tasks.map { task in
+            let found = task.context.compactMap { reference -> Int? in
                 if reference.value == task.name.value {
                     diagnostics.error(
                         .e204, "dependency cycle: \(task.name.value) -> \(task.name.value)", at: reference.location,
@@ -22,10 +24,13 @@ extension Validator {
                 guard
                     let index = tasks.resolve(
                         reference, from: "the context of task `\(task.name.value)`", diagnostics: &diagnostics),
-                    seen.insert(index).inserted
+                    !seen[index]
                 else { return nil }
+                seen[index] = true
                 return index
             }
+            for index in found { seen[index] = false }
+            return found
         }
     }
 
