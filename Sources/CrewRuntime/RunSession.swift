@@ -229,7 +229,8 @@ public struct RunSession: Sendable {
     /// Two tools of one agent with the same name (an MCP server's tool named like a built-in one, say).
     static func checkTools(_ plan: ExecutionPlan, _ tools: ToolBox) throws {
         var problems: [String] = []
-        for agent in plan.agents.values.sorted(by: { $0.name < $1.name }) {
+        // Sorted once there is something to report, not agent by agent: a crew of many agents has none.
+        for agent in plan.agents.values {
             var names = tools.clashes(for: agent)
             if !agent.delegateTo.isEmpty,
                 tools.tools(for: agent).contains(where: {
@@ -244,6 +245,6 @@ public struct RunSession: Sendable {
                         + "tools so each name is offered once")
             }
         }
-        if !problems.isEmpty { throw CrewFailure(.r514, problems.joined(separator: "\n")) }
+        if !problems.isEmpty { throw CrewFailure(.r514, problems.sorted().joined(separator: "\n")) }
     }
 }

@@ -139,6 +139,33 @@ import Testing
         #expect(try String(contentsOfFile: folder.path + "/kept/.gitignore", encoding: .utf8) == "/.crew\n")
     }
 
+    /// A tool named as the delegation tool clashes with it for every agent that delegates: the run stops before any
+    /// request, naming each agent once, in order, whatever order the crew file lists them in.
+    @Test func toolNameClashesStopTheRunInAgentOrder() async throws {
+        let folder = TemporaryFolder(prefix: "crew-clash")
+        folder.write(
+            "crew.yaml",
+            """
+            version: 1
+            name: clash
+            models: { m: { provider: mock } }
+            tools:
+              ask_agent: { type: command, program: /bin/echo, args: [hi] }
+            agents:
+              zed: { role: Z, goal: G, tools: [ask_agent], delegate_to: [helper] }
+              amy: { role: A, goal: G, tools: [ask_agent], delegate_to: [helper] }
+              helper: { role: H, goal: G }
+            tasks:
+              t: { agent: zed, description: D }
+              u: { agent: amy, description: D }
+            """)
+        let run = try await cli.crew(["run", folder.path, "--quiet"])
+        #expect(run.status == 1)
+        let lines = run.stderr.split(separator: "\n").filter { $0.contains("would see two tools named `ask_agent`") }
+        #expect(lines.count == 2, "\(run.stderr)")
+        #expect(lines.first?.contains("agent `amy`") == true && lines.last?.contains("agent `zed`") == true)
+    }
+
     @Test func aRefusedConnectionFailsWithAPlainMessage() async throws {
         let port = try LocalPorts.free()
         let folder = TemporaryFolder(prefix: "crew-refused")
