@@ -16,6 +16,12 @@ let shippedLinking: [LinkerSetting] = [
     .unsafeFlags(
         ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
         .when(platforms: [.linux])),
+    // The C++ runtime and libgcc linked in, not loaded: `-lstdc++` finds Linker/static/libstdc++.so first, a linker
+    // script naming the static archive. Loading libstdc++.so.6 and libgcc_s and binding their symbols was about
+    // 0.7 ms of each start (Benchmarks/orchestration/README.md); glibc and libm stay shared.
+    .unsafeFlags(
+        ["-L\(Context.packageDirectory)/Linker/static", "-Xclang-linker", "-static-libgcc"],
+        .when(platforms: [.linux])),
     .unsafeFlags(
         [
             "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Linker/crew.order",
