@@ -9,8 +9,8 @@ itself.
 
   python3 Benchmarks/orchestration/ideal_client.py --kit ../shared/bench-orchestration --passes 7
 
-Prints, for whole and streamed answers, the median [min-max] wall per task, the server's CPU per answer and the
-number of `recv` calls per answer.
+Prints, for whole and streamed answers, the median [min-max] wall per task, the server's CPU per answer, the
+number of `recv` calls per answer, and the client's own CPU (user and system) per task.
 """
 import argparse
 import json
@@ -55,11 +55,11 @@ def answered(buffer, stream):
 
 
 def chain(port, pid, wire):
-    """(wall per task ms, server CPU per answer ms, recv calls per answer) for one pass."""
+    """(wall per task ms, server CPU per answer ms, recv calls per answer, client CPU per task ms) for one pass."""
     sock = socket.create_connection(("127.0.0.1", port))
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     stream = wire["stream"]
-    cpu0, t0, recvs = server_cpu(pid), time.perf_counter(), 0
+    cpu0, t0, recvs, own0 = server_cpu(pid), time.perf_counter(), 0, time.process_time()
     for request in wire["requests"]:
         sock.sendall(request)
         buffer = b""
@@ -69,10 +69,10 @@ def chain(port, pid, wire):
                 sys.exit("the server closed the connection")
             buffer += piece
             recvs += 1
-    t1, cpu1 = time.perf_counter(), server_cpu(pid)
+    t1, cpu1, own1 = time.perf_counter(), server_cpu(pid), time.process_time()
     sock.close()
     n = len(wire["requests"])
-    return (t1 - t0) / n * 1000, (cpu1 - cpu0) / n * 1000, recvs / n
+    return (t1 - t0) / n * 1000, (cpu1 - cpu0) / n * 1000, recvs / n, (own1 - own0) / n * 1000
 
 
 def main():
@@ -96,10 +96,11 @@ def main():
             server.terminate()
             server.wait()
     for name, rows in results.items():
-        walls, cpus, recvs = (sorted(column) for column in zip(*rows))
+        walls, cpus, recvs, own = (sorted(column) for column in zip(*rows))
         middle = len(rows) // 2
         print(f"{name:>8}: {walls[middle]:.3f} ms a task [{walls[0]:.3f}-{walls[-1]:.3f}], "
-              f"server CPU {cpus[middle]:.3f} ms an answer, {recvs[middle]:.1f} recv calls an answer")
+              f"server CPU {cpus[middle]:.3f} ms an answer, {recvs[middle]:.1f} recv calls an answer, "
+              f"client CPU {own[middle]:.3f} ms a task [{own[0]:.3f}-{own[-1]:.3f}]")
 
 
 if __name__ == "__main__":

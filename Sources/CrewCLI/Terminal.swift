@@ -23,7 +23,7 @@ package enum Terminal {
     /// For text made safe already: JSON (its serializer escapes every control character) and rendered diagnostics
     /// (the renderer escapes what came from the crew, then adds its own colours).
     static func outRaw(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        write(text, to: .standardOutput)
     }
 
     static func outRaw(_ bytes: [UInt8]) {
@@ -31,6 +31,13 @@ package enum Terminal {
     }
 
     static func errRaw(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        write(text, to: .standardError)
+    }
+
+    /// From the string's own bytes: `Data(String.UTF8View)` casts the view to a protocol at run time, a scan of every
+    /// conformance in the binary the first time.
+    private static func write(_ text: String, to handle: FileHandle) {
+        var text = text
+        text.withUTF8 { handle.write(Data(buffer: $0)) }
     }
 }
