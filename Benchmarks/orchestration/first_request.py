@@ -33,6 +33,16 @@ def serve(listener, arrivals):
                                + str(len(REFUSAL)).encode() + b"\r\nConnection: close\r\n\r\n" + REFUSAL)
 
 
+def refusing_server(arrivals):
+    """Starts `serve` on a free port of 127.0.0.1, noting arrivals in `arrivals`; returns the port."""
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    threading.Thread(target=serve, args=(listener, arrivals), daemon=True).start()
+    return listener.getsockname()[1]
+
+
 def one_run(binary, crew_file, folder, arrivals):
     """Milliseconds from spawn to the first request (None when none came), and the process's CPU milliseconds."""
     runs = os.path.join(folder, "runs")
@@ -57,17 +67,13 @@ def main():
     import crew_bench
     import workload
 
-    listener = socket.socket()
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
     arrivals = []
-    threading.Thread(target=serve, args=(listener, arrivals), daemon=True).start()
+    port = refusing_server(arrivals)
     folder = tempfile.mkdtemp(prefix="first-request-")
     crew_file = os.path.join(folder, "chain200.yaml")
     with open(crew_file, "w") as f:
         f.write(crew_bench.crew_yaml({"name": "chain200", "tasks": workload.build("chain", 200)},
-                                     listener.getsockname()[1]))
+                                     port))
     figures = {binary: ([], []) for binary in args.binaries}
     try:
         for _ in range(args.reps):

@@ -9,6 +9,11 @@ script measures the difference on the kit's own DAGs, prompts and server, interl
   raw-stream   the same loop asking `stream: true` and reading the SSE events (kickoff wall)
   crew         `crew run` as the kit runs it, streamed (whole process, start-up included)
   crew-whole   the same with --no-stream (whole process)
+  crew-start   the same crew file against a server of this script's that answers 401, which a run does not retry:
+               the process's start, one refused request and its exit
+
+Then crew's two runs again with crew-start's wall and CPU taken out, pass by pass: the Python loops are measured
+from kickoff in an interpreter that has already started, so these are crew's figures on the same footing.
 
   python3 Benchmarks/orchestration/stream_floor.py --kit ../shared/bench-orchestration \\
       --crew .build-static/release/crew --cases chain200@0,fanout16@200 --reps 5
@@ -29,6 +34,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kit_server  # noqa: E402
+from first_request import refusing_server  # noqa: E402
 
 
 def stream_call(conn, port, task, ctx, kit):
@@ -93,18 +99,25 @@ def run_python(script_args):
     return r["wall"], r["cpu"]
 
 
-def run_crew(crew, yaml_path, extra, folder):
-    """Wall and CPU of one `crew run`, the whole process, as the kit counts them (rusage of the child)."""
+def run_crew(crew, yaml_path, extra, folder, refused=False):
+    """Wall and CPU of one `crew run`, the whole process, as the kit counts them (rusage of the child). `refused`:
+    the run is expected to fail (its server refuses it)."""
     runs = os.path.join(folder, "runs")
     subprocess.run(["rm", "-rf", runs], check=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.time()
-    subprocess.run([crew, "run", yaml_path, "--max-parallel", "16", "--runs-dir", runs, "--quiet"] + extra,
-                   env=dict(os.environ, FAKE_KEY="bench-key", NO_COLOR="1"), cwd=folder, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run([crew, "run", yaml_path, "--max-parallel", "16", "--runs-dir", runs, "--quiet"] + extra,
+                          env=dict(os.environ, FAKE_KEY="bench-key", NO_COLOR="1"), cwd=folder,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.time() - t0
+    if (done.returncode != 0) != refused:
+        sys.exit(f"crew run {yaml_path} exited {done.returncode}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def shown(values):
+    return f"{statistics.median(values):.3f} [{min(values):.3f}-{max(values):.3f}]"
 
 
 def set_latency(port, latency):
@@ -134,6 +147,7 @@ def main():
     import workload
     folder = tempfile.mkdtemp(prefix="stream-floor-")
     server, port = kit_server.start(args.kit, folder)
+    refusing_port = refusing_server([])
     try:
         for case in args.cases.split(","):
             shape_n, latency = case.split("@")
@@ -142,8 +156,10 @@ def main():
             tasks = workload.build(shape, n)
             critical = workload.critical_path(tasks) * float(latency) / 1000
             yaml_path = os.path.join(folder, f"{shape_n}.yaml")
-            with open(yaml_path, "w") as f:
-                f.write(crew_bench.crew_yaml({"name": shape_n, "tasks": tasks}, port))
+            refused_path = os.path.join(folder, f"{shape_n}-refused.yaml")
+            for path, target in ((yaml_path, port), (refused_path, refusing_port)):
+                with open(path, "w") as f:
+                    f.write(crew_bench.crew_yaml({"name": shape_n, "tasks": tasks}, target))
             set_latency(port, float(latency))
             runners = {
                 "raw": lambda: run_python([os.path.join(args.kit, "raw_bench.py"), "--port", str(port),
@@ -153,6 +169,7 @@ def main():
                                                   "--n", str(n)]),
                 "crew": lambda: run_crew(crew, yaml_path, [], folder),
                 "crew-whole": lambda: run_crew(crew, yaml_path, ["--no-stream"], folder),
+                "crew-start": lambda: run_crew(crew, refused_path, [], folder, refused=True),
             }
             figures = {name: [] for name in runners}
             for _ in range(args.reps):
@@ -160,10 +177,19 @@ def main():
                     figures[name].append(run())
             print(f"{case} (critical path {critical:.3f} s), {args.reps} passes, median [min-max] per task:")
             for name, rows in figures.items():
+                if name == "crew-start":
+                    walls = [1000 * wall for wall, _ in rows]
+                    cpus = [1000 * cpu for _, cpu in rows]
+                    print(f"  {name:11s} wall {shown(walls)} ms   CPU {shown(cpus)} ms (the whole process)")
+                    continue
                 walls = [1000 * (wall - critical) / len(tasks) for wall, _ in rows]
                 cpus = [1000 * cpu / len(tasks) for _, cpu in rows]
-                print(f"  {name:11s} overhead {statistics.median(walls):.3f} [{min(walls):.3f}-{max(walls):.3f}] ms"
-                      f"   CPU {statistics.median(cpus):.3f} [{min(cpus):.3f}-{max(cpus):.3f}] ms")
+                print(f"  {name:11s} overhead {shown(walls)} ms   CPU {shown(cpus)} ms")
+            for name in ("crew", "crew-whole"):
+                pairs = list(zip(figures[name], figures["crew-start"]))
+                walls = [1000 * (wall - start - critical) / len(tasks) for (wall, _), (start, _) in pairs]
+                cpus = [1000 * (cpu - start) / len(tasks) for (_, cpu), (_, start) in pairs]
+                print(f"  {name + ' - start':18s} overhead {shown(walls)} ms   CPU {shown(cpus)} ms")
     finally:
         server.terminate()
         server.wait()
